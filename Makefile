@@ -1,0 +1,165 @@
+# SPDX-License-Identifier: GPL-2.0
+# ipcx: top-level build. Everything user space builds and everything fetched
+# goes under $(BUILD); Kbuild writes the module's objects beside its sources.
+#
+#   make            module + libipcx + tools + selftests
+#   make deps       install build/test dependencies from Debian (idempotent)
+#   make demo       the main job: build, boot the VM, load, compare
+#   make check      every test: host unit tests, static checks, DKMS, VM
+#   make install    DESTDIR/PREFIX honoured
+#   make vm-run CMD='...'   run a command in the guest
+
+VERSION    := 0.1.0
+SOVERSION  := 1
+LIBVERSION := $(SOVERSION).0.0
+TOP        := $(CURDIR)
+BUILD      ?= $(TOP)/build
+PREFIX     ?= /usr/local
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+UDEVDIR    ?= /etc/udev/rules.d
+
+KVER       ?= $(shell $(TOP)/scripts/kver.sh 2>/dev/null)
+KDIR       ?= /usr/src/linux-headers-$(KVER)
+KIMAGE     ?= /boot/vmlinuz-$(KVER)
+CHECKPATCH ?= $(TOP)/../shared/tools/checkpatch/checkpatch.pl
+
+CC         ?= gcc
+WARN       := -Wall -Wextra -Werror
+CFLAGS     ?= -O2 -g
+ALL_CFLAGS := $(CFLAGS) $(WARN) -D_GNU_SOURCE -I$(TOP)/include/uapi -I$(TOP)/lib/include
+NL_CFLAGS  := $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
+NL_LIBS    := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
+
+LIB_SRCS   := $(wildcard lib/*.c)
+LIB_PIC    := $(LIB_SRCS:lib/%.c=$(BUILD)/lib/pic/%.o)
+LIB_OBJS   := $(LIB_SRCS:lib/%.c=$(BUILD)/lib/static/%.o)
+LIB_SO     := $(BUILD)/lib/libipcx.so.$(LIBVERSION)
+LIB_A      := $(BUILD)/lib/libipcx.a
+LIB_PC     := $(BUILD)/lib/ipcx.pc
+
+LIBTEST_SRCS := $(wildcard lib/tests/*_test.c)
+LIBTESTS   := $(LIBTEST_SRCS:lib/tests/%.c=$(BUILD)/lib/tests/%)
+
+TOOLS      := $(BUILD)/tools/ipcx
+
+KSFT_DIR   := $(BUILD)/cache/kselftest
+SELFTEST_SRCS := $(wildcard selftests/ipcx/*_test.c)
+SELFTESTS  := $(SELFTEST_SRCS:selftests/ipcx/%.c=$(BUILD)/selftests/%)
+
+all: module lib tools selftests
+
+deps:
+	@$(TOP)/scripts/deps.sh
+
+# ---- kernel module --------------------------------------------------------
+module:
+	$(MAKE) -C $(KDIR) M=$(TOP)/kernel modules
+
+module-sparse:
+	$(MAKE) -C $(KDIR) M=$(TOP)/kernel C=2 CF="-D__CHECK_ENDIAN__" modules
+
+# ---- libipcx --------------------------------------------------------------
+lib: $(LIB_SO) $(LIB_A) $(LIB_PC)
+
+$(BUILD)/lib/pic/%.o: lib/%.c lib/include/libipcx.h include/uapi/linux/ipcx.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(NL_CFLAGS) -fPIC -c -o $@ $<
+
+$(BUILD)/lib/static/%.o: lib/%.c lib/include/libipcx.h include/uapi/linux/ipcx.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(NL_CFLAGS) -c -o $@ $<
+
+$(LIB_SO): $(LIB_PIC) lib/libipcx.map
+	$(CC) -shared -Wl,-soname,libipcx.so.$(SOVERSION) -Wl,-z,defs \
+		-Wl,--version-script=lib/libipcx.map -o $@ $(LIB_PIC) $(NL_LIBS) -lpthread
+	ln -sf $(notdir $@) $(BUILD)/lib/libipcx.so.$(SOVERSION)
+	ln -sf libipcx.so.$(SOVERSION) $(BUILD)/lib/libipcx.so
+
+$(LIB_A): $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(LIB_PC): lib/ipcx.pc.in
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@LIBS_PRIVATE@|$(NL_LIBS) -lpthread|' $< > $@
+
+$(BUILD)/lib/tests/%: lib/tests/%.c $(LIB_A) lib/tests/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_A) $(NL_LIBS) -lpthread
+
+libtests: $(LIBTESTS)
+
+# ---- tools ----------------------------------------------------------------
+tools: $(TOOLS)
+
+$(BUILD)/tools/%: tools/%.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_A) $(NL_LIBS) -lpthread
+
+# ---- selftests (run in the VM; harness headers come from linux-source) ----
+selftests: $(SELFTESTS)
+
+$(KSFT_DIR)/kselftest_harness.h:
+	$(TOP)/scripts/kselftest-headers.sh $(KSFT_DIR)
+
+$(BUILD)/selftests/%: selftests/ipcx/%.c $(KSFT_DIR)/kselftest_harness.h $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Wno-sign-compare -Wno-unused-parameter -I$(KSFT_DIR) -o $@ $< $(LIB_A) \
+		$(NL_LIBS) -lpthread
+
+# ---- running --------------------------------------------------------------
+vm-run: module
+	$(TOP)/scripts/vm-run.sh --kernel $(KIMAGE) --modules $(TOP)/kernel -- $(CMD)
+
+demo: deps all
+	$(TOP)/scripts/demo.sh
+
+check: deps all libtests
+	$(TOP)/scripts/check.sh
+
+# ---- install --------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/linux \
+		$(DESTDIR)$(BINDIR) $(DESTDIR)$(UDEVDIR) $(DESTDIR)$(MANDIR)/man3
+	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(LIB_SO)) $(DESTDIR)$(LIBDIR)/libipcx.so.$(SOVERSION)
+	ln -sf libipcx.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libipcx.so
+	install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	install -m 0644 $(LIB_PC) $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -m 0644 lib/include/libipcx.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 0644 include/uapi/linux/ipcx.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	install -m 0755 $(TOOLS) $(DESTDIR)$(BINDIR)/
+	install -m 0644 udev/60-ipcx.rules $(DESTDIR)$(UDEVDIR)/
+	install -m 0644 man/*.3 $(DESTDIR)$(MANDIR)/man3/
+	$(MAKE) -C $(KDIR) M=$(TOP)/kernel INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=extra modules_install
+	depmod $(if $(DESTDIR),-b $(DESTDIR)) $(KVER) || true
+	[ -n "$(DESTDIR)" ] || ldconfig || true
+
+# DKMS source tree: only what the module build needs.
+dkms-src:
+	rm -rf $(BUILD)/dkms/ipcx-$(VERSION)
+	mkdir -p $(BUILD)/dkms/ipcx-$(VERSION)/include/uapi/linux
+	cp -r kernel $(BUILD)/dkms/ipcx-$(VERSION)/
+	find $(BUILD)/dkms/ipcx-$(VERSION)/kernel \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \
+		-o -name '*.mod*' -o -name 'modules.order' -o -name 'Module.symvers' \) -delete
+	cp include/uapi/linux/ipcx.h $(BUILD)/dkms/ipcx-$(VERSION)/include/uapi/linux/
+	cp dkms.conf $(BUILD)/dkms/ipcx-$(VERSION)/
+
+# Install through DKMS: the module is rebuilt for every new kernel.
+dkms-install: dkms-src
+	rm -rf /usr/src/ipcx-$(VERSION)
+	cp -r $(BUILD)/dkms/ipcx-$(VERSION) /usr/src/
+	dkms install ipcx/$(VERSION)
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP)/kernel clean
+	rm -rf $(BUILD)/lib $(BUILD)/tools $(BUILD)/selftests $(BUILD)/vm $(BUILD)/check
+
+.PHONY: all deps module module-sparse lib libtests tools selftests vm-run demo check \
+	install dkms-src dkms-install clean

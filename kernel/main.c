@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ipcx module entry: parameters, init and exit.
+ *
+ * Init registers the pieces in dependency order and exit tears them down in
+ * reverse. Nothing here takes locks.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "internal.h"
+
+static ushort dev_mode = 0666;
+module_param(dev_mode, ushort, 0444);
+MODULE_PARM_DESC(dev_mode, "permission bits of /dev/ipcx (default 0666)");
+
+static int __init ipcx_init(void)
+{
+	int ret;
+
+	if (dev_mode & ~0777) {
+		pr_err("ipcx: dev_mode %#o has bits outside 0777\n", dev_mode);
+		return -EINVAL;
+	}
+
+	ret = ipcx_dev_register(dev_mode);
+	if (ret)
+		return ret;
+
+	pr_info("ipcx: version %s loaded, ABI %u.%u\n", IPCX_MODULE_VERSION,
+		IPCX_ABI_MAJOR, IPCX_ABI_MINOR);
+	return 0;
+}
+
+static void __exit ipcx_exit(void)
+{
+	ipcx_dev_unregister();
+	pr_info("ipcx: unloaded\n");
+}
+
+module_init(ipcx_init);
+module_exit(ipcx_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The ipcx developers");
+MODULE_DESCRIPTION("Shared memory regions with built-in locking");
+MODULE_VERSION(IPCX_MODULE_VERSION);

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Opening /dev/ipcx and asking it what it is. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "libipcx.h"
+
+int ipcx_open_dev(int flags)
+{
+	const char *path = getenv("IPCX_DEVICE");
+	int fd;
+
+	if (!path || !*path)
+		path = IPCX_DEVICE_PATH;
+	fd = open(path, O_RDWR | O_CLOEXEC | flags);
+	if (fd < 0)
+		return -errno;
+	return fd;
+}
+
+int ipcx_get_version(int fd, struct ipcx_version *ver)
+{
+	int saved = errno, ret = 0;
+
+	if (ioctl(fd, IPCX_IOC_VERSION, ver) < 0)
+		ret = -errno;
+	errno = saved;
+	return ret;
+}

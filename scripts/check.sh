@@ -1,0 +1,106 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: every test of the project, each step reporting TAP into
+# build/check/*.tap, then one closing line "N passed, N failed".
+#   1. libipcx unit tests (host)
+#   2. static checks: checkpatch --strict and sparse on kernel/
+#   3. DKMS: add + build against the installed headers, then remove
+#   4. selftests inside the VM (kselftest harness), dmesg must stay clean
+#   5. the VM runner itself: a module that WARNs must fail the run
+# CHECK_STEPS="lib static dkms vm runner" selects steps.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+build=${BUILD:-$top/build}
+res=$build/check
+steps=${CHECK_STEPS:-lib static dkms vm runner}
+kver=$("$here/kver.sh") || exit 1
+kdir=${KDIR:-/usr/src/linux-headers-$kver}
+checkpatch=${CHECKPATCH:-$top/../shared/tools/checkpatch/checkpatch.pl}
+rm -rf "$res"
+mkdir -p "$res"
+cd "$top" || exit 1
+start=$(date +%s)
+
+# tap FILE OK DESCRIPTION: record one result line
+tap() {
+	if [ "$2" = 0 ]; then echo "ok - $3"; else echo "not ok - $3"; fi | tee -a "$1"
+}
+
+step_lib() {
+	local t rc
+	for t in "$build"/lib/tests/*_test; do
+		echo "# libipcx: $(basename "$t")"
+		"$t" > "$res/lib-$(basename "$t").tap" 2>&1
+		rc=$?
+		cat "$res/lib-$(basename "$t").tap"
+		[ $rc -eq 0 ] || grep -q '^not ok' "$res/lib-$(basename "$t").tap" ||
+			tap "$res/lib-$(basename "$t").tap" 1 "$(basename "$t") exited with $rc"
+	done
+}
+
+step_static() {
+	local f=$res/static.tap files out
+	files=$(ls kernel/*.c kernel/*.h include/uapi/linux/*.h | grep -v '\.mod\.c$')
+	if [ -f "$checkpatch" ]; then
+		out=$(perl "$checkpatch" --no-tree --strict --terse --show-types -f $files 2>&1 |
+			grep -E ': (ERROR|WARNING|CHECK):')
+		[ -z "$out" ] || echo "$out"
+		tap "$f" "$([ -z "$out" ]; echo $?)" "checkpatch --strict clean on kernel/ and uapi"
+	else
+		echo "ok - checkpatch --strict # SKIP no checkpatch at $checkpatch" | tee -a "$f"
+	fi
+	make -s -C "$kdir" M="$top/kernel" clean >/dev/null 2>&1
+	out=$(make -s -C "$kdir" M="$top/kernel" C=1 modules 2>&1 | grep -E 'warning|error')
+	[ -z "$out" ] || echo "$out"
+	tap "$f" "$([ -z "$out" ]; echo $?)" "sparse (make C=1) clean on kernel/"
+}
+
+step_dkms() {
+	local f=$res/dkms.tap ver rc
+	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+	make -s dkms-src BUILD="$build" >/dev/null || { tap "$f" 1 "dkms source staged"; return; }
+	dkms remove "ipcx/$ver" --all >/dev/null 2>&1
+	rm -rf "/usr/src/ipcx-$ver"
+	dkms add "$build/dkms/ipcx-$ver" > "$res/dkms.log" 2>&1 &&
+		dkms build "ipcx/$ver" -k "$kver" >> "$res/dkms.log" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] || tail -20 "$res/dkms.log"
+	tap "$f" $rc "dkms add + build ipcx/$ver against $kver"
+	dkms remove "ipcx/$ver" --all >> "$res/dkms.log" 2>&1
+	rm -rf "/usr/src/ipcx-$ver"
+	dkms status 2>/dev/null | grep -q "^ipcx" 
+	tap "$f" "$([ $? -ne 0 ]; echo $?)" "dkms remove leaves no ipcx entry"
+}
+
+step_vm() {
+	local f=$res/vm.tap rc
+	"$here/vm-run.sh" --out "$build/vm/selftests" -- \
+		"modprobe ipcx && selftests/run.sh $build/selftests"
+	rc=$?
+	cp "$build"/vm/selftests/*_test.tap "$res/" 2>/dev/null
+	tap "$f" $rc "VM run of the selftests finished with a clean dmesg (status $rc)"
+}
+
+step_runner() {
+	local f=$res/runner.tap rc
+	make -s -C "$kdir" M="$top/selftests/canary" modules >/dev/null 2>&1 ||
+		{ tap "$f" 1 "warn_canary module builds"; return; }
+	"$here/vm-run.sh" --out "$build/vm/canary" --modules "$top/selftests/canary" -- \
+		"modprobe warn_canary" > "$res/runner.log" 2>&1
+	rc=$?
+	tail -5 "$res/runner.log"
+	tap "$f" "$([ $rc -eq 98 ]; echo $?)" "VM runner fails a run whose module WARNs (status $rc, want 98)"
+}
+
+for s in $steps; do
+	echo "=== check: $s"
+	"step_$s"
+done
+
+pass=$(cat "$res"/*.tap | grep -cE '^ok ')
+fail=$(cat "$res"/*.tap | grep -cE '^not ok ')
+skip=$(cat "$res"/*.tap | grep -E '^ok ' | grep -c '# SKIP')
+echo "check: took $(( $(date +%s) - start ))s; results in $res"
+echo "$((pass - skip)) passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
