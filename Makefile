@@ -49,6 +49,10 @@ KSFT_DIR   := $(BUILD)/cache/kselftest
 SELFTEST_SRCS := $(wildcard selftests/ipcx/*_test.c)
 SELFTESTS  := $(SELFTEST_SRCS:selftests/ipcx/%.c=$(BUILD)/selftests/%)
 
+# Fragments add their own programs to TOOLS/SELFTESTS and their own rules
+# (one concern per fragment, e.g. mk/bench.mk for ipcx-bench and the demos).
+include $(wildcard $(TOP)/mk/*.mk)
+
 all: module lib tools selftests
 
 deps:
