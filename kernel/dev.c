@@ -11,6 +11,8 @@
  * Locking: the file operations here take no locks of their own.
  * Lifetime: .owner = THIS_MODULE in the fops pins the module while any
  * /dev/ipcx file is open, so rmmod is refused until the last one is closed.
+ * A mapping holds its file (vm_file), so mappings pin the module too.
+ * ->release detaches the file from its region (region.c).
  */
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
@@ -24,7 +26,7 @@ static long ipcx_ioc_version(struct file *file, unsigned long arg,
 	struct ipcx_version ver = {
 		.abi_major = IPCX_ABI_MAJOR,
 		.abi_minor = IPCX_ABI_MINOR,
-		.features = IPCX_FEAT_VERSION,
+		.features = IPCX_FEAT_VERSION | IPCX_FEAT_REGIONS,
 	};
 
 	return ipcx_copy_struct_out(arg, usize, &ver, sizeof(ver),
@@ -43,6 +45,12 @@ struct ipcx_ioctl_desc {
 
 static const struct ipcx_ioctl_desc ipcx_ioctls[] = {
 	[_IOC_NR(IPCX_IOC_VERSION)] = { _IOC_READ, ipcx_ioc_version },
+	[_IOC_NR(IPCX_IOC_REGION_OPEN)] = { _IOC_READ | _IOC_WRITE, ipcx_ioc_region_open },
+	[_IOC_NR(IPCX_IOC_REGION_UNLINK)] = { _IOC_WRITE, ipcx_ioc_region_unlink },
+	[_IOC_NR(IPCX_IOC_REGION_STAT)] = { _IOC_READ, ipcx_ioc_region_stat },
+	[_IOC_NR(IPCX_IOC_REGION_SET_PERM)] = { _IOC_WRITE, ipcx_ioc_region_set_perm },
+	[_IOC_NR(IPCX_IOC_REGION_SEAL)] = { _IOC_WRITE, ipcx_ioc_region_seal },
+	[_IOC_NR(IPCX_IOC_REGION_RESIZE)] = { _IOC_WRITE, ipcx_ioc_region_resize },
 };
 
 static long ipcx_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -58,8 +66,25 @@ static long ipcx_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	return desc->handler(file, arg, _IOC_SIZE(cmd));
 }
 
+static int ipcx_open(struct inode *inode, struct file *file)
+{
+	/* misc_open() left the miscdevice here; ours is the attachment */
+	file->private_data = NULL;
+	return 0;
+}
+
+static int ipcx_release(struct inode *inode, struct file *file)
+{
+	ipcx_region_detach(file);
+	return 0;
+}
+
 static const struct file_operations ipcx_fops = {
 	.owner = THIS_MODULE,
+	.open = ipcx_open,
+	.release = ipcx_release,
+	.mmap = ipcx_mmap,
+	.get_unmapped_area = ipcx_get_unmapped_area,
 	.unlocked_ioctl = ipcx_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,

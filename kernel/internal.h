@@ -8,7 +8,17 @@
 
 #include <linux/types.h>
 #include <linux/compiler.h>
+#include <linux/fs.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/mutex.h>
+#include <linux/uidgid.h>
 #include <linux/ipcx.h>
+
+struct pid;
+struct vfsmount;
+struct ipc_namespace;
 
 #define IPCX_MODULE_VERSION "0.1.0"
 
@@ -21,5 +31,130 @@ int ipcx_copy_struct_in(void *dst, size_t ksize, unsigned long arg,
 			size_t usize, size_t min_size);
 int ipcx_copy_struct_out(unsigned long arg, size_t usize, const void *src,
 			 size_t ksize, size_t min_size);
+
+/**
+ * struct ipcx_region - one shared memory region
+ *
+ * Reference counting (the whole story): @ref counts
+ *  - one reference per /dev/ipcx struct file attached to the region
+ *    (struct ipcx_attach, dropped in the file's ->release). Mappings do not
+ *    count: a vma keeps its vm_file (the /dev/ipcx file) and so the file's
+ *    reference alive, and the file's fops->owner keeps the module;
+ *  - one reference held by the name table while a PERSISTENT region is
+ *    linked (dropped by unlink, by the dead-namespace sweep, or at rmmod);
+ *    AUTO_REMOVE and LEASE regions are linked without a reference;
+ *  - temporary references taken by name lookups with kref_get_unless_zero()
+ *    under ipcx_names_lock, and by whoever else calls ipcx_region_get().
+ * The final ipcx_region_put() takes ipcx_names_lock (kref_put_mutex), so a
+ * lookup never sees a region whose count reached zero: the release unhashes
+ * it before the lock is dropped, then calls ipcx_region_teardown_locks(),
+ * releases the shmem file, uncharges the limits and frees the region.
+ *
+ * Locks, outermost first: mmap_lock -> ipcx_names_lock -> @lock.
+ * @resize_lock (a mutex) is taken alone, never under the others.
+ */
+struct ipcx_region {
+	struct kref ref;		/* see above */
+	u64 id;				/* immutable */
+	struct file *shmem;		/* immutable; backing, never installed in an fd or vma */
+	u64 ctime_ns;			/* immutable; CLOCK_REALTIME at creation */
+	struct pid *cpid;		/* immutable; creator's struct pid (referenced) */
+	u32 lifetime;			/* immutable; enum ipcx_lifetime */
+	const char *name;		/* immutable; NULL for anonymous regions */
+	struct vfsmount *ns_mnt;	/* immutable; pinned mqueue mount of the creating ipc ns */
+	struct ipc_namespace *ns;	/* immutable; compared, never dereferenced after creation */
+	struct hlist_node hnode;	/* ipcx_names_lock; name table bucket */
+	struct list_head reap;		/* ipcx_names_lock; used by the sweep only */
+	bool linked;			/* ipcx_names_lock (READ_ONCE to peek); name in place */
+	u64 charged;			/* @resize_lock; bytes charged to max_total_bytes */
+	struct mutex resize_lock;	/* serialises size changes */
+	spinlock_t lock;		/* guards the fields below */
+	kuid_t uid, cuid;		/* @lock; owner, creator (cuid immutable) */
+	kgid_t gid, cgid;		/* @lock; owner group, creator group (cgid immutable) */
+	umode_t mode;			/* @lock; 0777 mask */
+	u32 seals;			/* @lock; IPCX_SEAL_*, only ever grows */
+	unsigned int nr_files;		/* @lock; attached struct files */
+	unsigned int nr_maps;		/* @lock; vmas mapping the region */
+	unsigned int nr_wmaps;		/* @lock; of those, with VM_MAYWRITE */
+};
+
+/**
+ * struct ipcx_attach - what an attached /dev/ipcx file holds (private_data)
+ * @region: the region (one reference)
+ * @rdonly: attached read-only: no writable mappings, no seal/resize
+ * @lease: this file created a LEASE region; releasing it unlinks the name
+ */
+struct ipcx_attach {
+	struct ipcx_region *region;
+	bool rdonly;
+	bool lease;
+};
+
+/* region.c: object, lifetime, shmem backing, limits */
+struct ipcx_region *ipcx_region_create(const char *name, u64 size, umode_t mode,
+				       u32 lifetime);
+void ipcx_region_get(struct ipcx_region *region);
+void ipcx_region_put(struct ipcx_region *region);
+int ipcx_region_resize(struct ipcx_region *region, u64 size);
+int ipcx_region_attach(struct file *file, struct ipcx_attach *att,
+		       struct ipcx_region *region);
+void ipcx_region_detach(struct file *file);
+struct ipcx_attach *ipcx_file_attach(struct file *file);
+struct ipcx_region *ipcx_file_region(struct file *file);
+
+/* The region's backing pages: its shmem address_space and current size. */
+static inline struct address_space *ipcx_region_mapping(struct ipcx_region *region)
+{
+	return region->shmem->f_mapping;
+}
+
+static inline loff_t ipcx_region_size(struct ipcx_region *region)
+{
+	return i_size_read(file_inode(region->shmem));
+}
+
+/*
+ * Hook for the built-in locks: called once from the region's release, after
+ * the region left the name table and when no file, mapping or lookup can
+ * reach it any more (process context, may sleep, no ipcx lock held), before
+ * the backing memory goes. Locks living in the region are to be woken (with
+ * an "owner gone" result) and freed here.
+ */
+static inline void ipcx_region_teardown_locks(struct ipcx_region *region)
+{
+}
+
+/* names.c: the IPC-namespace-keyed name table */
+extern struct mutex ipcx_names_lock;
+int ipcx_name_copy(char *buf, u64 uname);
+struct ipcx_region *ipcx_names_lookup(const char *name);
+void ipcx_names_link(struct ipcx_region *region);
+void ipcx_names_unhash(struct ipcx_region *region);
+void ipcx_names_unlink_region(struct ipcx_region *region);
+int ipcx_names_unlink(const char *name);
+void ipcx_names_sweep(bool all);
+void ipcx_names_bind_ns(struct ipcx_region *region);
+
+/* perm.c: SysV-like permission checks */
+int ipcx_perm_open(struct ipcx_region *region, bool write);
+bool ipcx_perm_is_owner(struct ipcx_region *region);
+int ipcx_perm_set(struct ipcx_region *region, const struct ipcx_region_perm *perm);
+
+/* mmap.c */
+int ipcx_mmap(struct file *file, struct vm_area_struct *vma);
+unsigned long ipcx_get_unmapped_area(struct file *file, unsigned long addr,
+				     unsigned long len, unsigned long pgoff,
+				     unsigned long flags);
+
+/* region_ioctl.c: one handler per region command */
+long ipcx_ioc_region_open(struct file *file, unsigned long arg, size_t usize);
+long ipcx_ioc_region_unlink(struct file *file, unsigned long arg, size_t usize);
+long ipcx_ioc_region_stat(struct file *file, unsigned long arg, size_t usize);
+long ipcx_ioc_region_set_perm(struct file *file, unsigned long arg, size_t usize);
+long ipcx_ioc_region_seal(struct file *file, unsigned long arg, size_t usize);
+long ipcx_ioc_region_resize(struct file *file, unsigned long arg, size_t usize);
+
+/* main.c teardown */
+void ipcx_regions_exit(void);
 
 #endif /* _IPCX_INTERNAL_H */

@@ -35,6 +35,7 @@ static int __init ipcx_init(void)
 static void __exit ipcx_exit(void)
 {
 	ipcx_dev_unregister();
+	ipcx_regions_exit();
 	pr_info("ipcx: unloaded\n");
 }
 

@@ -39,6 +39,73 @@ int ipcx_open_dev(int flags);
  */
 int ipcx_get_version(int fd, struct ipcx_version *ver);
 
+/*
+ * Regions (see include/uapi/linux/ipcx.h for the rules). A region is used
+ * through a file descriptor on /dev/ipcx attached to it; close it with
+ * ipcx_region_close() (mappings stay valid).
+ */
+
+/**
+ * ipcx_region_create() - create a region (or open it, without IPCX_OPEN_EXCL)
+ * @name: its name (1..IPCX_NAME_MAX bytes, no '/'), or NULL for anonymous
+ * @size: size in bytes (> 0)
+ * @mode: permission bits (0777 mask)
+ * @lifetime: enum ipcx_lifetime
+ * @flags: 0, IPCX_OPEN_EXCL (fail with -EEXIST if present), IPCX_OPEN_RDONLY
+ *
+ * Returns a file descriptor attached to the region, or -errno (see the
+ * uapi header for IPCX_IOC_REGION_OPEN; -ENOENT if the module is not loaded).
+ */
+int ipcx_region_create(const char *name, uint64_t size, unsigned int mode,
+		       unsigned int lifetime, unsigned int flags);
+
+/**
+ * ipcx_region_open() - open an existing named region
+ * @name: its name
+ * @flags: 0 (read-write) or IPCX_OPEN_RDONLY
+ *
+ * Returns a file descriptor, or -ENOENT, -EACCES, -EPERM, -EINVAL, ...
+ */
+int ipcx_region_open(const char *name, unsigned int flags);
+
+/** ipcx_region_unlink() - remove a name; returns 0, -ENOENT or -EPERM. */
+int ipcx_region_unlink(const char *name);
+
+/**
+ * ipcx_region_map() - mmap(MAP_SHARED) a region from offset 0
+ * @fd: an attached descriptor
+ * @len: bytes to map, or 0 for the whole region
+ * @prot: PROT_READ and/or PROT_WRITE
+ * @addr: the address, on success
+ */
+int ipcx_region_map(int fd, size_t len, int prot, void **addr);
+
+/** ipcx_region_unmap() - munmap(2) returning 0 or -errno. */
+int ipcx_region_unmap(void *addr, size_t len);
+
+/** ipcx_region_stat() - describe the region @fd is attached to. */
+int ipcx_region_stat(int fd, struct ipcx_region_stat *st);
+
+/**
+ * ipcx_region_set_perm() - change owner and/or mode
+ * @fd: an attached descriptor
+ * @uid: new owner uid (with IPCX_PERM_UID in @which)
+ * @gid: new owner gid (with IPCX_PERM_GID)
+ * @mode: new mode (with IPCX_PERM_MODE)
+ * @which: IPCX_PERM_* bits
+ */
+int ipcx_region_set_perm(int fd, uint32_t uid, uint32_t gid, unsigned int mode,
+			 unsigned int which);
+
+/** ipcx_region_seal() - add IPCX_SEAL_* bits; -EBUSY, -EPERM. */
+int ipcx_region_seal(int fd, unsigned int seals);
+
+/** ipcx_region_resize() - grow or shrink; -EPERM when sealed. */
+int ipcx_region_resize(int fd, uint64_t size);
+
+/** ipcx_region_close() - close(2) an attached descriptor. */
+int ipcx_region_close(int fd);
+
 /**
  * ipcx_strerror() - describe a result of a libipcx function
  * @err: a negative errno as returned by libipcx (a positive one works too)

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Regions: the object, its reference-counted lifetime, its shmem backing,
+ * the limits, and the attachment of a /dev/ipcx file to a region.
+ *
+ * The refcount story is told once, at struct ipcx_region in internal.h.
+ *
+ * Locking:
+ *  - ipcx_limits_lock (spinlock) guards the global counters below; it is a
+ *    leaf lock.
+ *  - ipcx_attach_lock (mutex) serialises attaching files, so that a file's
+ *    f_mapping is set exactly once, before its attachment is published
+ *    (smp_store_release of file->private_data; readers use
+ *    smp_load_acquire through ipcx_file_attach()).
+ *  - region->resize_lock (mutex) serialises size changes and seal changes;
+ *    the shmem inode lock nests inside it.
+ *  - region->lock (spinlock) is a leaf lock for the fields it guards.
+ * The final ipcx_region_put() takes ipcx_names_lock (see names.c).
+ */
+#include <linux/atomic.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mount.h>
+#include <linux/overflow.h>
+#include <linux/pid.h>
+#include <linux/sched/signal.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+
+#include "internal.h"
+
+static uint max_regions = 4096;
+module_param(max_regions, uint, 0644);
+MODULE_PARM_DESC(max_regions, "most live regions, named or anonymous (ENOSPC beyond)");
+
+static ulong max_region_bytes = 1UL << 30;
+module_param(max_region_bytes, ulong, 0644);
+MODULE_PARM_DESC(max_region_bytes, "largest size of one region in bytes (EFBIG beyond)");
+
+static ulong max_total_bytes = 4UL << 30;
+module_param(max_total_bytes, ulong, 0644);
+MODULE_PARM_DESC(max_total_bytes, "most bytes of all regions, page-rounded (ENOSPC beyond)");
+
+static DEFINE_SPINLOCK(ipcx_limits_lock);
+static unsigned int ipcx_nr_regions;	/* ipcx_limits_lock */
+static u64 ipcx_total_bytes;		/* ipcx_limits_lock */
+static atomic64_t ipcx_next_id = ATOMIC64_INIT(0);
+static DEFINE_MUTEX(ipcx_attach_lock);
+
+/* Charge @bytes (and @regions new regions) against the limits. */
+static int ipcx_charge(u64 bytes, unsigned int regions)
+{
+	u64 total;
+	int ret = 0;
+
+	spin_lock(&ipcx_limits_lock);
+	if (regions && ipcx_nr_regions + regions > READ_ONCE(max_regions))
+		ret = -ENOSPC;
+	else if (check_add_overflow(ipcx_total_bytes, bytes, &total) ||
+		 total > READ_ONCE(max_total_bytes))
+		ret = -ENOSPC;
+	if (!ret) {
+		ipcx_total_bytes = total;
+		ipcx_nr_regions += regions;
+	}
+	spin_unlock(&ipcx_limits_lock);
+	return ret;
+}
+
+static void ipcx_uncharge(u64 bytes, unsigned int regions)
+{
+	spin_lock(&ipcx_limits_lock);
+	ipcx_total_bytes -= bytes;
+	ipcx_nr_regions -= regions;
+	spin_unlock(&ipcx_limits_lock);
+}
+
+static int ipcx_size_check(u64 size)
+{
+	if (!size)
+		return -EINVAL;
+	if (size > MAX_LFS_FILESIZE || size > READ_ONCE(max_region_bytes))
+		return -EFBIG;
+	return 0;
+}
+
+static void ipcx_region_init(struct ipcx_region *region, u64 charged,
+			     umode_t mode, u32 lifetime)
+{
+	kref_init(&region->ref);
+	region->id = atomic64_inc_return(&ipcx_next_id);
+	region->ctime_ns = ktime_get_real_ns();
+	region->cpid = get_pid(task_tgid(current));
+	region->lifetime = lifetime;
+	region->charged = charged;
+	INIT_HLIST_NODE(&region->hnode);
+	INIT_LIST_HEAD(&region->reap);
+	mutex_init(&region->resize_lock);
+	spin_lock_init(&region->lock);
+	region->uid = current_euid();
+	region->cuid = region->uid;
+	region->gid = current_egid();
+	region->cgid = region->gid;
+	region->mode = mode;
+}
+
+/**
+ * ipcx_region_create() - make a new, unlinked region with one reference
+ * @name: its name (copied), or NULL for an anonymous region
+ * @size: size in bytes
+ * @mode: permission bits (0777 mask)
+ * @lifetime: enum ipcx_lifetime
+ *
+ * Return: the region, or ERR_PTR(-EINVAL/-EFBIG/-ENOSPC/-ENOMEM).
+ */
+struct ipcx_region *ipcx_region_create(const char *name, u64 size, umode_t mode,
+				       u32 lifetime)
+{
+	struct ipcx_region *region;
+	u64 charged;
+	int ret;
+
+	ret = ipcx_size_check(size);
+	if (ret)
+		return ERR_PTR(ret);
+	charged = PAGE_ALIGN(size);
+	ret = ipcx_charge(charged, 1);
+	if (ret)
+		return ERR_PTR(ret);
+
+	ret = -ENOMEM;
+	region = kzalloc(sizeof(*region), GFP_KERNEL);
+	if (!region)
+		goto out_uncharge;
+	if (name) {
+		region->name = kstrdup(name, GFP_KERNEL);
+		if (!region->name)
+			goto out_free_region;
+	}
+	region->shmem = shmem_file_setup("ipcx", size, VM_NORESERVE);
+	if (IS_ERR(region->shmem)) {
+		ret = PTR_ERR(region->shmem);
+		goto out_free_name;
+	}
+	ipcx_region_init(region, charged, mode, lifetime);
+	ipcx_names_bind_ns(region);
+	return region;
+
+out_free_name:
+	kfree(region->name);
+out_free_region:
+	kfree(region);
+out_uncharge:
+	ipcx_uncharge(charged, 1);
+	return ERR_PTR(ret);
+}
+
+static void ipcx_region_free(struct ipcx_region *region)
+{
+	ipcx_region_teardown_locks(region);
+	fput(region->shmem);
+	mntput(region->ns_mnt);
+	put_pid(region->cpid);
+	ipcx_uncharge(region->charged, 1);
+	kfree(region->name);
+	kfree(region);
+}
+
+/* Called by kref_put_mutex() with ipcx_names_lock held; drops it. */
+static void ipcx_region_release(struct kref *ref)
+{
+	struct ipcx_region *region = container_of(ref, struct ipcx_region, ref);
+
+	ipcx_names_unhash(region);
+	mutex_unlock(&ipcx_names_lock);
+	ipcx_region_free(region);
+}
+
+/**
+ * ipcx_region_get() - take a reference on a region the caller already holds
+ * @region: the region
+ */
+void ipcx_region_get(struct ipcx_region *region)
+{
+	kref_get(&region->ref);
+}
+
+/**
+ * ipcx_region_put() - drop a reference; the last one frees the region
+ * @region: the region
+ *
+ * May sleep (takes ipcx_names_lock for the last reference). Must not be
+ * called with ipcx_names_lock held.
+ */
+void ipcx_region_put(struct ipcx_region *region)
+{
+	kref_put_mutex(&region->ref, ipcx_region_release, &ipcx_names_lock);
+}
+
+/* Set the shmem inode's size like shmem_setattr(): shrink drops the tail. */
+static void ipcx_shmem_set_size(struct ipcx_region *region, loff_t size)
+{
+	struct inode *inode = file_inode(region->shmem);
+	loff_t holebegin = round_up(size, PAGE_SIZE);
+	loff_t old;
+
+	inode_lock(inode);
+	old = i_size_read(inode);
+	i_size_write(inode, size);
+	if (size < old) {
+		unmap_mapping_range(inode->i_mapping, holebegin, 0, 1);
+		shmem_truncate_range(inode, size, (loff_t)-1);
+		unmap_mapping_range(inode->i_mapping, holebegin, 0, 1);
+	}
+	inode_unlock(inode);
+}
+
+/**
+ * ipcx_region_resize() - change a region's size
+ * @region: the region
+ * @size: the new size in bytes
+ *
+ * Return: 0, -EINVAL (0), -EFBIG, -ENOSPC, -EPERM (IPCX_SEAL_RESIZE).
+ */
+int ipcx_region_resize(struct ipcx_region *region, u64 size)
+{
+	u64 charged = PAGE_ALIGN(size);
+	int ret;
+
+	ret = ipcx_size_check(size);
+	if (ret)
+		return ret;
+	mutex_lock(&region->resize_lock);
+	spin_lock(&region->lock);
+	if (region->seals & IPCX_SEAL_RESIZE)
+		ret = -EPERM;
+	spin_unlock(&region->lock);
+	if (!ret && charged > region->charged)
+		ret = ipcx_charge(charged - region->charged, 0);
+	if (ret)
+		goto out_unlock;
+	ipcx_shmem_set_size(region, size);
+	if (charged < region->charged)
+		ipcx_uncharge(region->charged - charged, 0);
+	region->charged = charged;
+out_unlock:
+	mutex_unlock(&region->resize_lock);
+	return ret;
+}
+
+/**
+ * ipcx_file_attach() - the attachment of a /dev/ipcx file
+ * @file: an open /dev/ipcx file
+ *
+ * Return: the attachment, or NULL when the file is not attached.
+ */
+struct ipcx_attach *ipcx_file_attach(struct file *file)
+{
+	/* pairs with smp_store_release() in ipcx_region_attach() */
+	return smp_load_acquire((struct ipcx_attach **)&file->private_data);
+}
+
+/**
+ * ipcx_file_region() - the region a /dev/ipcx file stands for
+ * @file: an open /dev/ipcx file
+ *
+ * Return: the region, or NULL. The file's reference keeps it alive for as
+ * long as the caller holds the file (an fd, or a vma's vm_file).
+ */
+struct ipcx_region *ipcx_file_region(struct file *file)
+{
+	struct ipcx_attach *att = ipcx_file_attach(file);
+
+	return att ? att->region : NULL;
+}
+
+/**
+ * ipcx_region_attach() - make @file stand for @region
+ * @file: an open, unattached /dev/ipcx file
+ * @att: a zeroed attachment; consumed on success
+ * @region: the region; the caller's reference passes to the file on success
+ *
+ * Return: 0, or -EBUSY when the file is already attached.
+ */
+int ipcx_region_attach(struct file *file, struct ipcx_attach *att,
+		       struct ipcx_region *region)
+{
+	mutex_lock(&ipcx_attach_lock);
+	if (file->private_data) {
+		mutex_unlock(&ipcx_attach_lock);
+		return -EBUSY;
+	}
+	att->region = region;
+	spin_lock(&region->lock);
+	region->nr_files++;
+	spin_unlock(&region->lock);
+	/* Set once, before any mmap can see the attachment; never changed. */
+	file->f_mapping = ipcx_region_mapping(region);
+	/* publish f_mapping and att; pairs with ipcx_file_attach() */
+	smp_store_release(&file->private_data, att);
+	mutex_unlock(&ipcx_attach_lock);
+	return 0;
+}
+
+/**
+ * ipcx_region_detach() - ->release of a /dev/ipcx file
+ * @file: the file; no fd or vma refers to it any more
+ *
+ * Runs in process context, possibly late in exit where current->nsproxy is
+ * NULL: nothing here looks at the current task's namespaces.
+ */
+void ipcx_region_detach(struct file *file)
+{
+	struct ipcx_attach *att = file->private_data;
+	struct ipcx_region *region;
+
+	if (!att)
+		return;
+	region = att->region;
+	if (att->lease)
+		ipcx_names_unlink_region(region);
+	spin_lock(&region->lock);
+	region->nr_files--;
+	spin_unlock(&region->lock);
+	file->f_mapping = file_inode(file)->i_mapping;
+	file->private_data = NULL;
+	kfree(att);
+	ipcx_region_put(region);
+}
+
+/**
+ * ipcx_regions_exit() - at rmmod: destroy the regions still named
+ *
+ * No file or mapping exists (they pin the module), so only linked
+ * PERSISTENT regions remain; dropping their names frees them.
+ */
+void ipcx_regions_exit(void)
+{
+	ipcx_names_sweep(true);
+	WARN_ON_ONCE(ipcx_nr_regions || ipcx_total_bytes);
+}
