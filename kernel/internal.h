@@ -50,8 +50,13 @@ int ipcx_copy_struct_out(unsigned long arg, size_t usize, const void *src,
  * it before the lock is dropped, then calls ipcx_region_teardown_locks(),
  * releases the shmem file, uncharges the limits and frees the region.
  *
- * Locks, outermost first: mmap_lock -> ipcx_names_lock -> @lock.
- * @resize_lock (a mutex) is taken alone, never under the others.
+ * Lock order, outermost first (all nestings that exist today):
+ *   ipcx_names_lock -> @lock
+ *   @resize_lock -> shmem inode lock -> i_mmap_rwsem (truncation)
+ *   @resize_lock -> @lock
+ *   mmap_lock -> @lock (->mmap and vm_ops)
+ * @lock is a leaf spinlock. ipcx_names_lock and @resize_lock are never
+ * held together, and neither is taken under mmap_lock.
  */
 struct ipcx_region {
 	struct kref ref;		/* see above */

@@ -205,8 +205,9 @@ struct ipcx_region_unlink {
  * IPCX_IOC_REGION_UNLINK - remove a name from the caller's IPC namespace.
  * Works on any /dev/ipcx file. Existing users keep working; the name is free
  * at once. Allowed for the owner, the creator and CAP_SYS_ADMIN.
- * Errors: EFAULT, EINVAL (flags, __pad, __reserved, name as for OPEN),
- * ENAMETOOLONG, E2BIG, ENOENT (no such name), EPERM (not permitted).
+ * Errors: EFAULT, EINVAL (flags, __pad, __reserved, name 0, empty name or
+ * name with '/'), ENAMETOOLONG, E2BIG, ENOENT (no such name), EPERM (not
+ * permitted).
  */
 #define IPCX_IOC_REGION_UNLINK	_IOW(IPCX_IOC_MAGIC, 0x02, struct ipcx_region_unlink)
 
