@@ -68,11 +68,11 @@ module-sparse:
 # ---- libipcx --------------------------------------------------------------
 lib: $(LIB_SO) $(LIB_A) $(LIB_PC)
 
-$(BUILD)/lib/pic/%.o: lib/%.c lib/include/libipcx.h include/uapi/linux/ipcx.h
+$(BUILD)/lib/pic/%.o: lib/%.c $(wildcard lib/*.h) lib/include/libipcx.h include/uapi/linux/ipcx.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(NL_CFLAGS) -fPIC -c -o $@ $<
 
-$(BUILD)/lib/static/%.o: lib/%.c lib/include/libipcx.h include/uapi/linux/ipcx.h
+$(BUILD)/lib/static/%.o: lib/%.c $(wildcard lib/*.h) lib/include/libipcx.h include/uapi/linux/ipcx.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(NL_CFLAGS) -c -o $@ $<
 
@@ -113,7 +113,7 @@ $(KSFT_DIR)/kselftest_harness.h:
 
 $(BUILD)/selftests/%: selftests/ipcx/%.c $(KSFT_DIR)/kselftest_harness.h $(LIB_A)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Wno-sign-compare -Wno-unused-parameter -I$(KSFT_DIR) -o $@ $< $(LIB_A) \
+	$(CC) $(ALL_CFLAGS) -Wno-sign-compare -Wno-unused-parameter -Wno-clobbered -I$(KSFT_DIR) -o $@ $< $(LIB_A) \
 		$(NL_LIBS) -lpthread
 
 # ---- running --------------------------------------------------------------

@@ -19,6 +19,7 @@
 #include <linux/module.h>
 
 #include "internal.h"
+#include "locks.h"
 
 static long ipcx_ioc_version(struct file *file, unsigned long arg,
 			     size_t usize)
@@ -26,7 +27,7 @@ static long ipcx_ioc_version(struct file *file, unsigned long arg,
 	struct ipcx_version ver = {
 		.abi_major = IPCX_ABI_MAJOR,
 		.abi_minor = IPCX_ABI_MINOR,
-		.features = IPCX_FEAT_VERSION | IPCX_FEAT_REGIONS,
+		.features = IPCX_FEAT_VERSION | IPCX_FEAT_REGIONS | IPCX_FEAT_LOCKS,
 	};
 
 	return ipcx_copy_struct_out(arg, usize, &ver, sizeof(ver),
@@ -51,6 +52,20 @@ static const struct ipcx_ioctl_desc ipcx_ioctls[] = {
 	[_IOC_NR(IPCX_IOC_REGION_SET_PERM)] = { _IOC_WRITE, ipcx_ioc_region_set_perm },
 	[_IOC_NR(IPCX_IOC_REGION_SEAL)] = { _IOC_WRITE, ipcx_ioc_region_seal },
 	[_IOC_NR(IPCX_IOC_REGION_RESIZE)] = { _IOC_WRITE, ipcx_ioc_region_resize },
+	[_IOC_NR(IPCX_IOC_OWNER_REGISTER)] = { _IOC_READ | _IOC_WRITE, ipcx_ioc_owner_register },
+	[_IOC_NR(IPCX_IOC_LOCK_DECLARE)] = { _IOC_WRITE, ipcx_ioc_lock_declare },
+	[_IOC_NR(IPCX_IOC_MUTEX_LOCK)] = { _IOC_READ | _IOC_WRITE, ipcx_ioc_mutex_lock },
+	[_IOC_NR(IPCX_IOC_MUTEX_UNLOCK)] = { _IOC_WRITE, ipcx_ioc_mutex_unlock },
+	[_IOC_NR(IPCX_IOC_MUTEX_CONSISTENT)] = { _IOC_WRITE, ipcx_ioc_mutex_consistent },
+	[_IOC_NR(IPCX_IOC_EVENT_WAIT)] = { _IOC_WRITE, ipcx_ioc_event_wait },
+	[_IOC_NR(IPCX_IOC_EVENT_WAKE)] = { _IOC_READ | _IOC_WRITE, ipcx_ioc_event_wake },
+	[_IOC_NR(IPCX_IOC_LOCK_STAT)] = { _IOC_READ | _IOC_WRITE, ipcx_ioc_lock_stat },
+	[_IOC_NR(IPCX_IOC_LOCK_FD)] = { _IOC_WRITE, ipcx_ioc_lock_fd },
+	[_IOC_NR(IPCX_IOC_SEM_WAIT)] = { _IOC_READ | _IOC_WRITE, ipcx_ioc_sem_wait },
+	[_IOC_NR(IPCX_IOC_SEM_POST)] = { _IOC_WRITE, ipcx_ioc_sem_post },
+	[_IOC_NR(IPCX_IOC_RW_RDLOCK)] = { _IOC_READ | _IOC_WRITE, ipcx_ioc_rw_rdlock },
+	[_IOC_NR(IPCX_IOC_RW_WRLOCK)] = { _IOC_READ | _IOC_WRITE, ipcx_ioc_rw_wrlock },
+	[_IOC_NR(IPCX_IOC_RW_UNLOCK)] = { _IOC_WRITE, ipcx_ioc_rw_unlock },
 };
 
 static long ipcx_ioctl(struct file *file, unsigned int cmd, unsigned long arg)

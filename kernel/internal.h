@@ -33,6 +33,23 @@ int ipcx_copy_struct_out(unsigned long arg, size_t usize, const void *src,
 			 size_t ksize, size_t min_size);
 
 /**
+ * struct ipcx_region_locks - a region's table of declared lock blocks
+ * @xa: struct ipcx_lock by offset / IPCX_LOCK_ALIGN
+ * @node: in lock.c's list of regions that have locks
+ * @nr: declared locks
+ * @revoked: the region was destroyed with IPCX_UNLINK_REVOKE
+ *
+ * All four are guarded by ipcx_lock_regions_mutex (lock.c); lookups of @xa
+ * need no lock (see lock.c).
+ */
+struct ipcx_region_locks {
+	struct xarray xa;
+	struct list_head node;
+	unsigned int nr;
+	bool revoked;
+};
+
+/**
  * struct ipcx_region - one shared memory region
  *
  * Reference counting (the whole story): @ref counts
@@ -55,6 +72,7 @@ int ipcx_copy_struct_out(unsigned long arg, size_t usize, const void *src,
  *   @resize_lock -> shmem inode lock -> i_mmap_rwsem (truncation)
  *   @resize_lock -> @lock
  *   mmap_lock -> @lock (->mmap and vm_ops)
+ *   @resize_lock -> ipcx_lock_regions_mutex -> ipcx_lock.lock (locks, lock.c)
  * @lock is a leaf spinlock. ipcx_names_lock and @resize_lock are never
  * held together, and neither is taken under mmap_lock.
  */
@@ -81,6 +99,7 @@ struct ipcx_region {
 	unsigned int nr_files;		/* @lock; attached struct files */
 	unsigned int nr_maps;		/* @lock; vmas mapping the region */
 	unsigned int nr_wmaps;		/* @lock; of those, with VM_MAYWRITE */
+	struct ipcx_region_locks locks;	/* built-in locks; see its definition */
 };
 
 /**
@@ -119,15 +138,20 @@ static inline loff_t ipcx_region_size(struct ipcx_region *region)
 }
 
 /*
- * Hook for the built-in locks: called once from the region's release, after
- * the region left the name table and when no file, mapping or lookup can
- * reach it any more (process context, may sleep, no ipcx lock held), before
- * the backing memory goes. Locks living in the region are to be woken (with
- * an "owner gone" result) and freed here.
+ * lock.c, the region's side of the built-in locks:
+ *  - init: at creation, before anything can reach the region;
+ *  - teardown: once from the region's release, after the region left the
+ *    name table and when no file, mapping, lock fd or lookup can reach it
+ *    (process context, may sleep, no ipcx lock held), before the backing
+ *    memory goes: frees the locks and unpins their pages;
+ *  - revoke: IPCX_UNLINK_REVOKE: wake every waiter with EIDRM, fail every
+ *    later lock operation with EIDRM;
+ *  - beyond: does a declared lock lie at or past @size (resize_lock held)?
  */
-static inline void ipcx_region_teardown_locks(struct ipcx_region *region)
-{
-}
+void ipcx_region_init_locks(struct ipcx_region *region);
+void ipcx_region_teardown_locks(struct ipcx_region *region);
+void ipcx_region_revoke_locks(struct ipcx_region *region);
+bool ipcx_region_locks_beyond(struct ipcx_region *region, u64 size);
 
 /* names.c: the IPC-namespace-keyed name table */
 extern struct mutex ipcx_names_lock;
@@ -136,7 +160,7 @@ struct ipcx_region *ipcx_names_lookup(const char *name);
 void ipcx_names_link(struct ipcx_region *region);
 void ipcx_names_unhash(struct ipcx_region *region);
 void ipcx_names_unlink_region(struct ipcx_region *region);
-int ipcx_names_unlink(const char *name);
+int ipcx_names_unlink(const char *name, bool revoke);
 void ipcx_names_sweep(bool all);
 void ipcx_names_bind_ns(struct ipcx_region *region);
 

@@ -9,6 +9,7 @@
 #include <linux/moduleparam.h>
 
 #include "internal.h"
+#include "locks.h"
 
 static ushort dev_mode = 0666;
 module_param(dev_mode, ushort, 0444);
@@ -23,19 +24,27 @@ static int __init ipcx_init(void)
 		return -EINVAL;
 	}
 
-	ret = ipcx_dev_register(dev_mode);
+	ret = ipcx_owners_init();
 	if (ret)
 		return ret;
+	ret = ipcx_dev_register(dev_mode);
+	if (ret)
+		goto out_owners_exit;
 
 	pr_info("ipcx: version %s loaded, ABI %u.%u\n", IPCX_MODULE_VERSION,
 		IPCX_ABI_MAJOR, IPCX_ABI_MINOR);
 	return 0;
+
+out_owners_exit:
+	ipcx_owners_exit();
+	return ret;
 }
 
 static void __exit ipcx_exit(void)
 {
 	ipcx_dev_unregister();
 	ipcx_regions_exit();
+	ipcx_owners_exit();
 	pr_info("ipcx: unloaded\n");
 }
 

@@ -176,10 +176,11 @@ void ipcx_names_unlink_region(struct ipcx_region *region)
 /**
  * ipcx_names_unlink() - IPCX_IOC_REGION_UNLINK on a checked name
  * @name: the name, in the caller's namespace
+ * @revoke: also revoke the region's locks (IPCX_UNLINK_REVOKE)
  *
  * Return: 0, -ENOENT, or -EPERM (not owner, creator or CAP_SYS_ADMIN).
  */
-int ipcx_names_unlink(const char *name)
+int ipcx_names_unlink(const char *name, bool revoke)
 {
 	struct ipcx_region *region;
 	bool put = false;
@@ -187,13 +188,20 @@ int ipcx_names_unlink(const char *name)
 
 	mutex_lock(&ipcx_names_lock);
 	region = ipcx_names_find(name);
-	if (!region)
+	if (!region) {
 		ret = -ENOENT;
-	else if (!ipcx_perm_is_owner(region))
+	} else if (!ipcx_perm_is_owner(region)) {
 		ret = -EPERM;
-	else
+	} else {
+		if (revoke)
+			ipcx_region_get(region);
 		put = __ipcx_names_unlink(region);
+	}
 	mutex_unlock(&ipcx_names_lock);
+	if (!ret && revoke) {
+		ipcx_region_revoke_locks(region);
+		ipcx_region_put(region);
+	}
 	if (put)
 		ipcx_region_put(region);
 	return ret;

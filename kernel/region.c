@@ -135,6 +135,7 @@ struct ipcx_region *ipcx_region_create(const char *name, u64 size, umode_t mode,
 	region = kzalloc(sizeof(*region), GFP_KERNEL);
 	if (!region)
 		goto out_uncharge;
+	ipcx_region_init_locks(region);
 	if (name) {
 		region->name = kstrdup(name, GFP_KERNEL);
 		if (!region->name)
@@ -223,7 +224,8 @@ static void ipcx_shmem_set_size(struct ipcx_region *region, loff_t size)
  * @region: the region
  * @size: the new size in bytes
  *
- * Return: 0, -EINVAL (0), -EFBIG, -ENOSPC, -EPERM (IPCX_SEAL_RESIZE).
+ * Return: 0, -EINVAL (0), -EFBIG, -ENOSPC, -EPERM (IPCX_SEAL_RESIZE),
+ * -EBUSY (a declared lock lies beyond the new size).
  */
 int ipcx_region_resize(struct ipcx_region *region, u64 size)
 {
@@ -238,6 +240,8 @@ int ipcx_region_resize(struct ipcx_region *region, u64 size)
 	if (region->seals & IPCX_SEAL_RESIZE)
 		ret = -EPERM;
 	spin_unlock(&region->lock);
+	if (!ret && ipcx_region_locks_beyond(region, size))
+		ret = -EBUSY;	/* a lock's page is pinned: keep it in the region */
 	if (!ret && charged > region->charged)
 		ret = ipcx_charge(charged - region->charged, 0);
 	if (ret)

@@ -157,13 +157,13 @@ long ipcx_ioc_region_unlink(struct file *file, unsigned long arg, size_t usize)
 				  IPCX_REGION_UNLINK_SIZE_VER0);
 	if (ret)
 		return ret;
-	if (req.flags || req.__pad || !req.name ||
+	if ((req.flags & ~IPCX_UNLINK_REVOKE) || req.__pad || !req.name ||
 	    !ipcx_zeroed(req.__reserved, sizeof(req.__reserved)))
 		return -EINVAL;
 	ret = ipcx_name_copy(name, req.name);
 	if (ret)
 		return ret;
-	return ipcx_names_unlink(name);
+	return ipcx_names_unlink(name, req.flags & IPCX_UNLINK_REVOKE);
 }
 
 static void ipcx_stat_fill(struct ipcx_region_stat *st, struct ipcx_attach *att)

@@ -11,6 +11,7 @@
 #define LIBIPCX_H
 
 #include <stdint.h>
+#include <time.h>
 #include <linux/ipcx.h>
 
 #ifdef __cplusplus
@@ -114,6 +115,121 @@ int ipcx_region_close(int fd);
  * an errno one (for example -ENOENT from ipcx_open_dev()).
  */
 const char *ipcx_strerror(int err);
+
+
+/*
+ * Built-in locks (see <linux/ipcx.h> for the design). A lock block lives at
+ * a 64-byte-aligned offset of a region; `fd` is the region's file
+ * descriptor and `base` the address where the caller mapped the region.
+ * *_init() declares the block to the kernel (once, by any process; again
+ * with the same kind is harmless); *_attach() only builds the handle.
+ * Handles are plain structs and may be shared by the threads of a process.
+ */
+struct ipcx_mutex {
+	int fd;
+	uint64_t offset;
+	uint32_t *word;
+};
+
+struct ipcx_event {
+	int fd;
+	uint64_t offset;
+	uint32_t *word;
+};
+
+/**
+ * ipcx_owner_id() - the calling thread's owner id (registered on first use)
+ * Returns 0 and sets *id, or -errno.
+ */
+int ipcx_owner_id(int fd, uint32_t *id);
+
+int ipcx_mutex_init(struct ipcx_mutex *m, int fd, void *base, uint64_t offset);
+int ipcx_mutex_attach(struct ipcx_mutex *m, int fd, void *base, uint64_t offset);
+/*
+ * Lock: 0, or -EOWNERDEAD (acquired; a holder died: repair the state, then
+ * ipcx_mutex_consistent(), or unlock and the lock becomes unrecoverable),
+ * -ENOTRECOVERABLE, -EDEADLK, -EBUSY (trylock), -ETIMEDOUT, -EINTR,
+ * -EIDRM (region destroyed), -ENOENT (no lock declared at that offset).
+ */
+int ipcx_mutex_lock(struct ipcx_mutex *m);
+int ipcx_mutex_trylock(struct ipcx_mutex *m);
+int ipcx_mutex_timedlock(struct ipcx_mutex *m, const struct timespec *abstime,
+			 clockid_t clock);
+/* flags: 0 or IPCX_LOCK_F_TRYLOCK; died (may be NULL) is filled on -EOWNERDEAD */
+int ipcx_mutex_lock_full(struct ipcx_mutex *m, unsigned int flags,
+			 const struct timespec *abstime, clockid_t clock,
+			 struct ipcx_owner_info *died);
+int ipcx_mutex_unlock(struct ipcx_mutex *m);
+int ipcx_mutex_consistent(struct ipcx_mutex *m);
+
+int ipcx_event_init(struct ipcx_event *e, int fd, void *base, uint64_t offset);
+int ipcx_event_attach(struct ipcx_event *e, int fd, void *base, uint64_t offset);
+uint32_t ipcx_event_seq(const struct ipcx_event *e);
+/* Sleep while the sequence is still seq: 0, -ETIMEDOUT, -EINTR, -EIDRM. */
+int ipcx_event_wait(struct ipcx_event *e, uint32_t seq,
+		    const struct timespec *abstime, clockid_t clock);
+/* Advance the sequence and wake one / all: waiters woken (>= 0) or -errno. */
+int ipcx_event_signal(struct ipcx_event *e);
+int ipcx_event_broadcast(struct ipcx_event *e);
+/* Robust condition variable: unlock m, wait for e, relock m (its result wins). */
+int ipcx_cond_wait(struct ipcx_event *e, struct ipcx_mutex *m,
+		   const struct timespec *abstime, clockid_t clock);
+
+struct ipcx_sem {
+	int fd;
+	uint64_t offset;
+	uint32_t *word;
+};
+
+/* Counting semaphores; flags: IPCX_LOCK_F_TRYLOCK, IPCX_LOCK_F_UNDO. */
+int ipcx_sem_init(struct ipcx_sem *s, int fd, void *base, uint64_t offset,
+		  unsigned int value);
+int ipcx_sem_attach(struct ipcx_sem *s, int fd, void *base, uint64_t offset);
+unsigned int ipcx_sem_value(const struct ipcx_sem *s);
+/* 0, -EOWNERDEAD (a dead owner's undo gave units back: died filled),
+ * -EAGAIN (trywait), -ETIMEDOUT, -EINTR, -EIDRM */
+int ipcx_sem_wait_full(struct ipcx_sem *s, unsigned int flags,
+		       const struct timespec *abstime, clockid_t clock,
+		       struct ipcx_owner_info *died);
+int ipcx_sem_wait(struct ipcx_sem *s);
+int ipcx_sem_trywait(struct ipcx_sem *s);
+int ipcx_sem_timedwait(struct ipcx_sem *s, const struct timespec *abstime,
+		       clockid_t clock);
+/* 0, -EOVERFLOW, -EIDRM */
+int ipcx_sem_post_full(struct ipcx_sem *s, unsigned int flags);
+int ipcx_sem_post(struct ipcx_sem *s);
+
+struct ipcx_rwlock {
+	int fd;
+	uint64_t offset;
+	uint32_t *word;
+};
+
+/*
+ * Robust reader-writer locks: the kernel knows every reader and the writer,
+ * so a dead reader is released too. Up to IPCX_RW_SLOTS readers at once
+ * stay in user space. Results as for mutexes; rdlock also -EAGAIN (trylock
+ * with all reader slots taken). A reader gets -EOWNERDEAD (acquired) while a
+ * dead writer's state is unrepaired; only a writer can repair it
+ * (ipcx_rwlock_consistent()).
+ */
+int ipcx_rwlock_init(struct ipcx_rwlock *rw, int fd, void *base, uint64_t offset);
+int ipcx_rwlock_attach(struct ipcx_rwlock *rw, int fd, void *base, uint64_t offset);
+int ipcx_rwlock_rdlock(struct ipcx_rwlock *rw);
+int ipcx_rwlock_wrlock(struct ipcx_rwlock *rw);
+int ipcx_rwlock_rdlock_full(struct ipcx_rwlock *rw, unsigned int flags,
+			    const struct timespec *abstime, clockid_t clock,
+			    struct ipcx_owner_info *died);
+int ipcx_rwlock_wrlock_full(struct ipcx_rwlock *rw, unsigned int flags,
+			    const struct timespec *abstime, clockid_t clock,
+			    struct ipcx_owner_info *died);
+int ipcx_rwlock_unlock(struct ipcx_rwlock *rw);
+int ipcx_rwlock_consistent(struct ipcx_rwlock *rw);
+
+/* What the kernel knows of the lock at offset: 0 or -errno. */
+int ipcx_lock_stat(int fd, uint64_t offset, struct ipcx_lock_stat *st);
+/* A pollable fd for the lock at offset (O_CLOEXEC), or -errno. */
+int ipcx_lock_fd(int fd, uint64_t offset);
 
 #ifdef __cplusplus
 }

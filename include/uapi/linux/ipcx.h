@@ -30,11 +30,12 @@
 
 /* ABI version: major changes never happen; minor grows with features. */
 #define IPCX_ABI_MAJOR		1
-#define IPCX_ABI_MINOR		1
+#define IPCX_ABI_MINOR		2
 
 /* Feature bits reported in struct ipcx_version.features. */
 #define IPCX_FEAT_VERSION	_BITULL(0)	/* IPCX_IOC_VERSION */
 #define IPCX_FEAT_REGIONS	_BITULL(1)	/* IPCX_IOC_REGION_* (0x01-0x06) */
+#define IPCX_FEAT_LOCKS		_BITULL(2)	/* lock ioctls 0x20-0x2d, UNLINK_REVOKE */
 
 #define IPCX_IOC_MAGIC		0xB9
 
@@ -188,7 +189,7 @@ struct ipcx_region_open {
 /**
  * struct ipcx_region_unlink - argument of IPCX_IOC_REGION_UNLINK
  * @name: user pointer to the NUL-terminated name
- * @flags: must be zero
+ * @flags: 0 or IPCX_UNLINK_REVOKE
  * @__pad: must be zero
  * @__reserved: must be zero
  */
@@ -200,6 +201,14 @@ struct ipcx_region_unlink {
 };
 
 #define IPCX_REGION_UNLINK_SIZE_VER0	32
+
+/*
+ * struct ipcx_region_unlink.flags: also destroy the region's locks, like
+ * IPC_RMID of a SysV semaphore set: every thread asleep on one of them
+ * wakes with EIDRM and every later lock operation fails with EIDRM (the
+ * memory stays mapped for its users).
+ */
+#define IPCX_UNLINK_REVOKE	(1U << 0)
 
 /*
  * IPCX_IOC_REGION_UNLINK - remove a name from the caller's IPC namespace.
@@ -345,8 +354,282 @@ struct ipcx_region_resize {
  * attachment.
  * Errors: EFAULT, EINVAL (size 0, __reserved), E2BIG, ENXIO (not attached),
  * EPERM (read-only attachment or IPCX_SEAL_RESIZE), EFBIG
- * (max_region_bytes), ENOSPC (max_total_bytes).
+ * (max_region_bytes), ENOSPC (max_total_bytes), EBUSY (shrinking would cut
+ * off a declared lock block).
  */
 #define IPCX_IOC_REGION_RESIZE	_IOW(IPCX_IOC_MAGIC, 0x06, struct ipcx_region_resize)
+
+/*
+ * Built-in locks
+ * ==============
+ *
+ * Locks live inside a region, in 64-byte blocks (struct ipcx_lock_block) at
+ * offsets the application chooses (IPCX_LOCK_ALIGN-aligned, inside the
+ * region). A block is declared to the kernel once (IPCX_IOC_LOCK_DECLARE)
+ * with its kind; from then on any process attached to the region can use it.
+ *
+ * Owners. Every thread that takes locks has an owner id, a number the kernel
+ * hands out (IPCX_IOC_OWNER_REGISTER) and maps to the thread's struct pid,
+ * never to a pid number (pids get recycled). Lock words hold owner ids, so
+ * the uncontended lock and unlock are a compare-and-swap in user space and
+ * never enter the kernel, yet the kernel always knows who holds a lock.
+ *
+ * Robustness. When a thread with an owner id exits (exit, SIGKILL, crash,
+ * thread exit) or execs, the kernel releases every lock word that names it:
+ * the next acquirer gets the lock with EOWNERDEAD and struct ipcx_lock_op
+ * .died telling who died and when. It repairs the protected state and calls
+ * IPCX_IOC_MUTEX_CONSISTENT, or unlocks without doing so, which makes the
+ * lock ENOTRECOVERABLE for everybody. No cooperation from the dying process
+ * is needed (unlike robust futex lists). A process that forks gets a new
+ * thread for the child; the child must register its own owner id (libipcx
+ * does so). Unmapping a region does not release locks held in it.
+ *
+ * Lock words are never trusted: a process that can write the region can
+ * scribble on them; the kernel then returns errors (EOWNERDEAD for a word
+ * naming no live owner, EINVAL for malformed state) or wakes spuriously,
+ * and never crashes, leaks or blocks other regions.
+ *
+ * Mutex word (struct ipcx_lock_block.word):
+ *   bits 0..29  owner id of the holder, 0 when free,
+ *               IPCX_OWNER_NOTRECOVERABLE when unrecoverable
+ *   bit  30     IPCX_LOCKW_DIED: a holder died; with owner 0 the lock is free
+ *               and the next acquirer gets EOWNERDEAD; with an owner the
+ *               holder has not yet made it consistent
+ *   bit  31     IPCX_LOCKW_WAITERS: sleepers in the kernel; unlock must enter
+ *               the kernel (IPCX_IOC_MUTEX_UNLOCK)
+ *   user space: lock = CAS(word, 0, id); unlock = CAS(word, id, 0); on
+ *   failure call the ioctl. Anything else is the kernel's business.
+ *
+ * Event word: bit 0 IPCX_EVENTW_WAITERS, bits 1..31 a sequence number.
+ *   Waiters sleep until the sequence differs from the one they saw
+ *   (IPCX_IOC_EVENT_WAIT); signalling adds 2 to the word and, only when
+ *   bit 0 was set, calls IPCX_IOC_EVENT_WAKE. With a mutex this is a robust
+ *   condition variable: a waiter that dies simply leaves the queue.
+ *
+ * Fairness. A woken waiter competes with newcomers (they may steal the
+ * lock, which keeps throughput up); after IPCX_MAX_STEALS steals from the
+ * same waiter the next unlock hands the lock directly to it (FIFO order).
+ *
+ * Waiting. Waits are interruptible: a signal with SA_RESTART restarts the
+ * ioctl (timeouts are absolute, so restarting is exact), otherwise EINTR; a
+ * fatal signal always ends a wait. Timeouts: IPCX_LOCK_F_TIMEOUT with an
+ * absolute time on CLOCK_MONOTONIC, or CLOCK_REALTIME with
+ * IPCX_LOCK_F_REALTIME; expiry gives ETIMEDOUT. A negative or
+ * out-of-range time gives EINVAL.
+ */
+#define IPCX_LOCK_ALIGN			64
+#define IPCX_OWNER_ID_MASK		0x3fffffffU
+#define IPCX_OWNER_NOTRECOVERABLE	0x3fffffffU
+#define IPCX_LOCKW_DIED			0x40000000U
+#define IPCX_LOCKW_WAITERS		0x80000000U
+#define IPCX_EVENTW_WAITERS		0x1U
+#define IPCX_MAX_STEALS			4
+
+enum ipcx_lock_kind {
+	IPCX_LOCK_MUTEX = 1,
+	IPCX_LOCK_EVENT = 2,
+	IPCX_LOCK_SEM = 3,
+	IPCX_LOCK_RWLOCK = 4,
+};
+
+/*
+ * Semaphore word: bits 0..29 the count, bit 30 IPCX_LOCKW_DIED (a holder
+ * that took units with IPCX_LOCK_F_UNDO died and the kernel gave them back:
+ * the next wait through the kernel reports it with EOWNERDEAD), bit 31
+ * IPCX_LOCKW_WAITERS. User space waits with CAS(c, c - 1) when no flag is
+ * set and c > 0, and posts with CAS(c, c + 1) when no flag is set; otherwise
+ * it calls IPCX_IOC_SEM_WAIT / IPCX_IOC_SEM_POST. Units taken or given with
+ * IPCX_LOCK_F_UNDO always go through the kernel, which keeps a per-owner
+ * adjustment (like SysV SEM_UNDO) and applies it when the owner dies --
+ * and, unlike SEM_UNDO, says so to the next waiter.
+ */
+#define IPCX_SEM_VALUE_MAX	0x3fffffffU
+
+/*
+ * Reader-writer lock: the word holds the writer, the block's slots hold the
+ * readers, so the kernel knows every holder and a dead reader is released
+ * as surely as a dead writer.
+ *   word bits 0..28  the writer's owner id (with IPCX_RWW_WRITER)
+ *        bit  29     IPCX_RWW_WRITER
+ *        bit  30     IPCX_LOCKW_DIED: a writer died; readers acquire with
+ *                    EOWNERDEAD until a writer repairs (IPCX_IOC_MUTEX_CONSISTENT)
+ *        bit  31     IPCX_LOCKW_WAITERS
+ *   slots[IPCX_RW_SLOTS]: owner ids of readers, 0 = free
+ * Read lock (user space): if the word has no flag bit, CAS a free slot from
+ * 0 to your id, then re-read the word; if a writer appeared meanwhile, clear
+ * the slot and ask the kernel (IPCX_IOC_RW_RDLOCK). Read unlock: clear your
+ * slot; if the word has WAITERS, call IPCX_IOC_RW_UNLOCK. Write lock:
+ * CAS(word, 0, WRITER | id) and, if any slot is taken, call
+ * IPCX_IOC_RW_WRLOCK to sleep until the readers left; write unlock:
+ * CAS(word, WRITER | id, 0), else IPCX_IOC_RW_UNLOCK. Owner ids are below
+ * 2^29 so that they fit.
+ */
+#define IPCX_RWW_WRITER		0x20000000U
+#define IPCX_RWW_ID_MASK	0x1fffffffU
+#define IPCX_RW_SLOTS		14
+
+/**
+ * struct ipcx_lock_block - the shared-memory layout of one lock
+ * @word: the lock word (see above); user space and kernel change it with
+ *        atomic compare-and-swap only
+ * @kind: enum ipcx_lock_kind, written by IPCX_IOC_LOCK_DECLARE
+ * @slots: a reader-writer lock's readers (owner ids); zero for other kinds
+ */
+struct ipcx_lock_block {
+	__u32 word;
+	__u32 kind;
+	__u32 slots[14];
+};
+
+/**
+ * struct ipcx_owner_info - who an owner was
+ * @pid: thread id in the caller's pid namespace, 0 if not visible there
+ * @tgid: process id in the caller's pid namespace, 0 if not visible there
+ * @owner: the owner id it had
+ * @__pad: zero
+ * @time_ns: CLOCK_REALTIME of its death, in nanoseconds
+ * @comm: its command name, NUL-terminated
+ */
+struct ipcx_owner_info {
+	__u32 pid;
+	__u32 tgid;
+	__u32 owner;
+	__u32 __pad;
+	__u64 time_ns;
+	char comm[16];
+};
+
+/**
+ * struct ipcx_lock_op - argument of the lock ioctls
+ * @offset: byte offset of the lock block in the caller's region
+ * @kind: for DECLARE: enum ipcx_lock_kind; otherwise 0 or the lock's kind
+ * @flags: IPCX_LOCK_F_*
+ * @timeout_sec: absolute timeout (with IPCX_LOCK_F_TIMEOUT)
+ * @timeout_nsec: 0..999999999
+ * @value: EVENT_WAIT: the sequence seen (word >> 1); EVENT_WAKE: how many
+ *         waiters to wake (0 = all); out: EVENT_WAKE: how many were woken;
+ *         DECLARE of a semaphore: its initial count
+ * @owner: out: the caller's owner id (OWNER_REGISTER, MUTEX_LOCK)
+ * @__reserved0: zero
+ * @died: out, with EOWNERDEAD: the owner that died holding the lock
+ * @__reserved: zero
+ */
+struct ipcx_lock_op {
+	__u64 offset;
+	__u32 kind;
+	__u32 flags;
+	__s64 timeout_sec;
+	__s64 timeout_nsec;
+	__u64 value;
+	__u32 owner;
+	__u32 __reserved0;
+	struct ipcx_owner_info died;
+	__u64 __reserved[2];
+};
+
+#define IPCX_LOCK_OP_SIZE_VER0	104
+
+#define IPCX_LOCK_F_TIMEOUT	_BITUL(0)	/* timeout_* is an absolute time */
+#define IPCX_LOCK_F_REALTIME	_BITUL(1)	/* ...on CLOCK_REALTIME, not MONOTONIC */
+#define IPCX_LOCK_F_TRYLOCK	_BITUL(2)	/* MUTEX_LOCK: never sleep (EBUSY) */
+#define IPCX_LOCK_F_UNDO	_BITUL(3)	/* SEM_WAIT/POST: undo at death */
+#define IPCX_LOCK_F_ALL		(IPCX_LOCK_F_TIMEOUT | IPCX_LOCK_F_REALTIME | \
+				 IPCX_LOCK_F_TRYLOCK | IPCX_LOCK_F_UNDO)
+
+/**
+ * struct ipcx_lock_stat - what the kernel knows of one lock
+ * @offset: in: the lock block's offset
+ * @kind: enum ipcx_lock_kind
+ * @waiters: threads asleep on it now
+ * @acquisitions: acquisitions that went through the kernel
+ * @contended: acquisitions that had to sleep
+ * @wait_ns_total: time spent asleep by all acquirers
+ * @wait_ns_max: longest single sleep
+ * @owner_deaths: holders that died holding it
+ * @holder: the current holder (from the lock word), pid/tgid 0 if none or
+ *          not visible
+ * @last_death: the last holder that died, all zero if none
+ * @word: the lock word as the kernel read it
+ * @__reserved: zero
+ */
+struct ipcx_lock_stat {
+	__u64 offset;
+	__u32 kind;
+	__u32 waiters;
+	__u64 acquisitions;
+	__u64 contended;
+	__u64 wait_ns_total;
+	__u64 wait_ns_max;
+	__u64 owner_deaths;
+	struct ipcx_owner_info holder;
+	struct ipcx_owner_info last_death;
+	__u32 word;
+	__u32 __pad;
+	__u64 __reserved[2];
+};
+
+#define IPCX_LOCK_STAT_SIZE_VER0	160
+
+/*
+ * IPCX_IOC_OWNER_REGISTER - give the calling thread an owner id (op.owner).
+ *   Registering again returns the same id. Errors: ENOSPC (ids exhausted),
+ *   ENOMEM.
+ * IPCX_IOC_LOCK_DECLARE - declare a lock block of op.kind at op.offset and
+ *   initialise it (word 0). Declaring the same offset with the same kind
+ *   again is a no-op; another kind gives EEXIST. Errors: ENXIO (file has no
+ *   region), EINVAL (misaligned, outside the region, unknown kind),
+ *   EACCES (read-only attachment), ENOSPC (max_locks reached), EIDRM.
+ *   A semaphore starts at op.value (at most IPCX_SEM_VALUE_MAX).
+ * IPCX_IOC_MUTEX_LOCK - acquire the mutex at op.offset (after the user-space
+ *   CAS failed). Returns 0 or EOWNERDEAD (op.died filled); errors:
+ *   ENOENT (no lock declared there), EINVAL (bad flags/time/word), EDEADLK
+ *   (caller holds it), EBUSY (TRYLOCK), ETIMEDOUT, EINTR, ENOTRECOVERABLE,
+ *   EIDRM (region destroyed), ESRCH (caller has no owner id).
+ * IPCX_IOC_MUTEX_UNLOCK - release it and wake or hand over to a waiter.
+ *   Errors: EPERM (caller does not hold it), ENOENT, EINVAL.
+ * IPCX_IOC_MUTEX_CONSISTENT - the holder declares the state repaired after
+ *   EOWNERDEAD. Errors: EPERM (not the holder), EINVAL (not in died state).
+ * IPCX_IOC_EVENT_WAIT - sleep while the event's sequence equals op.value.
+ *   Returns 0 at once when it differs. Errors: ETIMEDOUT, EINTR, ENOENT,
+ *   EIDRM.
+ * IPCX_IOC_EVENT_WAKE - wake op.value waiters (0 = all); op.value out:
+ *   how many were woken. Does not change the sequence: user space adds 2
+ *   first (libipcx does).
+ * IPCX_IOC_SEM_WAIT - take one unit, sleeping while the count is 0.
+ *   Returns 0 or EOWNERDEAD (an undo of a dead owner gave units back since
+ *   the last wait through the kernel; op.died filled). Flags: TIMEOUT,
+ *   REALTIME, TRYLOCK (EAGAIN instead of sleeping), UNDO. Errors: ENOENT,
+ *   EINVAL, EAGAIN, ETIMEDOUT, EINTR, EIDRM, ENOMEM.
+ * IPCX_IOC_SEM_POST - add one unit and wake a waiter. Flags: UNDO.
+ *   Errors: EOVERFLOW (count at IPCX_SEM_VALUE_MAX), ENOENT, EINVAL, EIDRM.
+ * IPCX_IOC_RW_RDLOCK / IPCX_IOC_RW_WRLOCK - take a reader-writer lock for
+ *   reading / writing through the kernel. Returns 0 or EOWNERDEAD (a writer
+ *   died; op.died filled). Flags: TIMEOUT, REALTIME, TRYLOCK (EBUSY).
+ *   Errors: as MUTEX_LOCK, and EAGAIN (RDLOCK: all reader slots taken and
+ *   TRYLOCK).
+ * IPCX_IOC_RW_UNLOCK - release the caller's write or read hold and wake
+ *   sleepers. Errors: EPERM (caller holds neither).
+ *   IPCX_IOC_MUTEX_CONSISTENT works on a reader-writer lock held for writing.
+ * IPCX_IOC_LOCK_STAT - fill struct ipcx_lock_stat for stat.offset.
+ * IPCX_IOC_LOCK_FD - return a new file descriptor (O_CLOEXEC) for the lock
+ *   at op.offset: poll/epoll report EPOLLIN when an event's sequence
+ *   changed since the fd last read it, or a mutex can be taken (free or
+ *   its owner died); read() of 8 bytes returns an event's sequence (and
+ *   marks it seen) or a mutex's word.
+ */
+#define IPCX_IOC_OWNER_REGISTER	_IOWR(IPCX_IOC_MAGIC, 0x20, struct ipcx_lock_op)
+#define IPCX_IOC_LOCK_DECLARE	_IOW(IPCX_IOC_MAGIC, 0x21, struct ipcx_lock_op)
+#define IPCX_IOC_MUTEX_LOCK	_IOWR(IPCX_IOC_MAGIC, 0x22, struct ipcx_lock_op)
+#define IPCX_IOC_MUTEX_UNLOCK	_IOW(IPCX_IOC_MAGIC, 0x23, struct ipcx_lock_op)
+#define IPCX_IOC_MUTEX_CONSISTENT _IOW(IPCX_IOC_MAGIC, 0x24, struct ipcx_lock_op)
+#define IPCX_IOC_EVENT_WAIT	_IOW(IPCX_IOC_MAGIC, 0x25, struct ipcx_lock_op)
+#define IPCX_IOC_EVENT_WAKE	_IOWR(IPCX_IOC_MAGIC, 0x26, struct ipcx_lock_op)
+#define IPCX_IOC_LOCK_STAT	_IOWR(IPCX_IOC_MAGIC, 0x27, struct ipcx_lock_stat)
+#define IPCX_IOC_LOCK_FD	_IOW(IPCX_IOC_MAGIC, 0x28, struct ipcx_lock_op)
+#define IPCX_IOC_SEM_WAIT	_IOWR(IPCX_IOC_MAGIC, 0x29, struct ipcx_lock_op)
+#define IPCX_IOC_SEM_POST	_IOW(IPCX_IOC_MAGIC, 0x2a, struct ipcx_lock_op)
+#define IPCX_IOC_RW_RDLOCK	_IOWR(IPCX_IOC_MAGIC, 0x2b, struct ipcx_lock_op)
+#define IPCX_IOC_RW_WRLOCK	_IOWR(IPCX_IOC_MAGIC, 0x2c, struct ipcx_lock_op)
+#define IPCX_IOC_RW_UNLOCK	_IOW(IPCX_IOC_MAGIC, 0x2d, struct ipcx_lock_op)
 
 #endif /* _UAPI_LINUX_IPCX_H */

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Events: sleep until a sequence number in the region changes; wake one or
+ * all. The word is (sequence << 1) | WAITERS (uapi header). Signalling is
+ * user space's `word += 2`, followed by IPCX_IOC_EVENT_WAKE only when the
+ * WAITERS bit was set, so an event nobody waits on costs no syscall.
+ *
+ * No lost wake-ups: a waiter checks the sequence and publishes WAITERS with
+ * one CAS under ipcx_lock.lock and is queued before the lock is dropped; a
+ * signaller whose add came first changed the word, so the CAS fails and the
+ * waiter returns at once; one whose add came later sees WAITERS and its
+ * wake takes ipcx_lock.lock, so it finds the waiter queued.
+ *
+ * Robustness: a waiter that dies leaves the queue by itself (its sleep is
+ * interruptible by the fatal signal); a signaller that dies owes nobody
+ * anything. With a robust mutex this is the robust condition variable no
+ * peer has.
+ *
+ * Locking: each function takes ipcx_lock.lock itself.
+ */
+#include "locks.h"
+
+static u32 ipcx_event_seq(u32 w)
+{
+	return w >> 1;
+}
+
+/**
+ * ipcx_event_wait() - sleep while the event's sequence is @seq
+ * @l: the event
+ * @seq: the sequence the caller saw (31 bits)
+ * @deadline: absolute timeout or NULL
+ * @clock: @deadline's clock
+ *
+ * Return: 0 (the sequence differs, or a wake came), -ETIMEDOUT,
+ * -ERESTARTSYS, -EIDRM.
+ */
+int ipcx_event_wait(struct ipcx_lock *l, u32 seq, ktime_t *deadline,
+		    clockid_t clock)
+{
+	struct ipcx_waiter waiter = {};
+	int ret;
+	u32 w;
+
+	spin_lock(&l->lock);
+	for (;;) {
+		ret = -EIDRM;
+		if (l->revoked)
+			break;
+		w = READ_ONCE(*l->word);
+		ret = 0;
+		if (ipcx_event_seq(w) != (seq & 0x7fffffffU))
+			break;
+		if (!(w & IPCX_EVENTW_WAITERS) &&
+		    cmpxchg(l->word, w, w | IPCX_EVENTW_WAITERS) != w)
+			continue;
+		ret = ipcx_lock_sleep(l, &waiter, false, deadline, clock);
+		if (waiter.granted) {
+			ret = waiter.result;
+			break;
+		}
+		if (ret)
+			break;
+	}
+	spin_unlock(&l->lock);
+	return ret;
+}
+
+/**
+ * ipcx_event_wake() - wake @n waiters of an event (0: all)
+ * @l: the event
+ * @n: how many
+ *
+ * Clears the WAITERS bit when nobody is left (and no lock fd watches), so
+ * later signals stay in user space. Lock fds are always woken.
+ *
+ * Return: how many waiters were woken.
+ */
+unsigned int ipcx_event_wake(struct ipcx_lock *l, unsigned int n)
+{
+	struct ipcx_waiter *w, *tmp;
+	unsigned int woken = 0;
+	u32 word;
+
+	spin_lock(&l->lock);
+	list_for_each_entry_safe(w, tmp, &l->waiters, node) {
+		if (n && woken == n)
+			break;
+		ipcx_waiter_grant(l, w, 0);
+		woken++;
+	}
+	if (!ipcx_lock_waiters_bit(l)) {
+		do {
+			word = READ_ONCE(*l->word);
+		} while ((word & IPCX_EVENTW_WAITERS) &&
+			 cmpxchg(l->word, word, word & ~IPCX_EVENTW_WAITERS) != word);
+	}
+	spin_unlock(&l->lock);
+	wake_up_all(&l->pollq);
+	return woken;
+}

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Built-in locks: private declarations shared by owner.c, lock.c, mutex.c,
+ * event.c, lockfd.c and lock_ioctl.c. The design essay opens the file of
+ * the lock tables; the ABI is in the uapi header.
+ */
+#ifndef _IPCX_LOCKS_H
+#define _IPCX_LOCKS_H
+
+#include <linux/hrtimer.h>
+#include <linux/list.h>
+#include <linux/llist.h>
+#include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/refcount.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
+
+#include "internal.h"
+
+/**
+ * struct ipcx_owner - an owner id and the thread it stands for
+ * @id: the number user space writes into lock words
+ * @ref: see the lifetime rule below
+ * @pid: the thread (never a pid number: those are recycled)
+ * @tgid: the thread's process
+ * @dead: set once, by the exit/exec tracepoint or by a lazy check
+ * @death_ns: CLOCK_REALTIME when @dead was set
+ * @comm: the thread's command name at registration
+ * @hnode: in ipcx_owner_hash, keyed by @pid (ipcx_owners_lock; RCU readers)
+ * @dead_node: on ipcx_dead_owners until the death work handles it
+ * @rcu: for kfree_rcu
+ *
+ * Lifetime: one reference belongs to the registry (the id in the idr and the
+ * entry in the hash) from registration until the death work has released
+ * every lock word naming the owner and removed it from both; the tracepoint
+ * takes one more for the death work. Lookups under RCU take a reference with
+ * refcount_inc_not_zero(). The last put frees with kfree_rcu(), dropping the
+ * struct pid references.
+ */
+struct ipcx_owner {
+	u32 id;
+	refcount_t ref;
+	struct pid *pid;
+	struct pid *tgid;
+	unsigned long dead;
+	u64 death_ns;
+	char comm[TASK_COMM_LEN];
+	struct hlist_node hnode;
+	struct llist_node dead_node;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct ipcx_death - who died holding a lock, kept by the lock
+ * @pid: the thread, a counted reference (NULL: unknown owner id)
+ * @tgid: its process, a counted reference or NULL
+ * @owner: the owner id it had
+ * @time_ns: when
+ * @comm: its command name
+ */
+struct ipcx_death {
+	struct pid *pid;
+	struct pid *tgid;
+	u32 owner;
+	u64 time_ns;
+	char comm[TASK_COMM_LEN];
+};
+
+/**
+ * struct ipcx_waiter - a thread asleep in the kernel on a lock (on its stack)
+ * @node: in ipcx_lock.waiters, FIFO
+ * @task: the sleeping thread
+ * @owner: its owner id (mutex) or 0 (event)
+ * @granted: set by the waker under ipcx_lock.lock: the wait is over
+ * @result: with @granted: 0, -EOWNERDEAD, -ENOTRECOVERABLE or -EIDRM
+ * @steals: times it was woken and found the lock taken by a newcomer
+ */
+struct ipcx_waiter {
+	struct list_head node;
+	struct task_struct *task;
+	u32 owner;
+	bool granted;
+	int result;
+	unsigned int steals;
+};
+
+/**
+ * struct ipcx_lock - the kernel's half of one declared lock block
+ * @offset: where the block is in the region
+ * @kind: enum ipcx_lock_kind
+ * @page: the region page holding the block; a page reference is held from
+ *        declaration to teardown, so the page stays resident
+ * @word: the lock word, at page_address(@page)
+ * @lock: guards everything below and every change the kernel makes to
+ *        *@word (user space changes it only with its documented CAS)
+ * @waiters: struct ipcx_waiter, oldest first
+ * @nr_waiters: length of @waiters
+ * @pollers: open lock fds; while non-zero the waiters bit stays set so
+ *           that every release and signal passes through the kernel
+ * @revoked: the region was destroyed: every operation fails with EIDRM
+ * @pollq: lock fds poll here
+ * @acquisitions: acquisitions through the kernel
+ * @contended: acquisitions that slept
+ * @wait_ns_total: sum of sleeps before acquisition
+ * @wait_ns_max: longest sleep before acquisition
+ * @owner_deaths: holders that died holding it
+ * @last_death: the last of them
+ * @undos: semaphores: struct ipcx_sem_undo of owners that used
+ *         IPCX_LOCK_F_UNDO
+ *
+ * Lifetime: owned by its region's lock table (struct ipcx_region_locks);
+ * freed by ipcx_region_teardown_locks() when the region is freed, which can
+ * only happen when no file, mapping, lock fd or sleeping waiter refers to the
+ * region (each of those holds a region reference).
+ */
+struct ipcx_lock {
+	u64 offset;
+	u32 kind;
+	struct page *page;
+	u32 *word;
+	spinlock_t lock;	/* see above */
+	struct list_head waiters;
+	unsigned int nr_waiters;
+	unsigned int pollers;
+	bool revoked;
+	wait_queue_head_t pollq;
+	u64 acquisitions;
+	u64 contended;
+	u64 wait_ns_total;
+	u64 wait_ns_max;
+	u64 owner_deaths;
+	struct ipcx_death last_death;
+	struct list_head undos;
+};
+
+/* owner.c */
+int ipcx_owners_init(void);
+void ipcx_owners_exit(void);
+struct ipcx_owner *ipcx_owner_current(bool create);
+struct ipcx_owner *ipcx_owner_find(u32 id);
+void ipcx_owner_put(struct ipcx_owner *owner);
+bool ipcx_owner_id_alive(u32 id);
+void ipcx_death_record(struct ipcx_death *d, u32 id);
+void ipcx_death_clear(struct ipcx_death *d);
+void ipcx_death_to_user(const struct ipcx_death *d, struct ipcx_owner_info *info);
+void ipcx_owner_to_user(u32 id, struct ipcx_owner_info *info);
+
+/* lock.c */
+struct ipcx_lock *ipcx_lock_declare(struct ipcx_region *region, u64 offset,
+				    u32 kind, u32 value);
+struct ipcx_lock *ipcx_lock_find(struct ipcx_region *region, u64 offset, u32 kind);
+void ipcx_locks_owner_died(struct ipcx_owner *owner);
+u32 ipcx_lock_waiters_bit(const struct ipcx_lock *l);
+void ipcx_waiter_grant(struct ipcx_lock *l, struct ipcx_waiter *w, int result);
+void ipcx_lock_account(struct ipcx_lock *l, u64 start, bool slept);
+int ipcx_lock_sleep(struct ipcx_lock *l, struct ipcx_waiter *w, bool head,
+		    ktime_t *deadline, clockid_t clock);
+
+/* mutex.c */
+int ipcx_mutex_lock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
+		    ktime_t *deadline, clockid_t clock,
+		    struct ipcx_owner_info *died);
+int ipcx_mutex_unlock(struct ipcx_lock *l, struct ipcx_owner *me);
+int ipcx_mutex_consistent(struct ipcx_lock *l, struct ipcx_owner *me);
+void ipcx_mutex_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner);
+bool ipcx_mutex_takeable(struct ipcx_lock *l);
+
+/* event.c */
+int ipcx_event_wait(struct ipcx_lock *l, u32 seq, ktime_t *deadline,
+		    clockid_t clock);
+unsigned int ipcx_event_wake(struct ipcx_lock *l, unsigned int n);
+
+/* sem.c */
+int ipcx_sem_wait(struct ipcx_lock *l, struct ipcx_owner *me, bool undo,
+		  bool trylock, ktime_t *deadline, clockid_t clock,
+		  struct ipcx_owner_info *died);
+int ipcx_sem_post(struct ipcx_lock *l, struct ipcx_owner *me, bool undo);
+void ipcx_sem_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner);
+void ipcx_sem_free_undos(struct ipcx_lock *l);
+
+/* rwlock.c */
+int ipcx_rwlock_wrlock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
+		       ktime_t *deadline, clockid_t clock,
+		       struct ipcx_owner_info *died);
+int ipcx_rwlock_rdlock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
+		       ktime_t *deadline, clockid_t clock,
+		       struct ipcx_owner_info *died);
+int ipcx_rwlock_unlock(struct ipcx_lock *l, struct ipcx_owner *me);
+int ipcx_rwlock_consistent(struct ipcx_lock *l, struct ipcx_owner *me);
+void ipcx_rwlock_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner);
+bool ipcx_rwlock_takeable(struct ipcx_lock *l);
+
+/* lockfd.c */
+int ipcx_lock_fd(struct ipcx_region *region, struct ipcx_lock *l);
+
+/* lock_ioctl.c */
+long ipcx_ioc_owner_register(struct file *file, unsigned long arg, size_t usize);
+long ipcx_ioc_lock_declare(struct file *file, unsigned long arg, size_t usize);
+long ipcx_ioc_mutex_lock(struct file *file, unsigned long arg, size_t usize);
+long ipcx_ioc_mutex_unlock(struct file *file, unsigned long arg, size_t usize);
+long ipcx_ioc_mutex_consistent(struct file *file, unsigned long arg, size_t usize);
+long ipcx_ioc_event_wait(struct file *file, unsigned long arg, size_t usize);
+long ipcx_ioc_event_wake(struct file *file, unsigned long arg, size_t usize);
+long ipcx_ioc_lock_stat(struct file *file, unsigned long arg, size_t usize);
+long ipcx_ioc_lock_fd(struct file *file, unsigned long arg, size_t usize);
+long ipcx_ioc_sem_wait(struct file *file, unsigned long arg, size_t usize);
+long ipcx_ioc_sem_post(struct file *file, unsigned long arg, size_t usize);
+long ipcx_ioc_rw_rdlock(struct file *file, unsigned long arg, size_t usize);
+long ipcx_ioc_rw_wrlock(struct file *file, unsigned long arg, size_t usize);
+long ipcx_ioc_rw_unlock(struct file *file, unsigned long arg, size_t usize);
+
+#endif /* _IPCX_LOCKS_H */

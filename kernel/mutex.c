@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Robust mutexes: the kernel's side of the mutex word (layout in the uapi
+ * header, ordering essay at the top of lock.c).
+ *
+ * Acquisition in the kernel (after user space's CAS failed):
+ *  - free word: take it (a newcomer may steal from a woken waiter, see
+ *    fairness below); a free word with DIED set is taken with -EOWNERDEAD;
+ *  - holder alive: spin briefly while the holder runs on a CPU, then set
+ *    WAITERS and sleep (FIFO);
+ *  - holder dead (or an id nobody owns): take it over with -EOWNERDEAD.
+ * Release in the kernel (user space's CAS failed because a flag is set):
+ *  - DIED still set: the holder did not repair the state, so the lock
+ *    becomes NOTRECOVERABLE and every waiter is told so;
+ *  - a waiter robbed IPCX_MAX_STEALS times: hand the lock to it directly;
+ *  - otherwise free the word and wake the oldest waiter, which competes.
+ *
+ * Locking: every function here takes ipcx_lock.lock itself, except
+ * ipcx_mutex_owner_died() which is called with ipcx_lock_regions_mutex held
+ * (it takes ipcx_lock.lock inside it).
+ */
+#include <linux/ktime.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
+
+#include "locks.h"
+
+/* Bounded adaptive spin: only while the holder is on a CPU (as the kernel's own mutexes do). */
+#define IPCX_SPIN_NS	(20 * NSEC_PER_USEC)
+
+static u32 ipcx_word_id(u32 w)
+{
+	return w & IPCX_OWNER_ID_MASK;
+}
+
+static bool ipcx_word_cas(struct ipcx_lock *l, u32 old, u32 new)
+{
+	return cmpxchg(l->word, old, new) == old;
+}
+
+/* Spin (without l->lock) while @id holds the word and runs; true if changed. */
+static bool ipcx_mutex_spin(struct ipcx_lock *l, u32 w)
+{
+	struct ipcx_owner *owner = ipcx_owner_find(ipcx_word_id(w));
+	struct task_struct *task;
+	u64 end = ktime_get_ns() + IPCX_SPIN_NS;
+	bool changed = false;
+
+	if (!owner)
+		return false;
+	rcu_read_lock();
+	task = pid_task(owner->pid, PIDTYPE_PID);
+	while (task && owner_on_cpu(task) && !need_resched() &&
+	       ktime_get_ns() < end) {
+		if (READ_ONCE(*l->word) != w) {
+			changed = true;
+			break;
+		}
+		cpu_relax();
+	}
+	rcu_read_unlock();
+	ipcx_owner_put(owner);
+	return changed;
+}
+
+/*
+ * Take the word from a holder that is gone. l->lock held.
+ * Returns false if the word changed under us.
+ */
+static bool ipcx_mutex_take_from_dead(struct ipcx_lock *l, u32 w, u32 me)
+{
+	if (!ipcx_word_cas(l, w, me | IPCX_LOCKW_DIED | ipcx_lock_waiters_bit(l)))
+		return false;
+	ipcx_death_record(&l->last_death, ipcx_word_id(w));
+	l->owner_deaths++;
+	return true;
+}
+
+/*
+ * A waiter leaving without the lock may have been the one woken to compete
+ * for a free word: wake the next one, or the others could sleep on a free
+ * lock. l->lock held.
+ */
+static void ipcx_mutex_wake_next_if_free(struct ipcx_lock *l)
+{
+	struct ipcx_waiter *first;
+
+	if (ipcx_word_id(READ_ONCE(*l->word)))
+		return;
+	first = list_first_entry_or_null(&l->waiters, struct ipcx_waiter, node);
+	if (first)
+		wake_up_process(first->task);
+}
+
+/**
+ * ipcx_mutex_lock() - acquire a mutex for the calling thread
+ * @l: the mutex
+ * @me: the caller's owner
+ * @trylock: fail with -EBUSY instead of sleeping
+ * @deadline: absolute timeout or NULL
+ * @clock: @deadline's clock
+ * @died: filled when the result is -EOWNERDEAD
+ *
+ * Return: 0, -EOWNERDEAD (acquired; repair and mark consistent), -EDEADLK,
+ * -EBUSY, -ETIMEDOUT, -ERESTARTSYS, -ENOTRECOVERABLE or -EIDRM.
+ */
+int ipcx_mutex_lock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
+		    ktime_t *deadline, clockid_t clock,
+		    struct ipcx_owner_info *died)
+{
+	struct ipcx_waiter waiter = { .owner = me->id };
+	u64 start = ktime_get_ns();
+	bool slept = false, robbed = false;
+	int spins = 2, ret;
+	u32 w, id;
+
+	spin_lock(&l->lock);
+	for (;;) {
+		ret = -EIDRM;
+		if (l->revoked)
+			break;
+		w = READ_ONCE(*l->word);
+		id = ipcx_word_id(w);
+		ret = -ENOTRECOVERABLE;
+		if (id == IPCX_OWNER_NOTRECOVERABLE)
+			break;
+		if (id == 0) {
+			u32 new = me->id | (w & IPCX_LOCKW_DIED) |
+				  ipcx_lock_waiters_bit(l);
+
+			if (!ipcx_word_cas(l, w, new))
+				continue;
+			ret = (w & IPCX_LOCKW_DIED) ? -EOWNERDEAD : 0;
+			break;
+		}
+		ret = -EDEADLK;
+		if (id == me->id)
+			break;
+		if (!ipcx_owner_id_alive(id)) {
+			if (!ipcx_mutex_take_from_dead(l, w, me->id))
+				continue;
+			ret = -EOWNERDEAD;
+			break;
+		}
+		ret = -EBUSY;
+		if (trylock)
+			break;
+		if (spins-- > 0) {
+			spin_unlock(&l->lock);
+			ipcx_mutex_spin(l, w);
+			spin_lock(&l->lock);
+			continue;
+		}
+		if (!(w & IPCX_LOCKW_WAITERS) &&
+		    !ipcx_word_cas(l, w, w | IPCX_LOCKW_WAITERS))
+			continue;
+		slept = true;
+		ret = ipcx_lock_sleep(l, &waiter, robbed, deadline, clock);
+		if (waiter.granted) {
+			ret = waiter.result;
+			if (ret == 0 || ret == -EOWNERDEAD)
+				break;
+			goto out_unlock;	/* -EIDRM, -ENOTRECOVERABLE */
+		}
+		if (ret) {
+			/* -ETIMEDOUT, -ERESTARTSYS: pass a wake-up we took on */
+			ipcx_mutex_wake_next_if_free(l);
+			goto out_unlock;
+		}
+		/*
+		 * Woken to compete: if a newcomer got there first we keep our
+		 * place at the head and count the theft.
+		 */
+		robbed = true;
+		waiter.steals++;
+	}
+	if (ret == 0 || ret == -EOWNERDEAD)
+		ipcx_lock_account(l, start, slept);
+	if (ret == -EOWNERDEAD)
+		ipcx_death_to_user(&l->last_death, died);
+out_unlock:
+	spin_unlock(&l->lock);
+	return ret;
+}
+
+/* Wake everybody with @result (the lock became unrecoverable). l->lock held. */
+static void ipcx_mutex_fail_all(struct ipcx_lock *l, int result)
+{
+	struct ipcx_waiter *w, *tmp;
+
+	list_for_each_entry_safe(w, tmp, &l->waiters, node)
+		ipcx_waiter_grant(l, w, result);
+}
+
+/*
+ * The word is ours to give: hand it to the oldest waiter when it has been
+ * robbed too often (or @flags carries DIED: a dead holder's heir), else free
+ * it and wake that waiter to compete. l->lock held.
+ */
+static void ipcx_mutex_pass_on(struct ipcx_lock *l, u32 flags)
+{
+	struct ipcx_waiter *first;
+
+	first = list_first_entry_or_null(&l->waiters, struct ipcx_waiter, node);
+	if (first && (first->steals >= IPCX_MAX_STEALS || (flags & IPCX_LOCKW_DIED))) {
+		list_del_init(&first->node);
+		l->nr_waiters--;
+		WRITE_ONCE(*l->word, first->owner | flags | ipcx_lock_waiters_bit(l));
+		first->result = (flags & IPCX_LOCKW_DIED) ? -EOWNERDEAD : 0;
+		first->granted = true;
+		wake_up_process(first->task);
+	} else {
+		WRITE_ONCE(*l->word, flags | ipcx_lock_waiters_bit(l));
+		if (first)
+			wake_up_process(first->task);
+	}
+	wake_up_all(&l->pollq);
+}
+
+/**
+ * ipcx_mutex_unlock() - release a mutex held by the caller
+ * @l: the mutex
+ * @me: the caller's owner
+ *
+ * Return: 0, or -EPERM when the caller does not hold it, -EIDRM.
+ */
+int ipcx_mutex_unlock(struct ipcx_lock *l, struct ipcx_owner *me)
+{
+	int ret = 0;
+	u32 w;
+
+	spin_lock(&l->lock);
+	w = READ_ONCE(*l->word);
+	if (l->revoked) {
+		ret = -EIDRM;
+	} else if (ipcx_word_id(w) != me->id) {
+		ret = -EPERM;
+	} else if (w & IPCX_LOCKW_DIED) {
+		/* Released without IPCX_IOC_MUTEX_CONSISTENT: unrecoverable. */
+		WRITE_ONCE(*l->word, IPCX_OWNER_NOTRECOVERABLE);
+		ipcx_mutex_fail_all(l, -ENOTRECOVERABLE);
+		wake_up_all(&l->pollq);
+	} else {
+		ipcx_mutex_pass_on(l, 0);
+	}
+	spin_unlock(&l->lock);
+	return ret;
+}
+
+/**
+ * ipcx_mutex_consistent() - the holder repaired the state after EOWNERDEAD
+ * @l: the mutex
+ * @me: the caller's owner
+ *
+ * Return: 0, -EPERM (caller does not hold it), -EINVAL (not after a death).
+ */
+int ipcx_mutex_consistent(struct ipcx_lock *l, struct ipcx_owner *me)
+{
+	int ret = 0;
+	u32 w;
+
+	spin_lock(&l->lock);
+	for (;;) {
+		w = READ_ONCE(*l->word);
+		if (ipcx_word_id(w) != me->id) {
+			ret = -EPERM;
+			break;
+		}
+		if (!(w & IPCX_LOCKW_DIED)) {
+			ret = -EINVAL;
+			break;
+		}
+		if (ipcx_word_cas(l, w, w & ~IPCX_LOCKW_DIED))
+			break;
+	}
+	spin_unlock(&l->lock);
+	return ret;
+}
+
+/**
+ * ipcx_mutex_owner_died() - release @l if @owner (now dead) holds it
+ * @l: a mutex
+ * @owner: the dead owner
+ *
+ * The oldest waiter, if any, inherits the lock with -EOWNERDEAD; otherwise
+ * the word is left free with DIED set for the next acquirer.
+ */
+void ipcx_mutex_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
+{
+	u32 w;
+
+	spin_lock(&l->lock);
+	w = READ_ONCE(*l->word);
+	if (ipcx_word_id(w) == owner->id && !l->revoked) {
+		ipcx_death_record(&l->last_death, owner->id);
+		l->owner_deaths++;
+		ipcx_mutex_pass_on(l, IPCX_LOCKW_DIED);
+	}
+	spin_unlock(&l->lock);
+}
+
+/* For poll: could a trylock succeed now (free, or the holder is gone)? */
+bool ipcx_mutex_takeable(struct ipcx_lock *l)
+{
+	u32 id = ipcx_word_id(READ_ONCE(*l->word));
+
+	if (id == IPCX_OWNER_NOTRECOVERABLE)
+		return true;	/* readable: the caller learns the state at once */
+	return id == 0 || !ipcx_owner_id_alive(id);
+}

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Robust reader-writer locks (layout in the uapi header): the word names
+ * the writer, the block's slots name the readers, so a dead reader is
+ * found and released just like a dead writer, and no reader count can
+ * leak.
+ *
+ * Ordering. A reader stores its slot, then reads the word; a writer CASes
+ * the word, then reads the slots. Both are full barriers, so at least one
+ * side sees the other: a reader that sees a writer backs off; a writer
+ * that sees a reader waits in the kernel for the slots to drain. The writer
+ * sets WAITERS (under ipcx_lock.lock) before it re-reads the slots and
+ * sleeps; a reader leaving clears its slot, then reads WAITERS and, if set,
+ * calls RW_UNLOCK, which wakes everybody. Every sleeper re-examines the
+ * whole state when it wakes (there is no hand-over for rwlocks).
+ *
+ * Slots are user memory: a slot naming no live owner is cleared by the
+ * kernel whenever it looks (a reader that died, or a scribble).
+ *
+ * Locking: every function takes ipcx_lock.lock itself, except
+ * ipcx_rwlock_owner_died() (called with ipcx_lock_regions_mutex held).
+ */
+#include <linux/ktime.h>
+
+#include "locks.h"
+
+#define IPCX_RWW_FLAGS	(IPCX_RWW_WRITER | IPCX_LOCKW_DIED | IPCX_LOCKW_WAITERS)
+#define IPCX_RWW_NOTRECOVERABLE	(IPCX_RWW_WRITER | IPCX_RWW_ID_MASK)
+
+static u32 *ipcx_rw_slots(struct ipcx_lock *l)
+{
+	return ((struct ipcx_lock_block *)l->word)->slots;
+}
+
+static void ipcx_rw_wake_all(struct ipcx_lock *l)
+{
+	struct ipcx_waiter *w;
+
+	list_for_each_entry(w, &l->waiters, node)
+		wake_up_process(w->task);
+	wake_up_all(&l->pollq);
+}
+
+/* Clear slots naming dead owners; return how many live readers remain. */
+static unsigned int ipcx_rw_live_readers(struct ipcx_lock *l, u32 me)
+{
+	u32 *slots = ipcx_rw_slots(l);
+	unsigned int i, live = 0;
+
+	for (i = 0; i < IPCX_RW_SLOTS; i++) {
+		u32 id = READ_ONCE(slots[i]);
+
+		if (!id || id == me)
+			continue;
+		if (id <= IPCX_RWW_ID_MASK && ipcx_owner_id_alive(id))
+			live++;
+		else
+			cmpxchg(&slots[i], id, 0);
+	}
+	return live;
+}
+
+static int ipcx_rw_sleep(struct ipcx_lock *l, struct ipcx_waiter *waiter,
+			 u32 w, ktime_t *deadline, clockid_t clock)
+{
+	if (!(w & IPCX_LOCKW_WAITERS) &&
+	    cmpxchg(l->word, w, w | IPCX_LOCKW_WAITERS) != w)
+		return 0;	/* changed: look again */
+	return ipcx_lock_sleep(l, waiter, false, deadline, clock);
+}
+
+/* Clear WAITERS when nobody sleeps and no lock fd watches. l->lock held. */
+static void ipcx_rw_settle(struct ipcx_lock *l)
+{
+	u32 w;
+
+	if (ipcx_lock_waiters_bit(l))
+		return;
+	do {
+		w = READ_ONCE(*l->word);
+	} while ((w & IPCX_LOCKW_WAITERS) &&
+		 cmpxchg(l->word, w, w & ~IPCX_LOCKW_WAITERS) != w);
+}
+
+static bool ipcx_rw_notrecoverable(u32 w)
+{
+	return (w & ~(IPCX_LOCKW_DIED | IPCX_LOCKW_WAITERS)) == IPCX_RWW_NOTRECOVERABLE;
+}
+
+static bool ipcx_rw_reads(struct ipcx_lock *l, u32 me)
+{
+	u32 *slots = ipcx_rw_slots(l);
+	unsigned int i;
+
+	for (i = 0; i < IPCX_RW_SLOTS; i++)
+		if (READ_ONCE(slots[i]) == me)
+			return true;
+	return false;
+}
+
+/* The writer named in @w is gone: free the word, keep DIED. l->lock held. */
+static void ipcx_rw_writer_died(struct ipcx_lock *l, u32 w)
+{
+	if (cmpxchg(l->word, w, IPCX_LOCKW_DIED | ipcx_lock_waiters_bit(l)) != w)
+		return;
+	ipcx_death_record(&l->last_death, w & IPCX_RWW_ID_MASK);
+	l->owner_deaths++;
+	ipcx_rw_wake_all(l);
+}
+
+/*
+ * One look at the word for a writer. Returns 1 to look again, 0 when the
+ * caller must wait, or the final result. l->lock held.
+ */
+static int ipcx_rw_try_write(struct ipcx_lock *l, u32 me, bool *mine)
+{
+	u32 w = READ_ONCE(*l->word), id = w & IPCX_RWW_ID_MASK;
+
+	if (l->revoked)
+		return -EIDRM;
+	if (ipcx_rw_notrecoverable(w))
+		return -ENOTRECOVERABLE;
+	if (!(w & IPCX_RWW_WRITER)) {
+		u32 new = IPCX_RWW_WRITER | me | (w & (IPCX_LOCKW_DIED | IPCX_LOCKW_WAITERS));
+
+		if (cmpxchg(l->word, w, new) == w)
+			*mine = true;
+		return 1;
+	}
+	if (id != me) {
+		if (ipcx_owner_id_alive(id))
+			return 0;
+		ipcx_rw_writer_died(l, w);
+		return 1;
+	}
+	/* Ours (set here or by user space before it asked us to wait). */
+	*mine = true;
+	if (ipcx_rw_reads(l, me))
+		return -EDEADLK;
+	if (ipcx_rw_live_readers(l, me))
+		return 0;
+	return (w & IPCX_LOCKW_DIED) ? -EOWNERDEAD : -EALREADY;
+}
+
+/**
+ * ipcx_rwlock_wrlock() - take a reader-writer lock for writing
+ * @l: the lock
+ * @me: the caller
+ * @trylock: -EBUSY instead of sleeping
+ * @deadline: absolute timeout or NULL
+ * @clock: its clock
+ * @died: filled on -EOWNERDEAD
+ *
+ * A word that already names the caller as writer means user space took it
+ * and asks to wait until the readers have left.
+ *
+ * Return: 0, -EOWNERDEAD, -EBUSY, -EDEADLK (the caller reads it),
+ * -ETIMEDOUT, -ERESTARTSYS, -ENOTRECOVERABLE, -EIDRM.
+ */
+int ipcx_rwlock_wrlock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
+		       ktime_t *deadline, clockid_t clock,
+		       struct ipcx_owner_info *died)
+{
+	struct ipcx_waiter waiter = { .owner = me->id };
+	u64 start = ktime_get_ns();
+	bool mine = false, slept = false;
+	int ret;
+	u32 w;
+
+	spin_lock(&l->lock);
+	for (;;) {
+		ret = ipcx_rw_try_write(l, me->id, &mine);
+		if (ret == 1)
+			continue;
+		if (ret)
+			break;
+		ret = -EBUSY;
+		if (trylock)
+			break;
+		slept = true;
+		w = READ_ONCE(*l->word);
+		ret = ipcx_rw_sleep(l, &waiter, w, deadline, clock);
+		if (ret)
+			break;
+	}
+	if (ret == -EALREADY || ret == -EOWNERDEAD) {
+		ret = ret == -EALREADY ? 0 : ret;
+		ipcx_lock_account(l, start, slept);
+		if (ret)
+			ipcx_death_to_user(&l->last_death, died);
+	} else if (mine) {
+		/* failed after taking the word: give it back, wake the others */
+		w = READ_ONCE(*l->word);
+		if ((w & IPCX_RWW_WRITER) && (w & IPCX_RWW_ID_MASK) == me->id)
+			WRITE_ONCE(*l->word, (w & IPCX_LOCKW_DIED) | ipcx_lock_waiters_bit(l));
+		ipcx_rw_wake_all(l);
+	}
+	ipcx_rw_settle(l);
+	spin_unlock(&l->lock);
+	return ret;
+}
+
+/* Claim a free reader slot for @me; false when all are taken. l->lock held. */
+static bool ipcx_rw_claim_slot(struct ipcx_lock *l, u32 me, unsigned int *slot)
+{
+	u32 *slots = ipcx_rw_slots(l);
+	unsigned int i, pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < IPCX_RW_SLOTS; i++) {
+			if (!READ_ONCE(slots[i]) && !cmpxchg(&slots[i], 0, me)) {
+				*slot = i;
+				return true;
+			}
+		}
+		ipcx_rw_live_readers(l, 0);	/* free the slots of the dead */
+	}
+	return false;
+}
+
+/*
+ * One look for a reader. Returns 1 to look again, 0 to wait, -EAGAIN when
+ * no slot is free, or the final result. l->lock held.
+ */
+static int ipcx_rw_try_read(struct ipcx_lock *l, u32 me)
+{
+	u32 w = READ_ONCE(*l->word), id = w & IPCX_RWW_ID_MASK;
+	unsigned int slot;
+
+	if (l->revoked)
+		return -EIDRM;
+	if (ipcx_rw_notrecoverable(w))
+		return -ENOTRECOVERABLE;
+	if (w & IPCX_RWW_WRITER) {
+		if (id == me)
+			return -EDEADLK;
+		if (ipcx_owner_id_alive(id))
+			return 0;
+		ipcx_rw_writer_died(l, w);
+		return 1;
+	}
+	if (!ipcx_rw_claim_slot(l, me, &slot))
+		return -EAGAIN;
+	/* A writer may have come between our look and our claim. */
+	w = READ_ONCE(*l->word);
+	if (w & IPCX_RWW_WRITER) {
+		cmpxchg(&ipcx_rw_slots(l)[slot], me, 0);
+		ipcx_rw_wake_all(l);
+		return 1;
+	}
+	return (w & IPCX_LOCKW_DIED) ? -EOWNERDEAD : -EALREADY;
+}
+
+/**
+ * ipcx_rwlock_rdlock() - take a reader-writer lock for reading
+ * @l: the lock
+ * @me: the caller
+ * @trylock: -EBUSY (writer) or -EAGAIN (no free slot) instead of sleeping
+ * @deadline: absolute timeout or NULL
+ * @clock: its clock
+ * @died: filled on -EOWNERDEAD
+ *
+ * Return: 0, -EOWNERDEAD (acquired; a writer died and nobody repaired),
+ * -EBUSY, -EAGAIN, -EDEADLK, -ETIMEDOUT, -ERESTARTSYS, -ENOTRECOVERABLE,
+ * -EIDRM.
+ */
+int ipcx_rwlock_rdlock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
+		       ktime_t *deadline, clockid_t clock,
+		       struct ipcx_owner_info *died)
+{
+	struct ipcx_waiter waiter = { .owner = me->id };
+	u64 start = ktime_get_ns();
+	bool slept = false;
+	int ret;
+
+	spin_lock(&l->lock);
+	for (;;) {
+		ret = ipcx_rw_try_read(l, me->id);
+		if (ret == 1)
+			continue;
+		if (ret && ret != -EAGAIN)
+			break;
+		if (trylock) {
+			ret = ret ?: -EBUSY;
+			break;
+		}
+		slept = true;
+		ret = ipcx_rw_sleep(l, &waiter, READ_ONCE(*l->word), deadline, clock);
+		if (ret)
+			break;
+	}
+	if (ret == -EALREADY || ret == -EOWNERDEAD) {
+		ret = ret == -EALREADY ? 0 : ret;
+		ipcx_lock_account(l, start, slept);
+		if (ret)
+			ipcx_death_to_user(&l->last_death, died);
+	}
+	ipcx_rw_settle(l);
+	spin_unlock(&l->lock);
+	return ret;
+}
+
+/**
+ * ipcx_rwlock_unlock() - release the caller's write hold, or wake sleepers
+ * after user space released a read hold
+ * @l: the lock
+ * @me: the caller
+ *
+ * Return: 0, -EIDRM.
+ */
+int ipcx_rwlock_unlock(struct ipcx_lock *l, struct ipcx_owner *me)
+{
+	int ret = 0;
+	u32 w;
+
+	spin_lock(&l->lock);
+	w = READ_ONCE(*l->word);
+	if (l->revoked) {
+		ret = -EIDRM;
+	} else if ((w & IPCX_RWW_WRITER) && (w & IPCX_RWW_ID_MASK) == me->id) {
+		if (w & IPCX_LOCKW_DIED)	/* not repaired: unrecoverable */
+			WRITE_ONCE(*l->word, IPCX_RWW_NOTRECOVERABLE | IPCX_LOCKW_DIED);
+		else
+			WRITE_ONCE(*l->word, ipcx_lock_waiters_bit(l));
+	} else {
+		/* a reader: release its slot if user space has not */
+		u32 *slots = ipcx_rw_slots(l);
+		unsigned int i;
+
+		for (i = 0; i < IPCX_RW_SLOTS; i++)
+			if (cmpxchg(&slots[i], me->id, 0) == me->id)
+				break;
+	}
+	ipcx_rw_wake_all(l);
+	ipcx_rw_settle(l);
+	spin_unlock(&l->lock);
+	return ret;
+}
+
+/**
+ * ipcx_rwlock_consistent() - the writer repaired the state after EOWNERDEAD
+ * @l: the lock
+ * @me: the caller
+ *
+ * Return: 0, -EPERM (not the writer), -EINVAL (nothing to repair).
+ */
+int ipcx_rwlock_consistent(struct ipcx_lock *l, struct ipcx_owner *me)
+{
+	int ret;
+	u32 w;
+
+	spin_lock(&l->lock);
+	do {
+		w = READ_ONCE(*l->word);
+		ret = !(w & IPCX_RWW_WRITER) || (w & IPCX_RWW_ID_MASK) != me->id ?
+		      -EPERM : !(w & IPCX_LOCKW_DIED) ? -EINVAL : 0;
+	} while (!ret && cmpxchg(l->word, w, w & ~IPCX_LOCKW_DIED) != w);
+	spin_unlock(&l->lock);
+	return ret;
+}
+
+/**
+ * ipcx_rwlock_owner_died() - release @owner's write hold and read slots
+ * @l: a reader-writer lock
+ * @owner: the dead owner
+ */
+void ipcx_rwlock_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
+{
+	u32 *slots = ipcx_rw_slots(l);
+	bool freed = false;
+	unsigned int i;
+	u32 w;
+
+	spin_lock(&l->lock);
+	w = READ_ONCE(*l->word);
+	if ((w & IPCX_RWW_WRITER) && (w & IPCX_RWW_ID_MASK) == owner->id &&
+	    !ipcx_rw_notrecoverable(w))
+		ipcx_rw_writer_died(l, w);
+	for (i = 0; i < IPCX_RW_SLOTS; i++)
+		if (cmpxchg(&slots[i], owner->id, 0) == owner->id)
+			freed = true;
+	if (freed)
+		ipcx_rw_wake_all(l);
+	spin_unlock(&l->lock);
+}
+
+/* For poll: could a read or write lock be taken now? */
+bool ipcx_rwlock_takeable(struct ipcx_lock *l)
+{
+	u32 w = READ_ONCE(*l->word);
+
+	return !(w & IPCX_RWW_WRITER) || ipcx_rw_notrecoverable(w) ||
+	       !ipcx_owner_id_alive(w & IPCX_RWW_ID_MASK);
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* libipcx internals shared by owner.c, mutex.c and event.c. */
+#ifndef LIBIPCX_LOCK_INTERNAL_H
+#define LIBIPCX_LOCK_INTERNAL_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "libipcx.h"
+
+/* ioctl() returning 0 or -errno, errno preserved. */
+int ipcx_lock_ioctl(int fd, unsigned long cmd, void *arg);
+
+/* The kernel path of a lock operation: ioctl @cmd on the lock at @offset. */
+int ipcx_lock_slow(int fd, uint64_t offset, unsigned long cmd, unsigned int flags,
+		   const struct timespec *abstime, clockid_t clock,
+		   struct ipcx_owner_info *died);
+
+/* Fill the timeout fields of @op from @abstime on @clock (NULL: none). */
+int ipcx_lock_op_timeout(struct ipcx_lock_op *op, const struct timespec *abstime,
+			 clockid_t clock);
+
+#endif

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers shared by the lock selftests: regions, children, clocks. */
+#ifndef IPCX_LOCK_HELPERS_H
+#define IPCX_LOCK_HELPERS_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/ipcx.h>
+#include "libipcx.h"
+
+/* A new anonymous region of @size mapped read-write; fd or -errno. */
+static inline int lh_anon_region(size_t size, void **base)
+{
+	struct ipcx_region_open ro;
+	int fd = open(IPCX_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	memset(&ro, 0, sizeof(ro));
+	ro.size = size;
+	ro.flags = IPCX_OPEN_CREATE;
+	ro.mode = 0600;
+	if (ioctl(fd, IPCX_IOC_REGION_OPEN, &ro) < 0)
+		goto fail;
+	*base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (*base == MAP_FAILED)
+		goto fail;
+	return fd;
+fail:
+	ro.flags = -errno;
+	close(fd);
+	return (int)ro.flags;
+}
+
+static inline uint64_t lh_now_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* An absolute time @ms from now on @clock. */
+static inline struct timespec lh_deadline(clockid_t clock, long ms)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
+}
+
+static inline void lh_msleep(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* Wait for @pid with a deadline; returns its status or -1 (then kills it). */
+static inline int lh_wait_child(pid_t pid, long ms)
+{
+	int status, waited = 0;
+
+	while (waited < ms) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			return status;
+		if (r < 0)
+			return -1;
+		lh_msleep(5);
+		waited += 5;
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return -1;
+}
+
+/* A child's exit code when it exited normally, else 255. */
+static inline int lh_exit_code(int status)
+{
+	return status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+}
+
+/* Wait until the lock at @offset has @n sleepers (kernel view). */
+static inline int lh_wait_waiters(int fd, uint64_t offset, unsigned int n, long ms)
+{
+	struct ipcx_lock_stat st;
+
+	for (; ms > 0; ms -= 2) {
+		if (ipcx_lock_stat(fd, offset, &st) == 0 && st.waiters >= n)
+			return 0;
+		lh_msleep(2);
+	}
+	return -1;
+}
+
+#endif

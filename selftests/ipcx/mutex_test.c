@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Robust mutexes in a region: exclusion, the user-space fast path, trylock,
+ * timeouts on both clocks, signals, owner death in every form (SIGKILL,
+ * thread exit, exec, fd passed over SCM_RIGHTS), unrecoverable locks,
+ * fairness of hand-over, corrupted lock words, statistics.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include "lock_helpers.h"
+#include "kselftest_harness.h"
+
+#define REGION_SIZE	(64 * 1024)
+#define MUTEX_OFF	0
+#define DATA_OFF	4096
+
+FIXTURE(mx) {
+	int fd;			/* /dev/ipcx attached to an anonymous region */
+	void *base;		/* the region, mapped read-write */
+	struct ipcx_mutex m;	/* a mutex declared at MUTEX_OFF */
+	volatile uint64_t *data;	/* state the mutex protects, at DATA_OFF */
+};
+
+FIXTURE_SETUP(mx)
+{
+	self->fd = lh_anon_region(REGION_SIZE, &self->base);
+	if (self->fd == -ENOENT)
+		SKIP(return, "ipcx module not loaded");
+	ASSERT_GE(self->fd, 0);
+	ASSERT_EQ(0, ipcx_mutex_init(&self->m, self->fd, self->base, MUTEX_OFF));
+	self->data = (volatile uint64_t *)((char *)self->base + DATA_OFF);
+}
+
+FIXTURE_TEARDOWN(mx)
+{
+	if (self->fd >= 0) {
+		munmap(self->base, REGION_SIZE);
+		close(self->fd);
+	}
+}
+
+/* Fork a child that takes the mutex, reports on @ready, then sleeps. */
+static pid_t hold_in_child(struct ipcx_mutex *m, int *ready_fd)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		char c = ipcx_mutex_lock(m) == 0 ? 'L' : 'E';
+
+		if (write(p[1], &c, 1) != 1)
+			_exit(2);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	*ready_fd = p[0];
+	return pid;
+}
+
+static int wait_ready(int fd)
+{
+	char c = 0;
+	int n = read(fd, &c, 1);
+
+	close(fd);
+	return n == 1 && c == 'L' ? 0 : -1;
+}
+
+TEST_F(mx, uncontended_lock_unlock_stays_in_user_space)
+{
+	struct ipcx_lock_stat st;
+	uint32_t id;
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		ASSERT_EQ(0, ipcx_mutex_lock(&self->m));
+		ASSERT_EQ(0, ipcx_mutex_unlock(&self->m));
+	}
+	ASSERT_EQ(0, ipcx_owner_id(self->fd, &id));
+	ASSERT_EQ(0, ipcx_lock_stat(self->fd, MUTEX_OFF, &st));
+	EXPECT_EQ(0, st.acquisitions);	/* the kernel never saw one */
+	EXPECT_EQ(0, st.word);
+	ASSERT_EQ(0, ipcx_mutex_lock(&self->m));
+	EXPECT_EQ(id, *self->m.word);	/* the word names its holder */
+	ASSERT_EQ(0, ipcx_lock_stat(self->fd, MUTEX_OFF, &st));
+	EXPECT_EQ(getpid(), st.holder.tgid);
+	EXPECT_EQ(0, ipcx_mutex_unlock(&self->m));
+}
+
+TEST_F_TIMEOUT(mx, exclusion_4_processes_100000_increments, 300)
+{
+	const int nproc = 4, iters = 100000;
+	pid_t pids[4];
+	int i, j;
+
+	*self->data = 0;
+	for (i = 0; i < nproc; i++) {
+		pids[i] = fork();
+		ASSERT_GE(pids[i], 0);
+		if (pids[i] == 0) {
+			for (j = 0; j < iters; j++) {
+				uint64_t v;
+
+				if (ipcx_mutex_lock(&self->m))
+					_exit(1);
+				v = *self->data;	/* not atomic: the lock must protect it */
+				*self->data = v + 1;
+				if (ipcx_mutex_unlock(&self->m))
+					_exit(2);
+			}
+			_exit(0);
+		}
+	}
+	for (i = 0; i < nproc; i++)
+		EXPECT_EQ(0, lh_exit_code(lh_wait_child(pids[i], 280000)));
+	EXPECT_EQ((uint64_t)nproc * iters, *self->data);
+}
+
+TEST_F(mx, trylock_busy_and_deadlock_and_non_owner_unlock)
+{
+	int ready;
+	pid_t pid = hold_in_child(&self->m, &ready);
+
+	ASSERT_GT(pid, 0);
+	ASSERT_EQ(0, wait_ready(ready));
+	EXPECT_EQ(-EBUSY, ipcx_mutex_trylock(&self->m));
+	EXPECT_EQ(-EPERM, ipcx_mutex_unlock(&self->m));	/* not ours */
+	EXPECT_NE(0, *self->m.word);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+
+	ASSERT_EQ(-EOWNERDEAD, ipcx_mutex_lock(&self->m));
+	ASSERT_EQ(0, ipcx_mutex_consistent(&self->m));
+	EXPECT_EQ(-EDEADLK, ipcx_mutex_lock(&self->m));	/* relock by holder */
+	EXPECT_EQ(-EINVAL, ipcx_mutex_consistent(&self->m)); /* not after a death */
+	EXPECT_EQ(0, ipcx_mutex_unlock(&self->m));
+	EXPECT_EQ(-EPERM, ipcx_mutex_unlock(&self->m));	/* not held */
+}
+
+static void timed_out_on(struct __test_metadata *_metadata,
+			 struct ipcx_mutex *m, clockid_t clock)
+{
+	struct timespec dl;
+	uint64_t t0, dt;
+	int ready;
+	pid_t pid = hold_in_child(m, &ready);
+
+	ASSERT_GT(pid, 0);
+	ASSERT_EQ(0, wait_ready(ready));
+	dl = lh_deadline(clock, 200);
+	t0 = lh_now_ns(CLOCK_MONOTONIC);
+	EXPECT_EQ(-ETIMEDOUT, ipcx_mutex_timedlock(m, &dl, clock));
+	dt = lh_now_ns(CLOCK_MONOTONIC) - t0;
+	EXPECT_GE(dt, 190000000ull);
+	EXPECT_LT(dt, 5000000000ull);
+	/* a deadline in the past fails at once */
+	dl.tv_sec -= 10;
+	EXPECT_EQ(-ETIMEDOUT, ipcx_mutex_timedlock(m, &dl, clock));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+TEST_F(mx, timedlock_monotonic)
+{
+	timed_out_on(_metadata, &self->m, CLOCK_MONOTONIC);
+}
+
+TEST_F(mx, timedlock_realtime)
+{
+	timed_out_on(_metadata, &self->m, CLOCK_REALTIME);
+}
+
+TEST_F(mx, bad_timeouts_einval)
+{
+	struct timespec bad[] = { { 0, 1000000000L }, { 0, -1 }, { -1, 0 } };
+	struct timespec ok = lh_deadline(CLOCK_MONOTONIC, 10);
+	int ready;
+	size_t i;
+	pid_t pid = hold_in_child(&self->m, &ready);
+
+	ASSERT_GT(pid, 0);
+	ASSERT_EQ(0, wait_ready(ready));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		EXPECT_EQ(-EINVAL, ipcx_mutex_timedlock(&self->m, &bad[i], CLOCK_MONOTONIC));
+	EXPECT_EQ(-EINVAL, ipcx_mutex_timedlock(&self->m, &ok, CLOCK_PROCESS_CPUTIME_ID));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+static volatile sig_atomic_t got_alarm;
+
+static void on_alarm(int sig)
+{
+	got_alarm = 1;
+}
+
+static void arm_alarm(int restart, long ms)
+{
+	struct sigaction sa;
+	struct itimerval it = { { 0, 0 }, { ms / 1000, (ms % 1000) * 1000 } };
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sa.sa_flags = restart ? SA_RESTART : 0;
+	sigaction(SIGALRM, &sa, NULL);
+	got_alarm = 0;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+TEST_F(mx, signal_without_sa_restart_gives_eintr)
+{
+	int ready;
+	pid_t pid = hold_in_child(&self->m, &ready);
+
+	ASSERT_GT(pid, 0);
+	ASSERT_EQ(0, wait_ready(ready));
+	arm_alarm(0, 200);
+	EXPECT_EQ(-EINTR, ipcx_mutex_lock(&self->m));
+	EXPECT_TRUE(got_alarm);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+TEST_F(mx, signal_with_sa_restart_keeps_waiting)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, pipe(p));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {		/* holds the lock 600 ms, then releases */
+		c = ipcx_mutex_lock(&self->m) == 0 ? 'L' : 'E';
+		if (write(p[1], &c, 1) != 1)
+			_exit(1);
+		lh_msleep(600);
+		_exit(ipcx_mutex_unlock(&self->m) ? 2 : 0);
+	}
+	close(p[1]);
+	ASSERT_EQ(1, read(p[0], &c, 1));
+	ASSERT_EQ('L', c);
+	arm_alarm(1, 150);
+	EXPECT_EQ(0, ipcx_mutex_lock(&self->m));	/* restarted, then granted */
+	EXPECT_TRUE(got_alarm);
+	EXPECT_EQ(0, ipcx_mutex_unlock(&self->m));
+	EXPECT_EQ(0, lh_exit_code(lh_wait_child(pid, 5000)));
+}
+
+/* A waiter asleep when the holder is SIGKILLed gets the lock, EOWNERDEAD. */
+TEST_F(mx, sigkill_holder_next_locker_owner_dead_within_100ms)
+{
+	struct ipcx_owner_info died;
+	int ready, p[2];
+	uint64_t t_kill, t_got;
+	pid_t holder, waiter;
+
+	holder = hold_in_child(&self->m, &ready);
+	ASSERT_GT(holder, 0);
+	ASSERT_EQ(0, wait_ready(ready));
+	*self->data = 1;	/* "half-done" state the heir must repair */
+
+	ASSERT_EQ(0, pipe(p));
+	waiter = fork();
+	ASSERT_GE(waiter, 0);
+	if (waiter == 0) {
+		struct { int ret; uint64_t t; struct ipcx_owner_info died; } r;
+
+		memset(&r, 0, sizeof(r));
+		r.ret = ipcx_mutex_lock_full(&self->m, 0, NULL, 0, &r.died);
+		r.t = lh_now_ns(CLOCK_MONOTONIC);
+		if (r.ret == -EOWNERDEAD) {
+			*self->data = 0;	/* repair */
+			ipcx_mutex_consistent(&self->m);
+		}
+		ipcx_mutex_unlock(&self->m);
+		_exit(write(p[1], &r, sizeof(r)) == sizeof(r) ? 0 : 1);
+	}
+	close(p[1]);
+	ASSERT_EQ(0, lh_wait_waiters(self->fd, MUTEX_OFF, 1, 5000));
+	t_kill = lh_now_ns(CLOCK_MONOTONIC);
+	kill(holder, SIGKILL);
+	{
+		struct { int ret; uint64_t t; struct ipcx_owner_info died; } r;
+
+		ASSERT_EQ(sizeof(r), read(p[0], &r, sizeof(r)));
+		t_got = r.t;
+		died = r.died;
+		EXPECT_EQ(-EOWNERDEAD, r.ret);
+	}
+	waitpid(holder, NULL, 0);
+	EXPECT_EQ(0, lh_exit_code(lh_wait_child(waiter, 5000)));
+	EXPECT_LT(t_got - t_kill, 100000000ull) {
+		TH_LOG("owner death took %llu us to reach the waiter",
+		       (unsigned long long)(t_got - t_kill) / 1000);
+	}
+	EXPECT_EQ(holder, died.tgid);
+	EXPECT_EQ(holder, died.pid);
+	EXPECT_STREQ("mutex_test", died.comm);
+	EXPECT_NE(0, died.time_ns);
+	EXPECT_EQ(0, *self->data);			/* repaired */
+	EXPECT_EQ(0, ipcx_mutex_lock(&self->m));	/* and usable again */
+	EXPECT_EQ(0, ipcx_mutex_unlock(&self->m));
+}
+
+TEST_F(mx, unlock_without_consistent_makes_it_unrecoverable)
+{
+	struct ipcx_lock_stat st;
+	int ready, status;
+	pid_t pid = hold_in_child(&self->m, &ready);
+
+	ASSERT_GT(pid, 0);
+	ASSERT_EQ(0, wait_ready(ready));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	ASSERT_EQ(-EOWNERDEAD, ipcx_mutex_lock(&self->m));
+	ASSERT_EQ(0, ipcx_mutex_unlock(&self->m));
+	EXPECT_EQ(-ENOTRECOVERABLE, ipcx_mutex_lock(&self->m));
+	EXPECT_EQ(-ENOTRECOVERABLE, ipcx_mutex_trylock(&self->m));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0)
+		_exit(ipcx_mutex_lock(&self->m) == -ENOTRECOVERABLE ? 0 : 1);
+	waitpid(pid, &status, 0);
+	EXPECT_EQ(0, lh_exit_code(status));
+	ASSERT_EQ(0, ipcx_lock_stat(self->fd, MUTEX_OFF, &st));
+	EXPECT_EQ(1, st.owner_deaths);
+}
+
+TEST_F_TIMEOUT(mx, holder_death_with_8_sleepers_exactly_one_owner_dead, 120)
+{
+	const int n = 8;
+	pid_t waiters[8], holder;
+	int ready, i, p[2], deaths = 0, clean = 0;
+
+	holder = hold_in_child(&self->m, &ready);
+	ASSERT_GT(holder, 0);
+	ASSERT_EQ(0, wait_ready(ready));
+	ASSERT_EQ(0, pipe(p));
+	for (i = 0; i < n; i++) {
+		waiters[i] = fork();
+		ASSERT_GE(waiters[i], 0);
+		if (waiters[i] == 0) {
+			int ret = ipcx_mutex_lock(&self->m);
+
+			if (ret == -EOWNERDEAD)
+				ipcx_mutex_consistent(&self->m);
+			ipcx_mutex_unlock(&self->m);
+			_exit(write(p[1], &ret, sizeof(ret)) == sizeof(ret) ? 0 : 1);
+		}
+	}
+	close(p[1]);
+	ASSERT_EQ(0, lh_wait_waiters(self->fd, MUTEX_OFF, n, 20000));
+	kill(holder, SIGKILL);
+	waitpid(holder, NULL, 0);
+	for (i = 0; i < n; i++) {
+		int ret;
+
+		ASSERT_EQ(sizeof(ret), read(p[0], &ret, sizeof(ret)));
+		if (ret == -EOWNERDEAD)
+			deaths++;
+		else if (ret == 0)
+			clean++;
+	}
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(0, lh_exit_code(lh_wait_child(waiters[i], 10000)));
+	EXPECT_EQ(1, deaths);
+	EXPECT_EQ(n - 1, clean);
+}
+
+static void *lock_and_exit_thread(void *arg)
+{
+	struct ipcx_mutex *m = arg;
+	long ret = ipcx_mutex_lock(m);
+
+	return (void *)ret;	/* exits holding the lock */
+}
+
+TEST_F(mx, thread_exit_releases_with_owner_dead)
+{
+	struct ipcx_owner_info died;
+	pthread_t t;
+	void *ret;
+
+	ASSERT_EQ(0, pthread_create(&t, NULL, lock_and_exit_thread, &self->m));
+	ASSERT_EQ(0, pthread_join(t, &ret));
+	ASSERT_EQ(0, (long)ret);
+	EXPECT_EQ(-EOWNERDEAD, ipcx_mutex_lock_full(&self->m, 0, NULL, 0, &died));
+	EXPECT_EQ(getpid(), died.tgid);
+	EXPECT_NE(getpid(), died.pid);	/* the thread, not the process */
+	EXPECT_EQ(0, ipcx_mutex_consistent(&self->m));
+	EXPECT_EQ(0, ipcx_mutex_unlock(&self->m));
+}
+
+TEST_F(mx, exec_releases_with_owner_dead)
+{
+	struct timespec dl;
+	int ready, ready_pipe[2];
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(ready_pipe));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		char c = ipcx_mutex_lock(&self->m) == 0 ? 'L' : 'E';
+
+		if (write(ready_pipe[1], &c, 1) != 1)
+			_exit(1);
+		execl("/bin/sleep", "sleep", "3", (char *)NULL);
+		_exit(2);
+	}
+	ready = ready_pipe[0];
+	close(ready_pipe[1]);
+	ASSERT_EQ(0, wait_ready(ready));
+	/* the child held it until exec; the kernel then takes it back */
+	dl = lh_deadline(CLOCK_MONOTONIC, 2500);
+	EXPECT_EQ(-EOWNERDEAD, ipcx_mutex_timedlock(&self->m, &dl, CLOCK_MONOTONIC));
+	EXPECT_EQ(0, ipcx_mutex_consistent(&self->m));
+	EXPECT_EQ(0, ipcx_mutex_unlock(&self->m));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+TEST_F(mx, fork_child_is_a_new_owner)
+{
+	uint32_t parent_id;
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, ipcx_owner_id(self->fd, &parent_id));
+	ASSERT_EQ(0, ipcx_mutex_lock(&self->m));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		uint32_t id;
+
+		if (ipcx_owner_id(self->fd, &id) || id == parent_id)
+			_exit(1);
+		if (ipcx_mutex_unlock(&self->m) != -EPERM)
+			_exit(2);
+		if (ipcx_mutex_trylock(&self->m) != -EBUSY)
+			_exit(3);
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	EXPECT_EQ(0, lh_exit_code(status));
+	EXPECT_EQ(parent_id, *self->m.word);
+	EXPECT_EQ(0, ipcx_mutex_unlock(&self->m));
+}
+
+/* The fd travels over SCM_RIGHTS to a process that maps it and dies holding. */
+TEST_F(mx, fd_passed_over_scm_rights_owner_death)
+{
+	struct ipcx_owner_info died;
+	int sv[2], status;
+	pid_t pid;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		char cbuf[CMSG_SPACE(sizeof(int))], c;
+		struct iovec iov = { &c, 1 };
+		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+				      .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+		struct ipcx_mutex m;
+		void *base;
+		int fd;
+
+		close(self->fd);
+		munmap(self->base, REGION_SIZE);
+		if (recvmsg(sv[1], &msg, 0) != 1 || !CMSG_FIRSTHDR(&msg))
+			_exit(1);
+		memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof(fd));
+		base = mmap(NULL, REGION_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (base == MAP_FAILED || ipcx_mutex_attach(&m, fd, base, MUTEX_OFF))
+			_exit(2);
+		if (ipcx_mutex_lock(&m))
+			_exit(3);
+		raise(SIGKILL);
+		_exit(4);
+	}
+	{
+		char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, c = 'x';
+		struct iovec iov = { &c, 1 };
+		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+				      .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &self->fd, sizeof(int));
+		ASSERT_EQ(1, sendmsg(sv[0], &msg, 0));
+	}
+	waitpid(pid, &status, 0);
+	ASSERT_TRUE(WIFSIGNALED(status));
+	EXPECT_EQ(-EOWNERDEAD, ipcx_mutex_lock_full(&self->m, 0, NULL, 0, &died));
+	EXPECT_EQ(pid, died.tgid);
+	EXPECT_EQ(0, ipcx_mutex_consistent(&self->m));
+	EXPECT_EQ(0, ipcx_mutex_unlock(&self->m));
+}
+
+/* Whatever a scribbler writes, lock returns (no hang) and the kernel survives. */
+TEST_F(mx, corrupted_lock_words_never_hang)
+{
+	const uint32_t words[] = {
+		0xffffffffu, 0x3fffffffu, 0x00012345u, 0x40012345u, 0x80000000u,
+		0xc0000000u, 0x40000000u, 0x7fffffffu, 0x00000001u,
+	};
+	struct ipcx_lock_stat st;
+	struct timespec dl;
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		int ret;
+
+		__atomic_store_n(self->m.word, words[i], __ATOMIC_SEQ_CST);
+		dl = lh_deadline(CLOCK_MONOTONIC, 300);
+		ret = ipcx_mutex_timedlock(&self->m, &dl, CLOCK_MONOTONIC);
+		EXPECT_TRUE(ret == 0 || ret == -EOWNERDEAD || ret == -ENOTRECOVERABLE ||
+			    ret == -ETIMEDOUT || ret == -EDEADLK) {
+			TH_LOG("word %#x: lock gave %d", words[i], ret);
+		}
+		EXPECT_EQ(0, ipcx_lock_stat(self->fd, MUTEX_OFF, &st));
+		if (ret == 0 || ret == -EOWNERDEAD) {
+			if (ret == -EOWNERDEAD)
+				EXPECT_EQ(0, ipcx_mutex_consistent(&self->m));
+			EXPECT_EQ(0, ipcx_mutex_unlock(&self->m));
+		}
+		__atomic_store_n(self->m.word, 0, __ATOMIC_SEQ_CST);
+	}
+	EXPECT_EQ(0, ipcx_mutex_lock(&self->m));
+	EXPECT_EQ(0, ipcx_mutex_unlock(&self->m));
+}
+
+TEST_F(mx, stats_count_contention_and_deaths)
+{
+	struct ipcx_lock_stat st;
+	int p[2], status;
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, pipe(p));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		c = ipcx_mutex_lock(&self->m) == 0 ? 'L' : 'E';
+		if (write(p[1], &c, 1) != 1)
+			_exit(1);
+		lh_msleep(300);
+		_exit(ipcx_mutex_unlock(&self->m) ? 2 : 0);
+	}
+	ASSERT_EQ(1, read(p[0], &c, 1));
+	ASSERT_EQ(0, ipcx_mutex_lock(&self->m));	/* sleeps ~300 ms */
+	ASSERT_EQ(0, ipcx_lock_stat(self->fd, MUTEX_OFF, &st));
+	EXPECT_EQ(IPCX_LOCK_MUTEX, st.kind);
+	EXPECT_GE(st.acquisitions, 1);
+	EXPECT_GE(st.contended, 1);
+	EXPECT_GE(st.wait_ns_max, 100000000ull);
+	EXPECT_GE(st.wait_ns_total, st.wait_ns_max);
+	EXPECT_EQ(getpid(), st.holder.tgid);
+	EXPECT_EQ(0, st.waiters);
+	EXPECT_EQ(0, ipcx_mutex_unlock(&self->m));
+	waitpid(pid, &status, 0);
+	EXPECT_EQ(0, lh_exit_code(status));
+}
+
+TEST_HARNESS_MAIN
