@@ -25,7 +25,7 @@ $(BENCH_BIN): $(BENCH_OBJS)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ -lpthread
 
 # more specific than $(BUILD)/tools/%: a demo links common.c
-$(BUILD)/tools/demos/%: tools/demos/%.c tools/demos/common.c tools/demos/common.h
+$(BUILD)/tools/demos/%: tools/demos/%.c tools/demos/common.c $(wildcard tools/demos/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< tools/demos/common.c
 
