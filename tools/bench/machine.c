@@ -62,7 +62,7 @@ static void virt(struct bench_machine *m, int hyper)
 	if (!hyper)
 		snprintf(m->virt, sizeof(m->virt), "none");
 	else if (vendor[0] || product[0])
-		snprintf(m->virt, sizeof(m->virt), "yes (%.24s %.24s)", vendor, product);
+		snprintf(m->virt, sizeof(m->virt), "yes (%.20s %.36s)", vendor, product);
 	else
 		snprintf(m->virt, sizeof(m->virt), "yes");
 }

@@ -17,7 +17,7 @@ static const struct bench_profile profiles[] = {
 	{ .name = "smoke", .sizes = { 64, 4096 }, .pp_reps = 200, .warmup = 20,
 	  .tp_bytes = 4 << 20, .tp_max_msgs = 2000, .lock_reps = 20000, .contend_s = 0.05,
 	  .wake_reps = 20, .timeout_s = 30 },
-	{ .name = "quick", .sizes = { 8, 4096, 65536 }, .pp_reps = 400, .warmup = 50,
+	{ .name = "quick", .sizes = { 8, 4096, 65536 }, .pp_reps = 1000, .warmup = 50,
 	  .tp_bytes = 16 << 20, .tp_max_msgs = 20000, .lock_reps = 50000, .contend_s = 0.2,
 	  .wake_reps = 50, .timeout_s = 60 },
 	{ .name = "full", .sizes = { 8, 64, 512, 4096, 32768, 262144, 1 << 20 },

@@ -15,17 +15,17 @@
 #include "bench.h"
 
 struct plot {
-	const char *file, *title, *xlabel, *ylabel, *logscale;
+	const char *file, *title, *xlabel, *ylabel, *logscale, *xtics;
 	enum bench_work work;
 };
 
 static const struct plot plots[] = {
-	{ "latency.svg", "ping-pong round trip (p50)", "message size (bytes)", "ns",
-	  "xy", W_PINGPONG },
-	{ "throughput.svg", "one-way throughput", "message size (bytes)", "GB/s",
-	  "xy", W_THROUGHPUT },
+	{ "latency.svg", "ping-pong round trip, p50, processes on different CPUs",
+	  "message size (bytes)", "ns", "xy", "autofreq", W_PINGPONG },
+	{ "throughput.svg", "one-way throughput, processes on different CPUs",
+	  "message size (bytes)", "GB/s", "xy", "autofreq", W_THROUGHPUT },
 	{ "locks.svg", "contended lock throughput", "processes", "lock+unlock per second",
-	  "y", W_CONTEND },
+	  "y", "1", W_CONTEND },
 };
 
 /* the row's place on the plot, or 0 when it is not plotted */
@@ -78,8 +78,9 @@ static void one_plot(FILE *f, const char *dir, const struct bench_results *res, 
 
 	fprintf(f, "set output '%s/%s'\nset title \"%s\\n%s\" noenhanced\n", dir,
 		plots[p].file, plots[p].title, subtitle);
-	fprintf(f, "unset logscale\nset logscale %s\nset xlabel '%s'\nset ylabel '%s'\n",
-		plots[p].logscale, plots[p].xlabel, plots[p].ylabel);
+	fprintf(f, "unset logscale\nset logscale %s\nset xlabel '%s'\nset ylabel '%s'\n"
+		"set xtics %s\n", plots[p].logscale, plots[p].xlabel, plots[p].ylabel,
+		plots[p].xtics);
 	if (!n) {
 		fputs("unset logscale\nset yrange [0:1]\nset label 1 'no data' at graph 0.5,0.5 "
 		      "center\nplot [1:2] 2 notitle\nunset label 1\nset autoscale y\n", f);
@@ -118,8 +119,8 @@ int plots_write(const char *dir, const struct bench_results *res, const struct b
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return errno_neg();
 	snprintf(script, sizeof(script), "%s/plots.gp", dir);
-	snprintf(sub, sizeof(sub), "%s %s, %s, %ld CPUs, hypervisor: %s", m->sysname, m->release,
-		 m->cpu, m->nproc, m->virt);
+	snprintf(sub, sizeof(sub), "%s %s, %ld CPUs, hypervisor: %.40s\\n%s", m->sysname,
+		 m->release, m->nproc, m->virt, m->cpu);
 	f = fopen(script, "w");
 	if (!f)
 		return errno_neg();

@@ -4,7 +4,8 @@
  * mechanism loses, reorders or corrupts a message fails, it never wins.
  *
  *   ping-pong   side 0 sends size bytes, side 1 echoes them; each round
- *               trip is timed; side 0 checks every echo after the clock
+ *               trip is timed; side 1 checks what it got after replying,
+ *               side 0 checks every echo after stopping the clock
  *   throughput  side 0 sends n messages, side 1 receives and checks each
  *               (reading every byte is part of the cost, as for a real
  *               consumer); time from the first measured send to the last
@@ -57,8 +58,10 @@ static int msg_worker(int side, void *arg)
 	return rc;
 }
 
+/* Echo, then check what came in (after the reply, off the leader's clock). */
 static int pp_echo(struct job *j, void *buf, void *rbuf)
 {
+	uint64_t base = payload_expect(j->size, 0) - 1;
 	int i, rc, n = j->warmup + j->reps;
 
 	(void)rbuf;
@@ -69,6 +72,8 @@ static int pp_echo(struct job *j, void *buf, void *rbuf)
 		rc = j->m->send(&j->ch, 1, buf, j->size);
 		if (rc)
 			return job_fail(j, rc, "echo send");
+		if (payload_sum(buf, j->size) != base + (uint64_t)i + 1)
+			return job_fail(j, 0, "received payload checksum");
 	}
 	return 0;
 }
