@@ -128,6 +128,7 @@ struct bench_machine {
 extern const struct bench_mech *const mech_table[];
 const struct bench_mech *mech_find(const char *name);
 int mech_selected(const struct bench_mech *m, const char *only);
+int mech_check_list(const char *only, char *bad, size_t len);
 
 /* ---- timing.c ---- */
 uint64_t now_ns(void);

@@ -76,6 +76,7 @@ static int parse(int argc, char **argv, struct bench_opts *o)
 		{ "plots", required_argument, NULL, 'p' }, { "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
+	char bad[64];
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
@@ -96,6 +97,10 @@ static int parse(int argc, char **argv, struct bench_opts *o)
 	if (optind < argc || !mech_find(o->baseline)) {
 		fprintf(stderr, "ipcx-bench: %s\n", optind < argc ? "unexpected argument" :
 			"--baseline names no mechanism (see --list)");
+		return -1;
+	}
+	if (mech_check_list(o->only, bad, sizeof(bad))) {
+		fprintf(stderr, "ipcx-bench: --only: no mechanism '%s' (see --list)\n", bad);
 		return -1;
 	}
 	return 0;

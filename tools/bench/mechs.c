@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The mechanism table: the only list of what ipcx-bench compares. */
+#include <stdio.h>
 #include <string.h>
 
 #include "bench.h"
@@ -51,6 +52,27 @@ int mech_selected(const struct bench_mech *m, const char *only)
 		p = strchr(p, ',');
 		if (p)
 			p++;
+	}
+	return 0;
+}
+
+/* 0 when every name in the comma-separated list is a mechanism; else -1 */
+int mech_check_list(const char *only, char *bad, size_t len)
+{
+	const char *p = only;
+
+	while (p && *p) {
+		size_t n = strcspn(p, ",");
+		int i, found = 0;
+
+		for (i = 0; mech_table[i]; i++)
+			found |= strlen(mech_table[i]->name) == n && !strncmp(p, mech_table[i]->name, n);
+		if (!found) {
+			snprintf(bad, len, "%.*s", (int)n, p);
+			return -1;
+		}
+		p += n;
+		p += *p == ',';
 	}
 	return 0;
 }
