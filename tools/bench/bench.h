@@ -142,14 +142,18 @@ uint64_t payload_sum(const void *buf, size_t len);
 uint64_t payload_expect(size_t len, uint64_t seq);
 
 /* ---- procs.c: workers under a supervisor ---- */
-struct bench_shared;
+#include <signal.h>
 typedef int (*worker_fn)(int side, void *arg);
+/* run_workers: 0, -1 when a worker failed or timed out, -EINTR on SIGINT/TERM */
 int run_workers(int n, const int *cpus, worker_fn fn, void *arg, int timeout_s,
 		char *why, size_t len);
+int signals_block(sigset_t *old);
+int signals_pending(void);
 void *shared_alloc(size_t len);
 void shared_free(void *p, size_t len);
 
 /* ---- workloads.c ---- */
+/* -EINTR when SIGINT/SIGTERM stopped it (rows so far are in res) */
 int bench_run_all(const struct bench_opts *o, struct bench_results *res);
 
 /* ---- report.c / machine.c / plots.c ---- */

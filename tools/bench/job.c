@@ -69,10 +69,11 @@ static int job_run(struct job *j, int n, const int *cpus, worker_fn fn)
 	char why[96] = "";
 	int rc = run_workers(n, cpus, fn, j, j->prof->timeout_s, why, sizeof(why));
 
+	j->interrupted = rc == -EINTR;
 	if (rc) {
 		j->row->status = ST_FAIL;
 		snprintf(j->row->note, sizeof(j->row->note), "%s",
-			 j->sh->note[0] ? j->sh->note : why);
+			 j->sh->note[0] && !j->interrupted ? j->sh->note : why);
 		return -1;
 	}
 	j->row->status = ST_OK;

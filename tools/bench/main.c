@@ -4,6 +4,7 @@
  * (natively or in the VM). See --help, and README "Benchmarks: how to read
  * the numbers".
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -173,7 +174,12 @@ int main(int argc, char **argv)
 	o.progress = isatty(STDERR_FILENO);
 	signal(SIGPIPE, SIG_IGN);
 	machine_describe(&m);
-	bench_run_all(&o, &res);
+	if (bench_run_all(&o, &res) == -EINTR) {
+		fprintf(stderr, "ipcx-bench: interrupted; objects removed, partial results:\n");
+		report_table(stdout, &res, &m, &o);
+		results_free(&res);
+		return 130;
+	}
 	for (i = 0; i < res.n; i++)
 		failed += res.rows[i].status == ST_FAIL;
 	rc = outputs(&res, &m, &o);

@@ -4,6 +4,11 @@
  * to cpus[side] (-1: not pinned) and running fn(side, arg); it waits for
  * them with a time limit and kills them all when it expires, so a mechanism
  * that loses a message fails its row instead of hanging the run.
+ *
+ * Interrupts: bench_run_all() blocks SIGINT and SIGTERM for the whole run
+ * (signals_block); waiting here takes them with sigtimedwait, kills the
+ * workers and returns -EINTR, so the caller still tears the mechanism
+ * down (SysV semaphores and queues would otherwise outlive the run).
  */
 #include <errno.h>
 #include <signal.h>
@@ -59,16 +64,42 @@ static int reap_one(pid_t *pids, int n, int *failed, char *why, size_t len)
 	return 1;
 }
 
-/* Wait for all n workers, at most timeout_s seconds (SIGCHLD is blocked). */
+static void wait_set(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+}
+
+/* Block SIGINT and SIGTERM (and SIGCHLD) into *old; 1 when one is pending. */
+int signals_block(sigset_t *old)
+{
+	sigset_t set;
+
+	wait_set(&set);
+	sigprocmask(SIG_BLOCK, &set, old);
+	return signals_pending();
+}
+
+int signals_pending(void)
+{
+	sigset_t p;
+
+	if (sigpending(&p) < 0)
+		return 0;
+	return sigismember(&p, SIGINT) == 1 || sigismember(&p, SIGTERM) == 1;
+}
+
+/* Wait for all n workers, at most timeout_s seconds (signals blocked). */
 static int wait_workers(pid_t *pids, int n, int timeout_s, char *why, size_t len)
 {
 	uint64_t deadline = now_ns() + (uint64_t)timeout_s * 1000000000ull;
 	struct timespec ts = { 0, 50 * 1000 * 1000 };
-	int left = n, failed = 0;
-	sigset_t chld;
+	int left = n, failed = 0, intr = 0, sig;
+	sigset_t set;
 
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
+	wait_set(&set);
 	while (left > 0) {
 		while (left > 0 && reap_one(pids, n, &failed, why, len))
 			left--;
@@ -80,9 +111,14 @@ static int wait_workers(pid_t *pids, int n, int timeout_s, char *why, size_t len
 			failed = 1;
 			kill_all(pids, n);
 		}
-		sigtimedwait(&chld, NULL, &ts);
+		sig = sigtimedwait(&set, NULL, &ts);
+		if (sig == SIGINT || sig == SIGTERM) {
+			snprintf(why, len, "interrupted by signal %d", sig);
+			failed = intr = 1;
+			kill_all(pids, n);
+		}
 	}
-	return failed ? -1 : 0;
+	return intr ? -EINTR : failed ? -1 : 0;
 }
 
 static void worker_main(int side, int cpu, worker_fn fn, void *arg)
@@ -101,13 +137,11 @@ int run_workers(int n, const int *cpus, worker_fn fn, void *arg, int timeout_s,
 {
 	pid_t pids[BENCH_MAX_PROCS] = { 0 };
 	int i, rc, forked = 0, fork_failed = 0;
-	sigset_t chld, old;
+	sigset_t old;
 
 	if (n > BENCH_MAX_PROCS)
 		return -1;
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &chld, &old);
+	signals_block(&old);
 	fflush(NULL);
 	for (i = 0; i < n; i++) {
 		pids[i] = fork();

@@ -4,6 +4,8 @@
  * workload its caps allow. Latency rows come in both placements (same CPU,
  * different CPUs) when the process may use more than one CPU.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,6 +18,7 @@ struct plan {
 	int ncpu;
 	int nplace;		/* 2 placements, or 1 (unpinned) on one CPU */
 	int nprocs;		/* processes for the next contended row */
+	int stop;		/* interrupted: measure nothing more */
 	struct bench_progress bar;
 };
 
@@ -44,6 +47,8 @@ static void measure(struct plan *p, const struct bench_mech *m, const char *name
 	struct job j;
 	char what[64];
 
+	if (p->stop || (p->stop = signals_pending()))
+		return;
 	memset(&j, 0, sizeof(j));
 	j.m = m;
 	j.prof = p->o->prof;
@@ -55,6 +60,7 @@ static void measure(struct plan *p, const struct bench_mech *m, const char *name
 	snprintf(what, sizeof(what), "%s %s %zu", name, work_name(w), size);
 	progress_step(&p->bar, what);
 	fn(&j);
+	p->stop = j.interrupted;
 }
 
 static void baselines(struct plan *p)
@@ -143,8 +149,10 @@ static int count_steps(const struct plan *p)
 int bench_run_all(const struct bench_opts *o, struct bench_results *res)
 {
 	struct plan p = { .o = o, .res = res };
+	sigset_t old;
 	int i;
 
+	p.stop = signals_block(&old);
 	p.ncpu = cpu_pick(p.cpus);
 	p.nplace = p.ncpu > 1 ? 2 : 1;
 	progress_start(&p.bar, o->progress, count_steps(&p));
@@ -153,5 +161,7 @@ int bench_run_all(const struct bench_opts *o, struct bench_results *res)
 		if (mech_selected(mech_table[i], o->only))
 			one_mech(&p, mech_table[i]);
 	progress_end(&p.bar);
-	return 0;
+	p.stop |= signals_pending();
+	sigprocmask(SIG_SETMASK, &old, NULL);	/* a pending signal ends us here */
+	return p.stop ? -EINTR : 0;
 }

@@ -28,6 +28,7 @@ struct job {
 	struct shared_page *sh;
 	size_t sh_len;
 	uint64_t start_at, stop_at;	/* contended runs: the common window */
+	int interrupted;		/* SIGINT/SIGTERM arrived: stop the run */
 	/* message workloads: what side 0 and side 1 do (buffers of max size) */
 	int (*role[2])(struct job *j, void *buf, void *rbuf);
 };
