@@ -108,6 +108,7 @@ struct bench_row {
 	struct bench_stats lat;	/* ping-pong, wake, lock (ns per op) */
 	double msgs_s, gb_s;	/* throughput; contended: ops/s in msgs_s */
 	double fairness;	/* contended: min share / max share */
+	float share[BENCH_MAX_PROCS];	/* contended: each process's part of the ops */
 	int checked;		/* payload checksums / counter verified */
 	char note[96];		/* why it failed or was skipped */
 };

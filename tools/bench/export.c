@@ -45,6 +45,15 @@ static void json_machine(FILE *f, const struct bench_machine *m)
 	jkv(f, "virt", m->virt, "},\n");
 }
 
+/* contended rows: each process's share of the acquisitions */
+static void shares(FILE *f, const struct bench_row *r, const char *sep)
+{
+	int i;
+
+	for (i = 0; i < r->nprocs && r->work == W_CONTEND; i++)
+		fprintf(f, "%s%.4f", i ? sep : "", r->share[i]);
+}
+
 static void json_row(FILE *f, const struct bench_row *r)
 {
 	fputc('{', f);
@@ -58,6 +67,9 @@ static void json_row(FILE *f, const struct bench_row *r)
 		r->lat.p999, r->lat.max, r->lat.mean);
 	fprintf(f, "\"msgs_s\":%.1f,\"gb_s\":%.4f,\"fairness\":%.3f,\"checked\":%s,", r->msgs_s,
 		r->gb_s, r->fairness, r->checked ? "true" : "false");
+	fputs("\"shares\":[", f);
+	shares(f, r, ",");
+	fputs("],", f);
 	jkv(f, "note", r->note, "}");
 }
 
@@ -133,16 +145,19 @@ int report_csv(FILE *f, const struct bench_results *res, const struct bench_mach
 	int i;
 
 	fputs("mech,work,status,size,placement,cpu_a,cpu_b,nprocs,min_ns,p50_ns,p99_ns,"
-	      "p999_ns,max_ns,mean_ns,msgs_s,gb_s,fairness,checked,note,kernel,cpu,nproc,virt\n", f);
+	      "p999_ns,max_ns,mean_ns,msgs_s,gb_s,fairness,shares,checked,note,kernel,cpu,nproc,"
+	      "virt\n", f);
 	for (i = 0; i < res->n; i++) {
 		const struct bench_row *r = &res->rows[i];
 
 		fprintf(f, "%s,%s,%s,%zu,%d,%d,%d,%d,", r->mech, work_name(r->work),
 			status_name(r->status), r->size, r->placement, r->cpus[0], r->cpus[1],
 			r->nprocs);
-		fprintf(f, "%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.4f,%.3f,%d,", r->lat.min,
+		fprintf(f, "%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.4f,%.3f,", r->lat.min,
 			r->lat.p50, r->lat.p99, r->lat.p999, r->lat.max, r->lat.mean, r->msgs_s,
-			r->gb_s, r->fairness, r->checked);
+			r->gb_s, r->fairness);
+		shares(f, r, ";");
+		fprintf(f, ",%d,", r->checked);
 		cstr(f, r->note, ",");
 		cstr(f, m->release, ",");
 		cstr(f, m->cpu, ",");

@@ -107,6 +107,8 @@ static void contend_done(struct job *j)
 			 (unsigned long long)total);
 		return;
 	}
+	for (i = 0; i < j->row->nprocs && total; i++)
+		j->row->share[i] = (float)((double)j->sh->counts[i] / (double)total);
 	j->row->checked = 1;
 	j->row->msgs_s = (double)total / secs;
 	j->row->fairness = hi ? (double)lo / (double)hi : 0;

@@ -108,9 +108,14 @@ static void tp_row(struct tctx *t, const struct bench_row *r)
 
 static void contend_row(struct tctx *t, const struct bench_row *r)
 {
+	int i;
+
 	fprintf(t->f, "  %-15s %5d %12.0f %9.2f", r->mech, r->nprocs, r->msgs_s, r->fairness);
 	ratio(t->f, 1e9 / (r->msgs_s > 0 ? r->msgs_s : 1e300), t->sys);
-	fputc('\n', t->f);
+	fputs("   ", t->f);
+	for (i = 0; i < r->nprocs && i < 8; i++)
+		fprintf(t->f, "%s%.0f", i ? "/" : "", 100.0 * r->share[i]);
+	fputs(r->nprocs > 8 ? "/...\n" : "\n", t->f);
 }
 
 /* Print every row of workload w with fn; failed rows say why. */
@@ -191,7 +196,7 @@ void report_table(FILE *f, const struct bench_results *res, const struct bench_m
 	     "   x sys  x line");
 	section(&t, W_LOCK, lat2);
 	head(f, "contended lock: processes loop lock; counter++; unlock",
-	     "mechanism       procs        ops/s  fairness   x sys");
+	     "mechanism       procs        ops/s  fairness   x sys   shares %");
 	section(&t, W_CONTEND, contend_row);
 	unavailable_list(f, res);
 }
