@@ -34,7 +34,8 @@ static void usage(FILE *f)
 	      "  --full       8 B .. 1 MiB, long runs, every process count\n"
 	      "  --smoke      shortest runs, for make check\n"
 	      "  --only L     only the mechanisms in the comma-separated list L\n"
-	      "  --baseline N the mechanism ratios are taken against (default pipe)\n"
+	      "  --baseline N the mechanism ratios are taken against (default pipe;\n"
+	      "               always measured, even when --only leaves it out)\n"
 	      "  --json, --csv  machine-readable results: to FILE, or instead of the table\n"
 	      "  --plots DIR  write latency.svg, throughput.svg, locks.svg (needs gnuplot)\n"
 	      "  --list       list the mechanisms and whether they are available here\n", f);

@@ -133,6 +133,12 @@ static void one_mech(struct plan *p, const struct bench_mech *m)
 	}
 }
 
+/* Selected by --only, or the baseline the ratios need. */
+static int wanted(const struct plan *p, const struct bench_mech *m)
+{
+	return mech_selected(m, p->o->only) || !strcmp(m->name, p->o->baseline);
+}
+
 /* A rough count of rows, for the progress bar. */
 static int count_steps(const struct plan *p)
 {
@@ -141,7 +147,7 @@ static int count_steps(const struct plan *p)
 	while (p->o->prof->sizes[sizes])
 		sizes++;
 	for (i = 0; mech_table[i]; i++)
-		if (mech_selected(mech_table[i], p->o->only))
+		if (wanted(p, mech_table[i]))
 			n += sizes * (p->nplace + 1) + p->nplace + 4;
 	return n;
 }
@@ -158,7 +164,7 @@ int bench_run_all(const struct bench_opts *o, struct bench_results *res)
 	progress_start(&p.bar, o->progress, count_steps(&p));
 	baselines(&p);
 	for (i = 0; mech_table[i]; i++)
-		if (mech_selected(mech_table[i], o->only))
+		if (wanted(&p, mech_table[i]))
 			one_mech(&p, mech_table[i]);
 	progress_end(&p.bar);
 	p.stop |= signals_pending();
