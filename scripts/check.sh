@@ -116,13 +116,12 @@ EOF
 }
 
 step_bench() {
-	local f=$res/bench.tap out=$build/check-bench rc svg
+	local f=$res/bench.tap out=$res/bench rc svg
 	rm -rf "$out"
 	mkdir -p "$out"
 	"$build/tools/ipcx-bench" --smoke --json="$out/smoke.json" --plots "$out" \
 		> "$out/table.txt" 2> "$out/stderr.txt"
 	rc=$?
-	cp "$out/table.txt" "$res/bench-table.txt"
 	[ $rc -eq 0 ] || cat "$out/stderr.txt"
 	tap "$f" $rc "bench smoke: ipcx-bench --smoke ran (status $rc)"
 	if [ -s "$out/smoke.json" ]; then

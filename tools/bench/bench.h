@@ -17,6 +17,7 @@
 #ifndef IPCX_BENCH_H
 #define IPCX_BENCH_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -143,7 +144,6 @@ uint64_t payload_sum(const void *buf, size_t len);
 uint64_t payload_expect(size_t len, uint64_t seq);
 
 /* ---- procs.c: workers under a supervisor ---- */
-#include <signal.h>
 typedef int (*worker_fn)(int side, void *arg);
 /* run_workers: 0, -1 when a worker failed or timed out, -EINTR on SIGINT/TERM */
 int run_workers(int n, const int *cpus, worker_fn fn, void *arg, int timeout_s,

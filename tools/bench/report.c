@@ -149,10 +149,10 @@ static void machine_line(FILE *f, const struct bench_machine *m, const struct be
 	fprintf(f, "ipcx-bench: profile %s, baseline %s\n", o->prof->name, o->baseline);
 	fprintf(f, "machine: %s %s %s | %s | %ld CPUs | hypervisor: %s\n", m->sysname,
 		m->release, m->machine, m->cpu, m->nproc, m->virt);
-	fprintf(f, "times in ns; x%s: this row / %s's row at the same size and placement "
+	fprintf(f, "times in ns; x base: this row / %s's row at the same size and placement "
 		"(latency: >1 is slower; throughput: >1 is faster);\n"
 		"x sys: p50 / one getppid(); x line: p50 / one cross-CPU cache-line round trip. "
-		"Compare within one run only.\n", o->baseline, o->baseline);
+		"Compare within one run only.\n", o->baseline);
 }
 
 static void unavailable_list(FILE *f, const struct bench_results *res)
