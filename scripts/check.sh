@@ -7,13 +7,15 @@
 #   3. DKMS: add + build against the installed headers, then remove
 #   4. selftests inside the VM (kselftest harness), dmesg must stay clean
 #   5. the VM runner itself: a module that WARNs must fail the run
-# CHECK_STEPS="lib static dkms vm runner" selects steps.
+#   6. ipcx-bench --smoke natively: every available mechanism gives results
+#      with verified checksums, and the plots are written
+# CHECK_STEPS="lib static dkms vm runner bench" selects steps.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 build=${BUILD:-$top/build}
 res=$build/check
-steps=${CHECK_STEPS:-lib static dkms vm runner}
+steps=${CHECK_STEPS:-lib static dkms vm runner bench}
 kver=$("$here/kver.sh") || exit 1
 kdir=${KDIR:-/usr/src/linux-headers-$kver}
 checkpatch=${CHECKPATCH:-$top/../shared/tools/checkpatch/checkpatch.pl}
@@ -91,6 +93,46 @@ step_runner() {
 	rc=$?
 	tail -5 "$res/runner.log"
 	tap "$f" "$([ $rc -eq 98 ]; echo $?)" "VM runner fails a run whose module WARNs (status $rc, want 98)"
+}
+
+# Per mechanism in ipcx-bench's JSON summary: ok when it has rows, none
+# failed and every one verified its payloads; unavailable ones are skips.
+bench_tap() {
+	python3 - "$1" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for m in d["summary"]:
+    name = m["mech"]
+    if not m["available"]:
+        note = next(r["note"] for r in d["rows"] if r["mech"] == name)
+        print(f"ok - bench smoke: {name} # SKIP unavailable: {note}")
+    elif m["rows"] > 0 and m["failed"] == 0 and m["unchecked"] == 0:
+        print(f"ok - bench smoke: {name} ({m['rows']} rows, checksums verified)")
+    else:
+        bad = [f"{r['work']} {r['size']}: {r['note']}" for r in d["rows"]
+               if r["mech"] == name and (r["status"] != "ok" or not r["checked"])]
+        print(f"not ok - bench smoke: {name} ({'; '.join(bad)[:200]})")
+EOF
+}
+
+step_bench() {
+	local f=$res/bench.tap out=$res/bench rc svg
+	rm -rf "$out"
+	mkdir -p "$out"
+	"$build/tools/ipcx-bench" --smoke --json="$out/smoke.json" --plots "$out" \
+		> "$out/table.txt" 2> "$out/stderr.txt"
+	rc=$?
+	[ $rc -eq 0 ] || cat "$out/stderr.txt"
+	tap "$f" $rc "bench smoke: ipcx-bench --smoke ran (status $rc)"
+	if [ -s "$out/smoke.json" ]; then
+		bench_tap "$out/smoke.json" | tee -a "$f"
+	else
+		tap "$f" 1 "bench smoke: JSON results written"
+	fi
+	for svg in latency throughput locks; do
+		grep -q '</svg>' "$out/$svg.svg" 2>/dev/null
+		tap "$f" $? "bench smoke: plot $svg.svg written"
+	done
 }
 
 for s in $steps; do

@@ -12,5 +12,7 @@ echo "== kernel log"
 dmesg | grep 'ipcx:' | tail -n 3
 if [ -x "$build/tools/ipcx-bench" ]; then
 	echo "== ipcx-bench (quick profile; TCG times are not real-world times)"
-	"$build/tools/ipcx-bench" --quick
+	# IPCX_VM_OUT is the run's folder (build/vm/demo), writable from here
+	"$build/tools/ipcx-bench" --quick --plots "$IPCX_VM_OUT"
+	echo "== plots: $IPCX_VM_OUT/latency.svg throughput.svg locks.svg"
 fi

@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: GPL-2.0
+# ipcx-bench (tools/bench/, one file per concern) and the classic-IPC demos
+# (tools/demos/, one program per file plus common.c).
+#
+#   make bench-native   run ipcx-bench --quick on this host (no module needed)
+#                       BENCH_ARGS='--full --plots build/bench' to change it
+
+BENCH_SRCS  := $(wildcard tools/bench/*.c)
+BENCH_OBJS  := $(BENCH_SRCS:tools/bench/%.c=$(BUILD)/tools/bench/%.o)
+BENCH_HDRS  := $(wildcard tools/bench/*.h)
+BENCH_BIN   := $(BUILD)/tools/ipcx-bench
+BENCH_ARGS  ?= --quick --plots $(BUILD)/bench
+
+DEMO_SRCS   := $(filter-out tools/demos/common.c,$(wildcard tools/demos/*.c))
+DEMOS       := $(DEMO_SRCS:tools/demos/%.c=$(BUILD)/tools/demos/%)
+
+TOOLS += $(BENCH_BIN) $(DEMOS)
+
+$(BUILD)/tools/bench/%.o: tools/bench/%.c $(BENCH_HDRS) include/uapi/linux/ipcx.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BENCH_BIN): $(BENCH_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lpthread
+
+# more specific than $(BUILD)/tools/%: a demo links common.c
+$(BUILD)/tools/demos/%: tools/demos/%.c tools/demos/common.c $(wildcard tools/demos/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< tools/demos/common.c
+
+bench-native: $(BENCH_BIN)
+	$(BENCH_BIN) $(BENCH_ARGS)
+
+.PHONY: bench-native

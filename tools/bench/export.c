@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Machine-readable results: JSON (machine, profile, every row, and a
+ * per-mechanism summary that `make check` reads) and CSV (one line per
+ * row, the machine repeated on each so a line stands on its own).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "bench.h"
+
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static void jstr(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", *s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void jkv(FILE *f, const char *k, const char *v, const char *sep)
+{
+	jstr(f, k);
+	fputc(':', f);
+	jstr(f, v);
+	fputs(sep, f);
+}
+
+static void json_machine(FILE *f, const struct bench_machine *m)
+{
+	fputs("\"machine\":{", f);
+	jkv(f, "sysname", m->sysname, ",");
+	jkv(f, "release", m->release, ",");
+	jkv(f, "version", m->version, ",");
+	jkv(f, "arch", m->machine, ",");
+	jkv(f, "node", m->node, ",");
+	jkv(f, "cpu", m->cpu, ",");
+	fprintf(f, "\"nproc\":%ld,", m->nproc);
+	jkv(f, "virt", m->virt, "},\n");
+}
+
+/* contended rows: each process's share of the acquisitions */
+static void shares(FILE *f, const struct bench_row *r, const char *sep)
+{
+	int i;
+
+	for (i = 0; i < r->nprocs && r->work == W_CONTEND; i++)
+		fprintf(f, "%s%.4f", i ? sep : "", r->share[i]);
+}
+
+static void json_row(FILE *f, const struct bench_row *r)
+{
+	fputc('{', f);
+	jkv(f, "mech", r->mech, ",");
+	jkv(f, "work", work_name(r->work), ",");
+	jkv(f, "status", status_name(r->status), ",");
+	fprintf(f, "\"size\":%zu,\"placement\":%d,\"cpus\":[%d,%d],\"nprocs\":%d,", r->size,
+		r->placement, r->cpus[0], r->cpus[1], r->nprocs);
+	fprintf(f, "\"min_ns\":%.1f,\"p50_ns\":%.1f,\"p99_ns\":%.1f,\"p999_ns\":%.1f,"
+		"\"max_ns\":%.1f,\"mean_ns\":%.1f,", r->lat.min, r->lat.p50, r->lat.p99,
+		r->lat.p999, r->lat.max, r->lat.mean);
+	fprintf(f, "\"msgs_s\":%.1f,\"gb_s\":%.4f,\"fairness\":%.3f,\"checked\":%s,", r->msgs_s,
+		r->gb_s, r->fairness, r->checked ? "true" : "false");
+	fputs("\"shares\":[", f);
+	shares(f, r, ",");
+	fputs("],", f);
+	jkv(f, "note", r->note, "}");
+}
+
+/* One summary per mechanism named in the rows, in order of appearance. */
+static void json_summary(FILE *f, const struct bench_results *res)
+{
+	int i, k, first = 1;
+
+	fputs("\"summary\":[\n", f);
+	for (i = 0; i < res->n; i++) {
+		const char *name = res->rows[i].mech;
+		int rows = 0, fail = 0, unchecked = 0, unavail = 0;
+
+		for (k = 0; k < i && strcmp(res->rows[k].mech, name); k++)
+			;
+		if (k < i)
+			continue;
+		for (k = i; k < res->n; k++) {
+			const struct bench_row *r = &res->rows[k];
+
+			if (strcmp(r->mech, name))
+				continue;
+			rows++;
+			fail += r->status == ST_FAIL;
+			unavail += r->status == ST_UNAVAILABLE;
+			unchecked += r->status == ST_OK && !r->checked;
+		}
+		fprintf(f, "%s{\"mech\":", first ? "" : ",\n");
+		jstr(f, name);
+		fprintf(f, ",\"available\":%s,\"rows\":%d,\"failed\":%d,\"unchecked\":%d}",
+			unavail ? "false" : "true", rows, fail, unchecked);
+		first = 0;
+	}
+	fputs("\n]\n", f);
+}
+
+int report_json(FILE *f, const struct bench_results *res, const struct bench_machine *m,
+		const struct bench_opts *o)
+{
+	int i;
+
+	fputc('{', f);
+	jkv(f, "tool", "ipcx-bench", ",");
+	jkv(f, "profile", o->prof->name, ",");
+	jkv(f, "baseline", o->baseline, ",\n");
+	json_machine(f, m);
+	fputs("\"rows\":[\n", f);
+	for (i = 0; i < res->n; i++) {
+		json_row(f, &res->rows[i]);
+		fputs(i + 1 < res->n ? ",\n" : "\n", f);
+	}
+	fputs("],\n", f);
+	json_summary(f, res);
+	fputs("}\n", f);
+	return ferror(f) ? -1 : 0;
+}
+
+/* CSV field: quoted, inner quotes doubled. */
+static void cstr(FILE *f, const char *s, const char *sep)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+	fputs(sep, f);
+}
+
+int report_csv(FILE *f, const struct bench_results *res, const struct bench_machine *m)
+{
+	int i;
+
+	fputs("mech,work,status,size,placement,cpu_a,cpu_b,nprocs,min_ns,p50_ns,p99_ns,"
+	      "p999_ns,max_ns,mean_ns,msgs_s,gb_s,fairness,shares,checked,note,kernel,cpu,nproc,"
+	      "virt\n", f);
+	for (i = 0; i < res->n; i++) {
+		const struct bench_row *r = &res->rows[i];
+
+		fprintf(f, "%s,%s,%s,%zu,%d,%d,%d,%d,", r->mech, work_name(r->work),
+			status_name(r->status), r->size, r->placement, r->cpus[0], r->cpus[1],
+			r->nprocs);
+		fprintf(f, "%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.4f,%.3f,", r->lat.min,
+			r->lat.p50, r->lat.p99, r->lat.p999, r->lat.max, r->lat.mean, r->msgs_s,
+			r->gb_s, r->fairness);
+		shares(f, r, ";");
+		fprintf(f, ",%d,", r->checked);
+		cstr(f, r->note, ",");
+		cstr(f, m->release, ",");
+		cstr(f, m->cpu, ",");
+		fprintf(f, "%ld,", m->nproc);
+		cstr(f, m->virt, "\n");
+	}
+	return ferror(f) ? -1 : 0;
+}

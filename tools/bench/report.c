@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The terminal table. Ratios compare rows of this run only: against the
+ * baseline mechanism at the same workload, size and placement (×BASE),
+ * against one getppid() (×sys) and one cross-CPU cache-line round trip
+ * (×line).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "bench.h"
+
+static const struct bench_row *find(const struct bench_results *res, const char *mech,
+				    enum bench_work w, size_t size, int placement)
+{
+	int i;
+
+	for (i = 0; i < res->n; i++) {
+		const struct bench_row *r = &res->rows[i];
+
+		if (r->status == ST_OK && r->work == w && r->size == size &&
+		    r->placement == placement && !strcmp(r->mech, mech))
+			return r;
+	}
+	return NULL;
+}
+
+/* the cross-CPU cache-line row, or the only one there is */
+static const struct bench_row *line_row(const struct bench_results *res)
+{
+	const struct bench_row *r = find(res, "cacheline", W_BASE, 0, 1);
+
+	return r ? r : find(res, "cacheline", W_BASE, 0, -1);
+}
+
+static void place_str(const struct bench_row *r, char *buf, size_t len)
+{
+	if (r->placement < 0)
+		snprintf(buf, len, "any");
+	else
+		snprintf(buf, len, "cpu%d+%d", r->cpus[0], r->cpus[1]);
+}
+
+static void ratio(FILE *f, double num, double den)
+{
+	if (num > 0 && den > 0)
+		fprintf(f, " %7.2f", num / den);
+	else
+		fprintf(f, " %7s", "-");
+}
+
+static int failed(FILE *f, const struct bench_row *r)
+{
+	if (r->status == ST_OK)
+		return 0;
+	fprintf(f, "  %-15s %7zu  %s: %s\n", r->mech, r->size, status_name(r->status), r->note);
+	return 1;
+}
+
+static void head(FILE *f, const char *title, const char *cols)
+{
+	fprintf(f, "\n%s\n  %s\n", title, cols);
+}
+
+struct tctx {
+	FILE *f;
+	const struct bench_results *res;
+	const char *base;
+	double sys, line;	/* p50 of the two baselines */
+};
+
+static const char *size_str(const struct bench_row *r, char *buf, size_t len)
+{
+	if (r->size)
+		snprintf(buf, len, "%zu", r->size);
+	else
+		snprintf(buf, len, "-");
+	return buf;
+}
+
+static void lat_row(struct tctx *t, const struct bench_row *r, int pct999)
+{
+	const struct bench_row *b = find(t->res, t->base, r->work, r->size, r->placement);
+	char pl[16], sz[24];
+
+	place_str(r, pl, sizeof(pl));
+	fprintf(t->f, "  %-15s %7s %-7s %9.0f %9.0f", r->mech, size_str(r, sz, sizeof(sz)), pl,
+		r->lat.p50, r->lat.p99);
+	if (pct999)
+		fprintf(t->f, " %9.0f", r->lat.p999);
+	fprintf(t->f, " %9.0f %9.0f", r->lat.min, r->lat.max);
+	ratio(t->f, r->lat.p50, b ? b->lat.p50 : 0);
+	ratio(t->f, r->lat.p50, t->sys);
+	ratio(t->f, r->lat.p50, t->line);
+	fputc('\n', t->f);
+}
+
+static void tp_row(struct tctx *t, const struct bench_row *r)
+{
+	const struct bench_row *b = find(t->res, t->base, r->work, r->size, r->placement);
+	char pl[16];
+
+	place_str(r, pl, sizeof(pl));
+	fprintf(t->f, "  %-15s %7zu %-7s %12.0f %8.3f", r->mech, r->size, pl, r->msgs_s, r->gb_s);
+	ratio(t->f, r->msgs_s, b ? b->msgs_s : 0);
+	fputc('\n', t->f);
+}
+
+static void contend_row(struct tctx *t, const struct bench_row *r)
+{
+	int i;
+
+	fprintf(t->f, "  %-15s %5d %12.0f %9.2f", r->mech, r->nprocs, r->msgs_s, r->fairness);
+	ratio(t->f, 1e9 / (r->msgs_s > 0 ? r->msgs_s : 1e300), t->sys);
+	fputs("   ", t->f);
+	for (i = 0; i < r->nprocs && i < 8; i++)
+		fprintf(t->f, "%s%.0f", i ? "/" : "", 100.0 * r->share[i]);
+	fputs(r->nprocs > 8 ? "/...\n" : "\n", t->f);
+}
+
+/* Print every row of workload w with fn; failed rows say why. */
+static void section(struct tctx *t, enum bench_work w, void (*fn)(struct tctx *,
+							      const struct bench_row *))
+{
+	int i;
+
+	for (i = 0; i < t->res->n; i++) {
+		const struct bench_row *r = &t->res->rows[i];
+
+		if (r->work != w || r->status == ST_UNAVAILABLE || r->status == ST_SKIPPED)
+			continue;
+		if (!failed(t->f, r))
+			fn(t, r);
+	}
+}
+
+static void lat3(struct tctx *t, const struct bench_row *r)
+{
+	lat_row(t, r, 1);
+}
+
+static void lat2(struct tctx *t, const struct bench_row *r)
+{
+	lat_row(t, r, 0);
+}
+
+static void machine_line(FILE *f, const struct bench_machine *m, const struct bench_opts *o)
+{
+	fprintf(f, "ipcx-bench: profile %s, baseline %s\n", o->prof->name, o->baseline);
+	fprintf(f, "machine: %s %s %s | %s | %ld CPUs | hypervisor: %s\n", m->sysname,
+		m->release, m->machine, m->cpu, m->nproc, m->virt);
+	fprintf(f, "times in ns; x base: this row / %s's row at the same size and placement "
+		"(latency: >1 is slower; throughput: >1 is faster);\n"
+		"x sys: p50 / one getppid(); x line: p50 / one cross-CPU cache-line round trip. "
+		"Compare within one run only.\n", o->baseline);
+}
+
+static void unavailable_list(FILE *f, const struct bench_results *res)
+{
+	int i;
+
+	for (i = 0; i < res->n; i++)
+		if (res->rows[i].status == ST_UNAVAILABLE)
+			fprintf(f, "\nunavailable: %s (%s)", res->rows[i].mech, res->rows[i].note);
+	fputc('\n', f);
+}
+
+void report_table(FILE *f, const struct bench_results *res, const struct bench_machine *m,
+		  const struct bench_opts *o)
+{
+	const struct bench_row *sys = find(res, "syscall", W_BASE, 0, 0);
+	const struct bench_row *line = line_row(res);
+	struct tctx t = { f, res, o->baseline, 0, 0 };
+
+	sys = sys ? sys : find(res, "syscall", W_BASE, 0, -1);
+	t.sys = sys ? sys->lat.p50 : 0;
+	t.line = line ? line->lat.p50 : 0;
+	machine_line(f, m, o);
+	head(f, "baselines (ns per call / per round trip)",
+	     "name               size place         p50       p99       min       max   x base"
+	     "   x sys  x line");
+	section(&t, W_BASE, lat2);
+	head(f, "ping-pong round trip, ns",
+	     "mechanism          size place         p50       p99     p99.9       min       max"
+	     "  x base   x sys  x line");
+	section(&t, W_PINGPONG, lat3);
+	head(f, "one-way throughput (receiver checks every byte)",
+	     "mechanism          size place         msgs/s     GB/s  x base");
+	section(&t, W_THROUGHPUT, tp_row);
+	head(f, "wake-up latency of a sleeping receiver (8-byte message), ns",
+	     "mechanism          size place         p50       p99       min       max   x base"
+	     "   x sys  x line");
+	section(&t, W_WAKE, lat2);
+	head(f, "uncontended lock+unlock, ns per pair",
+	     "mechanism          size place         p50       p99       min       max   x base"
+	     "   x sys  x line");
+	section(&t, W_LOCK, lat2);
+	head(f, "contended lock: processes loop lock; counter++; unlock",
+	     "mechanism       procs        ops/s  fairness   x sys   shares %");
+	section(&t, W_CONTEND, contend_row);
+	unavailable_list(f, res);
+}
