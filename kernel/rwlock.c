@@ -60,12 +60,19 @@ static unsigned int ipcx_rw_live_readers(struct ipcx_lock *l, u32 me)
 	return live;
 }
 
+/*
+ * Sleep only once WAITERS was set before the caller last looked: a writer
+ * waits for the slots, which are not in the word, so it must publish
+ * WAITERS and then look at the slots again, or a reader leaving between
+ * its look and the publication would not know to wake it.
+ */
 static int ipcx_rw_sleep(struct ipcx_lock *l, struct ipcx_waiter *waiter,
 			 u32 w, ktime_t *deadline, clockid_t clock)
 {
-	if (!(w & IPCX_LOCKW_WAITERS) &&
-	    cmpxchg(l->word, w, w | IPCX_LOCKW_WAITERS) != w)
-		return 0;	/* changed: look again */
+	if (!(w & IPCX_LOCKW_WAITERS)) {
+		cmpxchg(l->word, w, w | IPCX_LOCKW_WAITERS);
+		return 0;	/* look again, with WAITERS published */
+	}
 	return ipcx_lock_sleep(l, waiter, false, deadline, clock);
 }
 
