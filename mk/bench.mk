@@ -20,9 +20,9 @@ $(BUILD)/tools/bench/%.o: tools/bench/%.c $(BENCH_HDRS) include/uapi/linux/ipcx.
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BENCH_BIN): $(BENCH_OBJS)
+$(BENCH_BIN): $(BENCH_OBJS) $(LIB_A)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ -lpthread
+	$(CC) $(ALL_CFLAGS) -o $@ $(BENCH_OBJS) $(LIB_A) -lpthread
 
 # more specific than $(BUILD)/tools/%: a demo links common.c
 $(BUILD)/tools/demos/%: tools/demos/%.c tools/demos/common.c $(wildcard tools/demos/*.h)
