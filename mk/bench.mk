@@ -24,6 +24,11 @@ $(BENCH_BIN): $(BENCH_OBJS) $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $(BENCH_OBJS) $(LIB_A) -lpthread
 
+# the ipcx pair uses libipcx (a shorter stem wins over the rule below)
+$(BUILD)/tools/demos/ipcx_%: tools/demos/ipcx_%.c tools/demos/common.c $(wildcard tools/demos/*.h) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< tools/demos/common.c $(LIB_A) -lpthread
+
 # more specific than $(BUILD)/tools/%: a demo links common.c
 $(BUILD)/tools/demos/%: tools/demos/%.c tools/demos/common.c $(wildcard tools/demos/*.h)
 	@mkdir -p $(@D)

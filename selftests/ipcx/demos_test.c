@@ -30,6 +30,7 @@ FIXTURE_VARIANT(demos) {
 	const char *reader;	/* NULL: the writer starts its own reader */
 	const char *writer;
 	size_t bytes;		/* the payload the pair moves */
+	int needs_ipcx;		/* runs only where /dev/ipcx exists */
 };
 
 FIXTURE_VARIANT_ADD(demos, sysv_shm) {
@@ -46,6 +47,10 @@ FIXTURE_VARIANT_ADD(demos, fifo) {
 };
 FIXTURE_VARIANT_ADD(demos, unix_socket) {
 	.reader = "unix_socket_reader", .writer = "unix_socket_writer", .bytes = DEMO_BYTES,
+};
+FIXTURE_VARIANT_ADD(demos, ipcx) {
+	.reader = "ipcx_reader", .writer = "ipcx_writer", .bytes = DEMO_BYTES,
+	.needs_ipcx = 1,
 };
 FIXTURE_VARIANT_ADD(demos, pipe_fork_exec) {
 	.reader = NULL, .writer = "pipe_writer", .bytes = DEMO_BYTES,
@@ -84,6 +89,8 @@ FIXTURE_SETUP(demos)
 	snprintf(path, sizeof(path), "%s/%s", self->bin, variant->writer);
 	if (access(path, X_OK) < 0)
 		SKIP(return, "demo %s not built", variant->writer);
+	if (variant->needs_ipcx && access("/dev/ipcx", R_OK | W_OK) < 0)
+		SKIP(return, "ipcx module not loaded");
 	strcpy(self->dir, "/tmp/ipcx-demos-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 }
