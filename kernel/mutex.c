@@ -78,18 +78,28 @@ static bool ipcx_mutex_take_from_dead(struct ipcx_lock *l, u32 w, u32 me)
 
 /*
  * A waiter leaving without the lock may have been the one woken to compete
- * for a free word: wake the next one, or the others could sleep on a free
- * lock. l->lock held.
+ * for a word that release left without WAITERS: the others must not sleep
+ * on. If the word is free, wake the next one; if a newcomer holds it, make
+ * sure WAITERS is set so that its release comes here. l->lock held.
  */
 static void ipcx_mutex_wake_next_if_free(struct ipcx_lock *l)
 {
 	struct ipcx_waiter *first;
+	u32 w;
 
-	if (ipcx_word_id(READ_ONCE(*l->word)))
-		return;
 	first = list_first_entry_or_null(&l->waiters, struct ipcx_waiter, node);
-	if (first)
-		wake_up_process(first->task);
+	if (!first)
+		return;
+	for (;;) {
+		w = READ_ONCE(*l->word);
+		if (!ipcx_word_id(w)) {
+			wake_up_process(first->task);
+			return;
+		}
+		if ((w & IPCX_LOCKW_WAITERS) ||
+		    ipcx_word_cas(l, w, w | IPCX_LOCKW_WAITERS))
+			return;
+	}
 }
 
 /**
@@ -210,7 +220,13 @@ static void ipcx_mutex_pass_on(struct ipcx_lock *l, u32 flags)
 		first->granted = true;
 		wake_up_process(first->task);
 	} else {
-		WRITE_ONCE(*l->word, flags | ipcx_lock_waiters_bit(l));
+		/*
+		 * Free the word without WAITERS, so newcomers take it in user
+		 * space, and wake the oldest waiter to compete: if it is robbed
+		 * it sets WAITERS again before sleeping, so no release is
+		 * missed (the other sleepers wait behind it).
+		 */
+		WRITE_ONCE(*l->word, flags | (l->pollers ? IPCX_LOCKW_WAITERS : 0));
 		if (first)
 			wake_up_process(first->task);
 	}

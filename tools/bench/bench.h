@@ -91,7 +91,8 @@ struct bench_opts {
 };
 
 /* ---- results ---- */
-enum bench_work { W_BASE, W_PINGPONG, W_THROUGHPUT, W_LOCK, W_CONTEND, W_WAKE, W__N };
+enum bench_work { W_BASE, W_PINGPONG, W_THROUGHPUT, W_LOCK, W_CONTEND, W_WAKE, W_HANDOFF,
+		  W__N };
 enum bench_status { ST_OK, ST_FAIL, ST_UNAVAILABLE, ST_SKIPPED };
 
 struct bench_stats {

@@ -7,6 +7,10 @@
  *              unlock, for a common time window; ops/s, per-process shares;
  *              the counter must equal the sum of the shares (mutual
  *              exclusion held), else the row fails
+ *   handoff    two processes on different CPUs take turns through the lock:
+ *              each, holding it, bumps the counter when it is its turn
+ *              (parity); a round trip is the lock passing there and back
+ *              while both run -- the cost the adaptive spin is for
  *   syscall    getppid(), batches of LOCK_BATCH: the cheapest kernel entry
  *   cacheline  two processes bounce one shared 64-bit word (store, then spin
  *              for the answer; on one CPU the spinner yields): what any
@@ -125,6 +129,55 @@ void work_contend(struct job *j)
 	j->start_at = now_ns() + warm;
 	j->stop_at = j->start_at + len;
 	job_measure(j, 0, 64, j->row->nprocs, cpus, contend_worker, contend_done);
+}
+
+static int handoff_worker(int side, void *arg)
+{
+	struct job *j = arg;
+	volatile uint64_t *ctr = j->m->lock_counter(&j->ch);
+	int b, i, rc = 0;
+	uint64_t t0;
+
+	for (b = -1; b < j->reps && !rc; b++) {
+		t0 = now_ns();
+		for (i = 0; i < LINE_BATCH && !rc;) {
+			rc = j->m->lock(&j->ch);
+			if (rc)
+				return job_fail(j, rc, "lock");
+			if ((*ctr & 1) == (uint64_t)side) {
+				(*ctr)++;
+				i++;
+			}
+			rc = j->m->unlock(&j->ch);
+			if (rc)
+				return job_fail(j, rc, "unlock");
+		}
+		if (side == 0 && b >= 0)
+			j->sh->lat[b] = (double)(now_ns() - t0) / LINE_BATCH;
+	}
+	if (side == 0)
+		j->sh->checked = 1;
+	return 0;
+}
+
+static void handoff_done(struct job *j)
+{
+	uint64_t want = 2ull * (uint64_t)(j->reps + 1) * LINE_BATCH;
+
+	if (*j->m->lock_counter(&j->ch) != want) {
+		j->row->status = ST_FAIL;
+		snprintf(j->row->note, sizeof(j->row->note), "counter %llu != %llu turns",
+			 (unsigned long long)*j->m->lock_counter(&j->ch),
+			 (unsigned long long)want);
+		return;
+	}
+	job_stats(j);
+}
+
+void work_handoff(struct job *j)
+{
+	j->reps = j->prof->pp_reps / LINE_BATCH + 1;
+	job_measure(j, j->reps, 64, 2, j->row->cpus, handoff_worker, handoff_done);
 }
 
 static int syscall_worker(int side, void *arg)

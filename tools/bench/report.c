@@ -195,6 +195,10 @@ void report_table(FILE *f, const struct bench_results *res, const struct bench_m
 	     "mechanism          size place         p50       p99       min       max   x base"
 	     "   x sys  x line");
 	section(&t, W_LOCK, lat2);
+	head(f, "lock hand-off round trip: two processes take turns through the lock, ns",
+	     "mechanism          size place         p50       p99       min       max   x base"
+	     "   x sys  x line");
+	section(&t, W_HANDOFF, lat2);
 	head(f, "contended lock: processes loop lock; counter++; unlock",
 	     "mechanism       procs        ops/s  fairness   x sys   shares %");
 	section(&t, W_CONTEND, contend_row);

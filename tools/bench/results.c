@@ -35,6 +35,7 @@ const char *work_name(enum bench_work w)
 	static const char *const names[W__N] = {
 		[W_BASE] = "baseline", [W_PINGPONG] = "pingpong", [W_THROUGHPUT] = "throughput",
 		[W_LOCK] = "lock", [W_CONTEND] = "contended", [W_WAKE] = "wakeup",
+		[W_HANDOFF] = "handoff",
 	};
 
 	return w < W__N ? names[w] : "?";

@@ -129,6 +129,8 @@ static void one_mech(struct plan *p, const struct bench_mech *m)
 		measure(p, m, m->name, W_WAKE, pl, 8, work_wake);
 	if (m->caps & CAP_LOCK) {
 		measure(p, m, m->name, W_LOCK, 0, 0, work_lock);
+		if (p->nplace > 1)	/* a hand-off to a holder running elsewhere */
+			measure(p, m, m->name, W_HANDOFF, 1, 0, work_handoff);
 		contended(p, m);
 	}
 }

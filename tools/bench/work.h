@@ -48,6 +48,7 @@ void work_throughput(struct job *j);
 void work_wake(struct job *j);
 void work_lock(struct job *j);
 void work_contend(struct job *j);
+void work_handoff(struct job *j);
 void work_syscall(struct job *j);
 void work_cacheline(struct job *j);
 
