@@ -429,6 +429,35 @@ TEST_F(mx, exec_releases_with_owner_dead)
 	waitpid(pid, NULL, 0);
 }
 
+/* Unmapping does not release: the lock is the thread's until it ends. */
+TEST_F(mx, holder_that_unmaps_keeps_the_lock_until_it_dies)
+{
+	int p[2], status;
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, pipe(p));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		c = ipcx_mutex_lock(&self->m) == 0 ? 'L' : 'E';
+		if (munmap(self->base, REGION_SIZE) || close(self->fd))
+			c = 'U';
+		if (write(p[1], &c, 1) != 1)
+			_exit(1);
+		lh_msleep(300);		/* holds it, unmapped, then exits */
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(p[0], &c, 1));
+	ASSERT_EQ('L', c);
+	EXPECT_EQ(-EBUSY, ipcx_mutex_trylock(&self->m));
+	EXPECT_EQ(-EOWNERDEAD, ipcx_mutex_lock(&self->m));	/* after its exit */
+	EXPECT_EQ(0, ipcx_mutex_consistent(&self->m));
+	EXPECT_EQ(0, ipcx_mutex_unlock(&self->m));
+	waitpid(pid, &status, 0);
+	EXPECT_EQ(0, lh_exit_code(status));
+}
+
 TEST_F(mx, fork_child_is_a_new_owner)
 {
 	uint32_t parent_id;
