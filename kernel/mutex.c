@@ -227,6 +227,7 @@ static void ipcx_mutex_pass_on(struct ipcx_lock *l, u32 flags)
 int ipcx_mutex_unlock(struct ipcx_lock *l, struct ipcx_owner *me)
 {
 	int ret = 0;
+	bool dead = false;
 	u32 w;
 
 	spin_lock(&l->lock);
@@ -240,10 +241,14 @@ int ipcx_mutex_unlock(struct ipcx_lock *l, struct ipcx_owner *me)
 		WRITE_ONCE(*l->word, IPCX_OWNER_NOTRECOVERABLE);
 		ipcx_mutex_fail_all(l, -ENOTRECOVERABLE);
 		wake_up_all(&l->pollq);
+		dead = true;
 	} else {
 		ipcx_mutex_pass_on(l, 0);
 	}
 	spin_unlock(&l->lock);
+	if (dead)	/* may sleep: after l->lock */
+		ipcx_nl_notify_lock(IPCX_NL_CMD_LOCK_DEAD_NTF, l, me->pid,
+				    me->tgid, me->comm);
 	return ret;
 }
 
@@ -287,6 +292,7 @@ int ipcx_mutex_consistent(struct ipcx_lock *l, struct ipcx_owner *me)
  */
 void ipcx_mutex_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 {
+	bool died = false;
 	u32 w;
 
 	spin_lock(&l->lock);
@@ -295,8 +301,12 @@ void ipcx_mutex_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 		ipcx_death_record(&l->last_death, owner->id);
 		l->owner_deaths++;
 		ipcx_mutex_pass_on(l, IPCX_LOCKW_DIED);
+		died = true;
 	}
 	spin_unlock(&l->lock);
+	if (died)	/* may sleep: after l->lock */
+		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, owner->pid,
+				    owner->tgid, owner->comm);
 }
 
 /* For poll: could a trylock succeed now (free, or the holder is gone)? */

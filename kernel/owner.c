@@ -56,6 +56,19 @@ void ipcx_owner_put(struct ipcx_owner *owner)
 		call_rcu(&owner->rcu, ipcx_owner_free_rcu);
 }
 
+/* For IPCX_NL_CMD_STATS_GET: owner ids in the registry (dead or alive). */
+void ipcx_owners_stats(struct ipcx_stats *st)
+{
+	struct ipcx_owner *owner;
+	int id;
+
+	st->owners = 0;
+	rcu_read_lock();
+	idr_for_each_entry(&ipcx_owner_idr, owner, id)
+		st->owners++;
+	rcu_read_unlock();
+}
+
 /* Caller holds rcu_read_lock(); returns a live-registry owner or NULL. */
 static struct ipcx_owner *ipcx_owner_lookup_pid(struct pid *pid)
 {

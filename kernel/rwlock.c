@@ -317,6 +317,7 @@ int ipcx_rwlock_rdlock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
  */
 int ipcx_rwlock_unlock(struct ipcx_lock *l, struct ipcx_owner *me)
 {
+	bool dead = false;
 	int ret = 0;
 	u32 w;
 
@@ -325,7 +326,8 @@ int ipcx_rwlock_unlock(struct ipcx_lock *l, struct ipcx_owner *me)
 	if (l->revoked) {
 		ret = -EIDRM;
 	} else if ((w & IPCX_RWW_WRITER) && (w & IPCX_RWW_ID_MASK) == me->id) {
-		if (w & IPCX_LOCKW_DIED)	/* not repaired: unrecoverable */
+		dead = w & IPCX_LOCKW_DIED;
+		if (dead)	/* not repaired: unrecoverable */
 			WRITE_ONCE(*l->word, IPCX_RWW_NOTRECOVERABLE | IPCX_LOCKW_DIED);
 		else
 			WRITE_ONCE(*l->word, ipcx_lock_waiters_bit(l));
@@ -341,6 +343,9 @@ int ipcx_rwlock_unlock(struct ipcx_lock *l, struct ipcx_owner *me)
 	ipcx_rw_wake_all(l);
 	ipcx_rw_settle(l);
 	spin_unlock(&l->lock);
+	if (dead)	/* may sleep: after l->lock */
+		ipcx_nl_notify_lock(IPCX_NL_CMD_LOCK_DEAD_NTF, l, me->pid,
+				    me->tgid, me->comm);
 	return ret;
 }
 
@@ -374,21 +379,26 @@ int ipcx_rwlock_consistent(struct ipcx_lock *l, struct ipcx_owner *me)
 void ipcx_rwlock_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 {
 	u32 *slots = ipcx_rw_slots(l);
-	bool freed = false;
+	bool freed = false, writer = false;
 	unsigned int i;
 	u32 w;
 
 	spin_lock(&l->lock);
 	w = READ_ONCE(*l->word);
 	if ((w & IPCX_RWW_WRITER) && (w & IPCX_RWW_ID_MASK) == owner->id &&
-	    !ipcx_rw_notrecoverable(w))
+	    !ipcx_rw_notrecoverable(w)) {
 		ipcx_rw_writer_died(l, w);
+		writer = true;
+	}
 	for (i = 0; i < IPCX_RW_SLOTS; i++)
 		if (cmpxchg(&slots[i], owner->id, 0) == owner->id)
 			freed = true;
 	if (freed)
 		ipcx_rw_wake_all(l);
 	spin_unlock(&l->lock);
+	if (writer || freed)	/* may sleep: after l->lock */
+		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, owner->pid,
+				    owner->tgid, owner->comm);
 }
 
 /* For poll: could a read or write lock be taken now? */
