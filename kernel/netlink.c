@@ -351,8 +351,10 @@ static int ipcx_nl_del_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *name;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, IPCX_NL_A_REGION_NAME))
+	if (GENL_REQ_ATTR_CHECK(info, IPCX_NL_A_REGION_NAME)) {
+		NL_SET_ERR_MSG(info->extack, "region name required");
 		return -EINVAL;
+	}
 	name = info->attrs[IPCX_NL_A_REGION_NAME];
 	if (nla_len(name) <= 1 || strchr(nla_data(name), '/')) {
 		NL_SET_ERR_MSG_ATTR(info->extack, name, "invalid region name");

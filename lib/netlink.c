@@ -523,6 +523,14 @@ static int ipcx_on_event(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
+/* notifications carry sequence number 0: no sequence check on them */
+static int ipcx_on_seq(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
 int ipcx_nl_recv_event(struct ipcx_nl *nl, struct ipcx_nl_event *ev, int timeout_ms)
 {
 	struct ipcx_ev_ctx c = { .ev = ev };
@@ -535,26 +543,25 @@ int ipcx_nl_recv_event(struct ipcx_nl *nl, struct ipcx_nl_event *ev, int timeout
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb)
 		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, ipcx_on_seq, NULL);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, ipcx_on_event, &c);
 	pfd.fd = nl_socket_get_fd(nl->ev);
 	pfd.events = POLLIN;
 	while (!c.got) {
-		/* one datagram per notification: nl_recvmsgs reads one */
-		ret = nl_recvmsgs(nl->ev, cb);
-		if (ret == -NLE_AGAIN) {
-			ret = poll(&pfd, 1, timeout_ms);
-			if (ret < 0) {
-				ret = -errno;
-				break;
-			}
-			if (ret == 0)
-				break;
-			continue;
-		}
+		ret = poll(&pfd, 1, timeout_ms);
 		if (ret < 0) {
+			ret = -errno;
+			break;
+		}
+		if (ret == 0)
+			break;	/* timed out */
+		/* one datagram per notification; a non-blocking socket */
+		ret = nl_recvmsgs(nl->ev, cb);
+		if (ret < 0 && ret != -NLE_AGAIN) {
 			ret = ipcx_nle_to_errno(ret);
 			break;
 		}
+		ret = 0;
 	}
 	nl_cb_put(cb);
 	if (c.got)
