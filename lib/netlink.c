@@ -262,15 +262,28 @@ static struct nl_msg *ipcx_nl_msg(struct ipcx_nl *nl, uint8_t cmd, int flags)
 	return msg;
 }
 
-/* Select a region: by @name when given, else by @id. */
-static int ipcx_nl_put_sel(struct nl_msg *msg, const char *name, uint64_t id)
+/* A request that selects a region: by @name when given, else by @id. */
+static int ipcx_nl_sel_msg(struct ipcx_nl *nl, uint8_t cmd, int flags,
+			   const char *name, uint64_t id, struct nl_msg **msgp)
 {
-	if (name) {
-		if (strlen(name) > IPCX_NAME_MAX)
-			return -ENAMETOOLONG;
-		return nla_put_string(msg, IPCX_NL_A_REGION_NAME, name) ? -EMSGSIZE : 0;
+	struct nl_msg *msg;
+	int ret;
+
+	if (name && strlen(name) > IPCX_NAME_MAX)
+		return -ENAMETOOLONG;
+	msg = ipcx_nl_msg(nl, cmd, flags);
+	if (!msg)
+		return -ENOMEM;
+	if (name)
+		ret = nla_put_string(msg, IPCX_NL_A_REGION_NAME, name);
+	else
+		ret = nla_put_u64(msg, IPCX_NL_A_REGION_ID, id);
+	if (ret) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
 	}
-	return nla_put_u64(msg, IPCX_NL_A_REGION_ID, id) ? -EMSGSIZE : 0;
+	*msgp = msg;
+	return 0;
 }
 
 static uint32_t ipcx_get32(struct nlattr **tb, int a)
@@ -348,16 +361,12 @@ int ipcx_nl_get_region(struct ipcx_nl *nl, const char *name, uint64_t id,
 		       struct ipcx_nl_region *region)
 {
 	struct ipcx_region_walk w = { .one = region };
-	struct nl_msg *msg = ipcx_nl_msg(nl, IPCX_NL_CMD_REGION_GET, 0);
+	struct nl_msg *msg;
 	int ret;
 
-	if (!msg)
-		return -ENOMEM;
-	ret = ipcx_nl_put_sel(msg, name, id);
-	if (ret) {
-		nlmsg_free(msg);
+	ret = ipcx_nl_sel_msg(nl, IPCX_NL_CMD_REGION_GET, 0, name, id, &msg);
+	if (ret)
 		return ret;
-	}
 	memset(region, 0, sizeof(*region));
 	ret = ipcx_nl_transact(nl, msg, ipcx_on_region, &w);
 	if (!ret && !region->id)
@@ -403,16 +412,12 @@ int ipcx_nl_list_locks(struct ipcx_nl *nl, const char *name, uint64_t id,
 		       ipcx_nl_lock_cb cb, void *arg)
 {
 	struct ipcx_lock_walk w = { .cb = cb, .arg = arg };
-	struct nl_msg *msg = ipcx_nl_msg(nl, IPCX_NL_CMD_LOCK_GET, NLM_F_DUMP);
+	struct nl_msg *msg;
 	int ret;
 
-	if (!msg)
-		return -ENOMEM;
-	ret = ipcx_nl_put_sel(msg, name, id);
-	if (ret) {
-		nlmsg_free(msg);
+	ret = ipcx_nl_sel_msg(nl, IPCX_NL_CMD_LOCK_GET, NLM_F_DUMP, name, id, &msg);
+	if (ret)
 		return ret;
-	}
 	return ipcx_nl_transact(nl, msg, ipcx_on_lock, &w);
 }
 
@@ -452,14 +457,9 @@ int ipcx_nl_delete(struct ipcx_nl *nl, const char *name)
 
 	if (!name)
 		return -EINVAL;
-	msg = ipcx_nl_msg(nl, IPCX_NL_CMD_REGION_DEL, 0);
-	if (!msg)
-		return -ENOMEM;
-	ret = ipcx_nl_put_sel(msg, name, 0);
-	if (ret) {
-		nlmsg_free(msg);
+	ret = ipcx_nl_sel_msg(nl, IPCX_NL_CMD_REGION_DEL, 0, name, 0, &msg);
+	if (ret)
 		return ret;
-	}
 	return ipcx_nl_transact(nl, msg, NULL, NULL);
 }
 
