@@ -110,7 +110,8 @@ int ipcx_mutex_lock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 {
 	struct ipcx_waiter waiter = { .owner = me->id };
 	u64 start = ktime_get_ns();
-	bool slept = false, robbed = false;
+	bool slept = false, robbed = false, took_dead = false;
+	struct ipcx_owner_info dead;
 	int spins = 2, ret;
 	u32 w, id;
 
@@ -140,6 +141,7 @@ int ipcx_mutex_lock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 			if (!ipcx_mutex_take_from_dead(l, w, me->id))
 				continue;
 			ret = -EOWNERDEAD;
+			took_dead = true;
 			break;
 		}
 		ret = -EBUSY;
@@ -178,8 +180,13 @@ int ipcx_mutex_lock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 		ipcx_lock_account(l, start, slept);
 	if (ret == -EOWNERDEAD)
 		ipcx_death_to_user(&l->last_death, died);
+	if (took_dead)	/* found before the death work: tell the monitors */
+		ipcx_death_snapshot(&l->last_death, &dead);
 out_unlock:
 	spin_unlock(&l->lock);
+	if (took_dead)	/* may sleep: after l->lock */
+		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, dead.pid,
+				    dead.tgid, dead.comm);
 	return ret;
 }
 
@@ -247,8 +254,8 @@ int ipcx_mutex_unlock(struct ipcx_lock *l, struct ipcx_owner *me)
 	}
 	spin_unlock(&l->lock);
 	if (dead)	/* may sleep: after l->lock */
-		ipcx_nl_notify_lock(IPCX_NL_CMD_LOCK_DEAD_NTF, l, me->pid,
-				    me->tgid, me->comm);
+		ipcx_nl_notify_lock(IPCX_NL_CMD_LOCK_DEAD_NTF, l, pid_nr(me->pid),
+				    pid_nr(me->tgid), me->comm);
 	return ret;
 }
 
@@ -305,8 +312,9 @@ void ipcx_mutex_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 	}
 	spin_unlock(&l->lock);
 	if (died)	/* may sleep: after l->lock */
-		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, owner->pid,
-				    owner->tgid, owner->comm);
+		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l,
+				    pid_nr(owner->pid), pid_nr(owner->tgid),
+				    owner->comm);
 }
 
 /* For poll: could a trylock succeed now (free, or the holder is gone)? */

@@ -494,19 +494,19 @@ static int ipcx_nl_fill_lock_event(struct sk_buff *skb, const void *arg)
  * @cmd: IPCX_NL_CMD_HOLDER_DIED_NTF or IPCX_NL_CMD_LOCK_DEAD_NTF
  * @l: the lock; its region is alive (the caller holds a reference or the
  *     death work's ipcx_lock_regions_mutex)
- * @pid: the thread (pid numbers from the initial pid namespace)
- * @tgid: its process
+ * @pid: the thread, in the initial pid namespace (pid_nr())
+ * @tgid: its process, likewise
  * @comm: its command name
  *
  * May sleep: never called with ipcx_lock.lock held.
  */
-void ipcx_nl_notify_lock(u8 cmd, const struct ipcx_lock *l, struct pid *pid,
-			 struct pid *tgid, const char *comm)
+void ipcx_nl_notify_lock(u8 cmd, const struct ipcx_lock *l, pid_t pid,
+			 pid_t tgid, const char *comm)
 {
 	struct ipcx_nl_lock_event ev = {
 		.l = l,
-		.pid = pid_nr(pid),
-		.tgid = pid_nr(tgid),
+		.pid = pid,
+		.tgid = tgid,
 		.comm = comm,
 	};
 

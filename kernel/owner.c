@@ -269,6 +269,18 @@ void ipcx_death_to_user(const struct ipcx_death *d,
 	info->comm[sizeof(info->comm) - 1] = '\0';
 }
 
+/* @d with pids of the initial pid namespace (for notifications). */
+void ipcx_death_snapshot(const struct ipcx_death *d, struct ipcx_owner_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->owner = d->owner;
+	info->time_ns = d->time_ns;
+	info->pid = pid_nr(d->pid);
+	info->tgid = pid_nr(d->tgid);
+	memcpy(info->comm, d->comm, sizeof(info->comm));
+	info->comm[sizeof(info->comm) - 1] = '\0';
+}
+
 /* Describe the live owner @id (a lock's current holder) for user space. */
 void ipcx_owner_to_user(u32 id, struct ipcx_owner_info *info)
 {

@@ -344,8 +344,8 @@ int ipcx_rwlock_unlock(struct ipcx_lock *l, struct ipcx_owner *me)
 	ipcx_rw_settle(l);
 	spin_unlock(&l->lock);
 	if (dead)	/* may sleep: after l->lock */
-		ipcx_nl_notify_lock(IPCX_NL_CMD_LOCK_DEAD_NTF, l, me->pid,
-				    me->tgid, me->comm);
+		ipcx_nl_notify_lock(IPCX_NL_CMD_LOCK_DEAD_NTF, l, pid_nr(me->pid),
+				    pid_nr(me->tgid), me->comm);
 	return ret;
 }
 
@@ -397,8 +397,9 @@ void ipcx_rwlock_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 		ipcx_rw_wake_all(l);
 	spin_unlock(&l->lock);
 	if (writer || freed)	/* may sleep: after l->lock */
-		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, owner->pid,
-				    owner->tgid, owner->comm);
+		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l,
+				    pid_nr(owner->pid), pid_nr(owner->tgid),
+				    owner->comm);
 }
 
 /* For poll: could a read or write lock be taken now? */
