@@ -73,6 +73,9 @@ struct ipcx_region_locks {
  *   @resize_lock -> @lock
  *   mmap_lock -> @lock (->mmap and vm_ops)
  *   @resize_lock -> ipcx_lock_regions_mutex -> ipcx_lock.lock (locks, lock.c)
+ *   ipcx_names_lock -> ipcx_regions' xa_lock (the registry, region.c)
+ *   ipcx_names_lock or ipcx_lock_regions_mutex -> ipcx_nl_sem (events,
+ *   netlink.c; never under a spinlock)
  * @lock is a leaf spinlock. ipcx_names_lock and @resize_lock are never
  * held together, and neither is taken under mmap_lock.
  */
