@@ -113,7 +113,7 @@ $(KSFT_DIR)/kselftest_harness.h:
 
 $(BUILD)/selftests/%: selftests/ipcx/%.c $(KSFT_DIR)/kselftest_harness.h $(LIB_A)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Wno-sign-compare -Wno-unused-parameter -Wno-clobbered -I$(KSFT_DIR) -o $@ $< $(LIB_A) \
+	$(CC) $(ALL_CFLAGS) -Wno-sign-compare -Wno-unused-parameter -Wno-clobbered -I$(KSFT_DIR) $(NL_CFLAGS) -o $@ $< $(LIB_A) \
 		$(NL_LIBS) -lpthread
 
 # ---- running --------------------------------------------------------------

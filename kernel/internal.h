@@ -73,6 +73,9 @@ struct ipcx_region_locks {
  *   @resize_lock -> @lock
  *   mmap_lock -> @lock (->mmap and vm_ops)
  *   @resize_lock -> ipcx_lock_regions_mutex -> ipcx_lock.lock (locks, lock.c)
+ *   ipcx_names_lock -> ipcx_regions' xa_lock (the registry, region.c)
+ *   ipcx_names_lock or ipcx_lock_regions_mutex -> ipcx_nl_sem (events,
+ *   netlink.c; never under a spinlock)
  * @lock is a leaf spinlock. ipcx_names_lock and @resize_lock are never
  * held together, and neither is taken under mmap_lock.
  */
@@ -185,5 +188,46 @@ long ipcx_ioc_region_resize(struct file *file, unsigned long arg, size_t usize);
 
 /* main.c teardown */
 void ipcx_regions_exit(void);
+
+/**
+ * struct ipcx_stats - module limits and live counts (IPCX_NL_CMD_STATS_GET)
+ * @max_regions: module parameter
+ * @max_region_bytes: module parameter
+ * @max_total_bytes: module parameter
+ * @max_locks_per_region: module parameter
+ * @regions: live regions, every namespace
+ * @bytes: bytes charged to max_total_bytes
+ * @locks: declared locks
+ * @owners: registered owner ids
+ */
+struct ipcx_stats {
+	u32 max_regions;
+	u64 max_region_bytes;
+	u64 max_total_bytes;
+	u32 max_locks_per_region;
+	u32 regions;
+	u64 bytes;
+	u32 locks;
+	u32 owners;
+};
+
+/*
+ * region.c: the registry of every live region (named or not), keyed by id,
+ * for the control plane. Both return a referenced region of the caller's
+ * IPC namespace, or NULL; find_next starts at *@id and updates it.
+ */
+struct ipcx_region *ipcx_region_find_id(u64 id);
+struct ipcx_region *ipcx_region_find_next(u64 *id);
+void ipcx_regions_stats(struct ipcx_stats *st);
+bool ipcx_names_ns_is_current(const struct ipcx_region *region);
+
+/* lock.c, owner.c: their part of struct ipcx_stats */
+void ipcx_locks_stats(struct ipcx_stats *st);
+void ipcx_owners_stats(struct ipcx_stats *st);
+
+/* netlink.c: the generic netlink family and its notifications */
+int ipcx_nl_register(void);
+void ipcx_nl_unregister(void);
+void ipcx_nl_notify_region(const struct ipcx_region *region, bool created);
 
 #endif /* _IPCX_INTERNAL_H */

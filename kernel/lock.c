@@ -151,6 +151,7 @@ struct ipcx_lock *ipcx_lock_declare(struct ipcx_region *region, u64 offset,
 		goto out_unlock;
 	}
 	l->offset = offset;
+	l->region = region;
 	l->kind = kind;
 	spin_lock_init(&l->lock);
 	INIT_LIST_HEAD(&l->waiters);
@@ -388,6 +389,19 @@ void ipcx_region_teardown_locks(struct ipcx_region *region)
 		ipcx_lock_free(l);
 	}
 	xa_destroy(&tab->xa);
+}
+
+/* For IPCX_NL_CMD_STATS_GET: the locks declared in every region. */
+void ipcx_locks_stats(struct ipcx_stats *st)
+{
+	struct ipcx_region_locks *tab;
+
+	st->max_locks_per_region = READ_ONCE(max_locks_per_region);
+	st->locks = 0;
+	mutex_lock(&ipcx_lock_regions_mutex);
+	list_for_each_entry(tab, &ipcx_lock_regions, node)
+		st->locks += tab->nr;
+	mutex_unlock(&ipcx_lock_regions_mutex);
 }
 
 void ipcx_region_init_locks(struct ipcx_region *region)

@@ -91,6 +91,7 @@ struct ipcx_waiter {
 /**
  * struct ipcx_lock - the kernel's half of one declared lock block
  * @offset: where the block is in the region
+ * @region: the region whose table holds it (no reference: see Lifetime)
  * @kind: enum ipcx_lock_kind
  * @page: the region page holding the block; a page reference is held from
  *        declaration to teardown, so the page stays resident
@@ -119,6 +120,7 @@ struct ipcx_waiter {
  */
 struct ipcx_lock {
 	u64 offset;
+	struct ipcx_region *region;
 	u32 kind;
 	struct page *page;
 	u32 *word;
@@ -147,6 +149,7 @@ bool ipcx_owner_id_alive(u32 id);
 void ipcx_death_record(struct ipcx_death *d, u32 id);
 void ipcx_death_clear(struct ipcx_death *d);
 void ipcx_death_to_user(const struct ipcx_death *d, struct ipcx_owner_info *info);
+void ipcx_death_snapshot(const struct ipcx_death *d, struct ipcx_owner_info *info);
 void ipcx_owner_to_user(u32 id, struct ipcx_owner_info *info);
 
 /* lock.c */
@@ -193,6 +196,10 @@ int ipcx_rwlock_unlock(struct ipcx_lock *l, struct ipcx_owner *me);
 int ipcx_rwlock_consistent(struct ipcx_lock *l, struct ipcx_owner *me);
 void ipcx_rwlock_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner);
 bool ipcx_rwlock_takeable(struct ipcx_lock *l);
+
+/* netlink.c: a lock event (never called with ipcx_lock.lock held) */
+void ipcx_nl_notify_lock(u8 cmd, const struct ipcx_lock *l, pid_t pid,
+			 pid_t tgid, const char *comm);
 
 /* lockfd.c */
 int ipcx_lock_fd(struct ipcx_region *region, struct ipcx_lock *l);

@@ -30,11 +30,16 @@ static int __init ipcx_init(void)
 	ret = ipcx_dev_register(dev_mode);
 	if (ret)
 		goto out_owners_exit;
+	ret = ipcx_nl_register();
+	if (ret)
+		goto out_dev_unregister;
 
 	pr_info("ipcx: version %s loaded, ABI %u.%u\n", IPCX_MODULE_VERSION,
 		IPCX_ABI_MAJOR, IPCX_ABI_MINOR);
 	return 0;
 
+out_dev_unregister:
+	ipcx_dev_unregister();
 out_owners_exit:
 	ipcx_owners_exit();
 	return ret;
@@ -42,6 +47,7 @@ out_owners_exit:
 
 static void __exit ipcx_exit(void)
 {
+	ipcx_nl_unregister();
 	ipcx_dev_unregister();
 	ipcx_regions_exit();
 	ipcx_owners_exit();

@@ -120,7 +120,8 @@ int ipcx_mutex_lock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 {
 	struct ipcx_waiter waiter = { .owner = me->id };
 	u64 start = ktime_get_ns();
-	bool slept = false, robbed = false;
+	bool slept = false, robbed = false, took_dead = false;
+	struct ipcx_owner_info dead;
 	int spins = 2, ret;
 	u32 w, id;
 
@@ -150,6 +151,7 @@ int ipcx_mutex_lock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 			if (!ipcx_mutex_take_from_dead(l, w, me->id))
 				continue;
 			ret = -EOWNERDEAD;
+			took_dead = true;
 			break;
 		}
 		ret = -EBUSY;
@@ -188,8 +190,13 @@ int ipcx_mutex_lock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 		ipcx_lock_account(l, start, slept);
 	if (ret == -EOWNERDEAD)
 		ipcx_death_to_user(&l->last_death, died);
+	if (took_dead)	/* found before the death work: tell the monitors */
+		ipcx_death_snapshot(&l->last_death, &dead);
 out_unlock:
 	spin_unlock(&l->lock);
+	if (took_dead)	/* may sleep: after l->lock */
+		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, dead.pid,
+				    dead.tgid, dead.comm);
 	return ret;
 }
 
@@ -243,6 +250,7 @@ static void ipcx_mutex_pass_on(struct ipcx_lock *l, u32 flags)
 int ipcx_mutex_unlock(struct ipcx_lock *l, struct ipcx_owner *me)
 {
 	int ret = 0;
+	bool dead = false;
 	u32 w;
 
 	spin_lock(&l->lock);
@@ -256,10 +264,14 @@ int ipcx_mutex_unlock(struct ipcx_lock *l, struct ipcx_owner *me)
 		WRITE_ONCE(*l->word, IPCX_OWNER_NOTRECOVERABLE);
 		ipcx_mutex_fail_all(l, -ENOTRECOVERABLE);
 		wake_up_all(&l->pollq);
+		dead = true;
 	} else {
 		ipcx_mutex_pass_on(l, 0);
 	}
 	spin_unlock(&l->lock);
+	if (dead)	/* may sleep: after l->lock */
+		ipcx_nl_notify_lock(IPCX_NL_CMD_LOCK_DEAD_NTF, l, pid_nr(me->pid),
+				    pid_nr(me->tgid), me->comm);
 	return ret;
 }
 
@@ -303,6 +315,7 @@ int ipcx_mutex_consistent(struct ipcx_lock *l, struct ipcx_owner *me)
  */
 void ipcx_mutex_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 {
+	bool died = false;
 	u32 w;
 
 	spin_lock(&l->lock);
@@ -311,8 +324,13 @@ void ipcx_mutex_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 		ipcx_death_record(&l->last_death, owner->id);
 		l->owner_deaths++;
 		ipcx_mutex_pass_on(l, IPCX_LOCKW_DIED);
+		died = true;
 	}
 	spin_unlock(&l->lock);
+	if (died)	/* may sleep: after l->lock */
+		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l,
+				    pid_nr(owner->pid), pid_nr(owner->tgid),
+				    owner->comm);
 }
 
 /* For poll: could a trylock succeed now (free, or the holder is gone)? */

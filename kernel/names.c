@@ -73,6 +73,17 @@ static struct vfsmount *ipcx_current_ns_mnt(void)
 	return current->nsproxy->ipc_ns->mq_mnt;
 }
 
+/**
+ * ipcx_names_ns_is_current() - was @region created in the caller's IPC
+ * namespace? Compares the pinned mount only; never dereferences the
+ * namespace (see the top of this file).
+ * @region: any region (named or anonymous)
+ */
+bool ipcx_names_ns_is_current(const struct ipcx_region *region)
+{
+	return region->ns_mnt == ipcx_current_ns_mnt();
+}
+
 static bool ipcx_ns_dead(const struct ipcx_region *region)
 {
 	return READ_ONCE(region->ns_mnt->mnt_sb->s_fs_info) != region->ns;

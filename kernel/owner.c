@@ -56,6 +56,19 @@ void ipcx_owner_put(struct ipcx_owner *owner)
 		call_rcu(&owner->rcu, ipcx_owner_free_rcu);
 }
 
+/* For IPCX_NL_CMD_STATS_GET: owner ids in the registry (dead or alive). */
+void ipcx_owners_stats(struct ipcx_stats *st)
+{
+	struct ipcx_owner *owner;
+	int id;
+
+	st->owners = 0;
+	rcu_read_lock();
+	idr_for_each_entry(&ipcx_owner_idr, owner, id)
+		st->owners++;
+	rcu_read_unlock();
+}
+
 /* Caller holds rcu_read_lock(); returns a live-registry owner or NULL. */
 static struct ipcx_owner *ipcx_owner_lookup_pid(struct pid *pid)
 {
@@ -252,6 +265,18 @@ void ipcx_death_to_user(const struct ipcx_death *d,
 	info->time_ns = d->time_ns;
 	info->pid = d->pid ? pid_nr_ns(d->pid, ns) : 0;
 	info->tgid = d->tgid ? pid_nr_ns(d->tgid, ns) : 0;
+	memcpy(info->comm, d->comm, sizeof(info->comm));
+	info->comm[sizeof(info->comm) - 1] = '\0';
+}
+
+/* @d with pids of the initial pid namespace (for notifications). */
+void ipcx_death_snapshot(const struct ipcx_death *d, struct ipcx_owner_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->owner = d->owner;
+	info->time_ns = d->time_ns;
+	info->pid = pid_nr(d->pid);
+	info->tgid = pid_nr(d->tgid);
 	memcpy(info->comm, d->comm, sizeof(info->comm));
 	info->comm[sizeof(info->comm) - 1] = '\0';
 }

@@ -15,6 +15,14 @@
  *  - region->resize_lock (mutex) serialises size changes and seal changes;
  *    the shmem inode lock nests inside it.
  *  - region->lock (spinlock) is a leaf lock for the fields it guards.
+ *  - ipcx_regions (xarray, its own xa_lock) is the registry of every live
+ *    region by id, for the control plane (netlink.c). A region enters it
+ *    at the end of ipcx_region_create() and leaves it first thing in
+ *    ipcx_region_free(), before its memory goes; finders take their
+ *    reference with kref_get_unless_zero() under xa_lock, so they never
+ *    touch a freed region and never revive a dying one. xa_lock is a leaf
+ *    (taken under ipcx_names_lock by creation); finders only compare
+ *    immutable fields under it.
  * The final ipcx_region_put() takes ipcx_names_lock (see names.c).
  */
 #include <linux/atomic.h>
@@ -49,6 +57,7 @@ static unsigned int ipcx_nr_regions;	/* ipcx_limits_lock */
 static u64 ipcx_total_bytes;		/* ipcx_limits_lock */
 static atomic64_t ipcx_next_id = ATOMIC64_INIT(0);
 static DEFINE_MUTEX(ipcx_attach_lock);
+static DEFINE_XARRAY(ipcx_regions);	/* see the top */
 
 /* Charge @bytes (and @regions new regions) against the limits. */
 static int ipcx_charge(u64 bytes, unsigned int regions)
@@ -148,8 +157,16 @@ struct ipcx_region *ipcx_region_create(const char *name, u64 size, umode_t mode,
 	}
 	ipcx_region_init(region, charged, mode, lifetime);
 	ipcx_names_bind_ns(region);
+	ret = xa_err(xa_store(&ipcx_regions, region->id, region, GFP_KERNEL));
+	if (ret)
+		goto out_put_ns;
+	ipcx_nl_notify_region(region, true);
 	return region;
 
+out_put_ns:
+	mntput(region->ns_mnt);
+	put_pid(region->cpid);
+	fput(region->shmem);
 out_free_name:
 	kfree(region->name);
 out_free_region:
@@ -161,6 +178,8 @@ out_uncharge:
 
 static void ipcx_region_free(struct ipcx_region *region)
 {
+	xa_erase(&ipcx_regions, region->id);
+	ipcx_nl_notify_region(region, false);
 	ipcx_region_teardown_locks(region);
 	fput(region->shmem);
 	mntput(region->ns_mnt);
@@ -333,6 +352,61 @@ void ipcx_region_detach(struct file *file)
 	file->private_data = NULL;
 	kfree(att);
 	ipcx_region_put(region);
+}
+
+/**
+ * ipcx_region_find_id() - a region of the caller's IPC namespace by id
+ * @id: the region id
+ *
+ * Return: the region with a new reference, or NULL.
+ */
+struct ipcx_region *ipcx_region_find_id(u64 id)
+{
+	struct ipcx_region *region;
+
+	xa_lock(&ipcx_regions);
+	region = xa_load(&ipcx_regions, id);
+	if (region && (!ipcx_names_ns_is_current(region) ||
+		       !kref_get_unless_zero(&region->ref)))
+		region = NULL;
+	xa_unlock(&ipcx_regions);
+	return region;
+}
+
+/**
+ * ipcx_region_find_next() - the caller's namespace's region with the
+ * lowest id >= *@id (a dump cursor)
+ * @id: in: where to start; out: the id found
+ *
+ * Return: the region with a new reference, or NULL when none is left.
+ */
+struct ipcx_region *ipcx_region_find_next(u64 *id)
+{
+	struct ipcx_region *region;
+	unsigned long idx;
+
+	xa_lock(&ipcx_regions);
+	xa_for_each_start(&ipcx_regions, idx, region, *id) {
+		if (ipcx_names_ns_is_current(region) &&
+		    kref_get_unless_zero(&region->ref)) {
+			*id = idx;
+			break;
+		}
+	}
+	xa_unlock(&ipcx_regions);
+	return region;
+}
+
+/* For IPCX_NL_CMD_STATS_GET: limits and live counts of the regions. */
+void ipcx_regions_stats(struct ipcx_stats *st)
+{
+	st->max_regions = READ_ONCE(max_regions);
+	st->max_region_bytes = READ_ONCE(max_region_bytes);
+	st->max_total_bytes = READ_ONCE(max_total_bytes);
+	spin_lock(&ipcx_limits_lock);
+	st->regions = ipcx_nr_regions;
+	st->bytes = ipcx_total_bytes;
+	spin_unlock(&ipcx_limits_lock);
 }
 
 /**

@@ -105,21 +105,38 @@ static bool ipcx_rw_reads(struct ipcx_lock *l, u32 me)
 	return false;
 }
 
-/* The writer named in @w is gone: free the word, keep DIED. l->lock held. */
-static void ipcx_rw_writer_died(struct ipcx_lock *l, u32 w)
+/*
+ * The writer named in @w is gone: free the word, keep DIED. l->lock held.
+ * @dead (when not NULL) gets the death, for the caller to notify after
+ * dropping l->lock.
+ */
+static void ipcx_rw_writer_died(struct ipcx_lock *l, u32 w,
+				struct ipcx_owner_info *dead)
 {
 	if (cmpxchg(l->word, w, IPCX_LOCKW_DIED | ipcx_lock_waiters_bit(l)) != w)
 		return;
 	ipcx_death_record(&l->last_death, w & IPCX_RWW_ID_MASK);
 	l->owner_deaths++;
+	if (dead)
+		ipcx_death_snapshot(&l->last_death, dead);
 	ipcx_rw_wake_all(l);
+}
+
+/* A writer found dead by an acquirer (not the death work): tell the monitors. */
+static void ipcx_rw_notify_death(struct ipcx_lock *l,
+				 const struct ipcx_owner_info *dead)
+{
+	if (dead->time_ns)
+		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, dead->pid,
+				    dead->tgid, dead->comm);
 }
 
 /*
  * One look at the word for a writer. Returns 1 to look again, 0 when the
  * caller must wait, or the final result. l->lock held.
  */
-static int ipcx_rw_try_write(struct ipcx_lock *l, u32 me, bool *mine)
+static int ipcx_rw_try_write(struct ipcx_lock *l, u32 me, bool *mine,
+			     struct ipcx_owner_info *dead)
 {
 	u32 w = READ_ONCE(*l->word), id = w & IPCX_RWW_ID_MASK;
 
@@ -137,7 +154,7 @@ static int ipcx_rw_try_write(struct ipcx_lock *l, u32 me, bool *mine)
 	if (id != me) {
 		if (ipcx_owner_id_alive(id))
 			return 0;
-		ipcx_rw_writer_died(l, w);
+		ipcx_rw_writer_died(l, w, dead);
 		return 1;
 	}
 	/* Ours (set here or by user space before it asked us to wait). */
@@ -169,6 +186,7 @@ int ipcx_rwlock_wrlock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 		       struct ipcx_owner_info *died)
 {
 	struct ipcx_waiter waiter = { .owner = me->id };
+	struct ipcx_owner_info dead = { 0 };
 	u64 start = ktime_get_ns();
 	bool mine = false, slept = false;
 	int ret;
@@ -176,7 +194,7 @@ int ipcx_rwlock_wrlock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 
 	spin_lock(&l->lock);
 	for (;;) {
-		ret = ipcx_rw_try_write(l, me->id, &mine);
+		ret = ipcx_rw_try_write(l, me->id, &mine, &dead);
 		if (ret == 1)
 			continue;
 		if (ret)
@@ -204,6 +222,7 @@ int ipcx_rwlock_wrlock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 	}
 	ipcx_rw_settle(l);
 	spin_unlock(&l->lock);
+	ipcx_rw_notify_death(l, &dead);	/* may sleep: after l->lock */
 	return ret;
 }
 
@@ -229,7 +248,8 @@ static bool ipcx_rw_claim_slot(struct ipcx_lock *l, u32 me, unsigned int *slot)
  * One look for a reader. Returns 1 to look again, 0 to wait, -EAGAIN when
  * no slot is free, or the final result. l->lock held.
  */
-static int ipcx_rw_try_read(struct ipcx_lock *l, u32 me)
+static int ipcx_rw_try_read(struct ipcx_lock *l, u32 me,
+			    struct ipcx_owner_info *dead)
 {
 	u32 w = READ_ONCE(*l->word), id = w & IPCX_RWW_ID_MASK;
 	unsigned int slot;
@@ -243,7 +263,7 @@ static int ipcx_rw_try_read(struct ipcx_lock *l, u32 me)
 			return -EDEADLK;
 		if (ipcx_owner_id_alive(id))
 			return 0;
-		ipcx_rw_writer_died(l, w);
+		ipcx_rw_writer_died(l, w, dead);
 		return 1;
 	}
 	if (!ipcx_rw_claim_slot(l, me, &slot))
@@ -276,13 +296,14 @@ int ipcx_rwlock_rdlock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 		       struct ipcx_owner_info *died)
 {
 	struct ipcx_waiter waiter = { .owner = me->id };
+	struct ipcx_owner_info dead = { 0 };
 	u64 start = ktime_get_ns();
 	bool slept = false;
 	int ret;
 
 	spin_lock(&l->lock);
 	for (;;) {
-		ret = ipcx_rw_try_read(l, me->id);
+		ret = ipcx_rw_try_read(l, me->id, &dead);
 		if (ret == 1)
 			continue;
 		if (ret && ret != -EAGAIN)
@@ -304,6 +325,7 @@ int ipcx_rwlock_rdlock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 	}
 	ipcx_rw_settle(l);
 	spin_unlock(&l->lock);
+	ipcx_rw_notify_death(l, &dead);	/* may sleep: after l->lock */
 	return ret;
 }
 
@@ -317,6 +339,7 @@ int ipcx_rwlock_rdlock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
  */
 int ipcx_rwlock_unlock(struct ipcx_lock *l, struct ipcx_owner *me)
 {
+	bool dead = false;
 	int ret = 0;
 	u32 w;
 
@@ -325,7 +348,8 @@ int ipcx_rwlock_unlock(struct ipcx_lock *l, struct ipcx_owner *me)
 	if (l->revoked) {
 		ret = -EIDRM;
 	} else if ((w & IPCX_RWW_WRITER) && (w & IPCX_RWW_ID_MASK) == me->id) {
-		if (w & IPCX_LOCKW_DIED)	/* not repaired: unrecoverable */
+		dead = w & IPCX_LOCKW_DIED;
+		if (dead)	/* not repaired: unrecoverable */
 			WRITE_ONCE(*l->word, IPCX_RWW_NOTRECOVERABLE | IPCX_LOCKW_DIED);
 		else
 			WRITE_ONCE(*l->word, ipcx_lock_waiters_bit(l));
@@ -341,6 +365,9 @@ int ipcx_rwlock_unlock(struct ipcx_lock *l, struct ipcx_owner *me)
 	ipcx_rw_wake_all(l);
 	ipcx_rw_settle(l);
 	spin_unlock(&l->lock);
+	if (dead)	/* may sleep: after l->lock */
+		ipcx_nl_notify_lock(IPCX_NL_CMD_LOCK_DEAD_NTF, l, pid_nr(me->pid),
+				    pid_nr(me->tgid), me->comm);
 	return ret;
 }
 
@@ -374,21 +401,27 @@ int ipcx_rwlock_consistent(struct ipcx_lock *l, struct ipcx_owner *me)
 void ipcx_rwlock_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 {
 	u32 *slots = ipcx_rw_slots(l);
-	bool freed = false;
+	bool freed = false, writer = false;
 	unsigned int i;
 	u32 w;
 
 	spin_lock(&l->lock);
 	w = READ_ONCE(*l->word);
 	if ((w & IPCX_RWW_WRITER) && (w & IPCX_RWW_ID_MASK) == owner->id &&
-	    !ipcx_rw_notrecoverable(w))
-		ipcx_rw_writer_died(l, w);
+	    !ipcx_rw_notrecoverable(w)) {
+		ipcx_rw_writer_died(l, w, NULL);	/* notified below */
+		writer = true;
+	}
 	for (i = 0; i < IPCX_RW_SLOTS; i++)
 		if (cmpxchg(&slots[i], owner->id, 0) == owner->id)
 			freed = true;
 	if (freed)
 		ipcx_rw_wake_all(l);
 	spin_unlock(&l->lock);
+	if (writer || freed)	/* may sleep: after l->lock */
+		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l,
+				    pid_nr(owner->pid), pid_nr(owner->tgid),
+				    owner->comm);
 }
 
 /* For poll: could a read or write lock be taken now? */

@@ -231,6 +231,82 @@ int ipcx_lock_stat(int fd, uint64_t offset, struct ipcx_lock_stat *st);
 /* A pollable fd for the lock at offset (O_CLOEXEC), or -errno. */
 int ipcx_lock_fd(int fd, uint64_t offset);
 
+/*
+ * Control plane (libnl-genl-3 over the "ipcx" generic netlink family): list
+ * and describe regions of the caller's IPC namespace and their locks, read
+ * module statistics, unlink names, follow events. Every function returns 0
+ * or -errno; -ENOENT from ipcx_nl_open() means the family is not registered
+ * (module not loaded). A handle is for one thread at a time.
+ */
+struct ipcx_nl;
+
+/* one region, as IPCX_NL_CMD_REGION_GET describes it */
+struct ipcx_nl_region {
+	uint64_t id;
+	uint64_t size;
+	uint64_t ctime_ns;	/* CLOCK_REALTIME */
+	uint32_t uid, gid, mode, lifetime, seals;
+	uint32_t nattach, nmaps, nlocks;
+	uint32_t linked;	/* 1 while the name is in place */
+	char name[IPCX_NAME_MAX + 1];	/* empty for anonymous regions */
+};
+
+/* one declared lock, as IPCX_NL_CMD_LOCK_GET describes it */
+struct ipcx_nl_lock {
+	uint64_t region_id;
+	uint64_t offset;
+	uint32_t kind;		/* enum ipcx_lock_kind */
+	uint32_t word;
+	uint32_t holder_pid, holder_tgid;	/* 0: none or not visible */
+	char holder_comm[16];
+	uint32_t waiters;
+	uint64_t acquisitions, contended;
+	uint64_t wait_total_ns, wait_max_ns;
+	uint64_t owner_deaths;
+	uint32_t death_pid;	/* the last holder that died */
+	char death_comm[16];
+	uint64_t death_time_ns;
+};
+
+struct ipcx_nl_stats {
+	uint32_t max_regions;
+	uint32_t max_locks_per_region;
+	uint64_t max_region_bytes;
+	uint64_t max_total_bytes;
+	uint32_t regions;	/* live, every namespace */
+	uint32_t locks;
+	uint32_t owners;
+	uint64_t bytes;
+};
+
+/* one notification; type is IPCX_NL_CMD_*_NTF */
+struct ipcx_nl_event {
+	uint32_t type;
+	uint32_t pid, tgid;	/* lock events; initial pid namespace */
+	uint64_t region_id;
+	uint64_t offset;	/* lock events */
+	char comm[16];		/* lock events */
+	char name[IPCX_NAME_MAX + 1];	/* named regions */
+};
+
+/* return non-zero (a -errno) to stop the walk with that result */
+typedef int (*ipcx_nl_region_cb)(const struct ipcx_nl_region *region, void *arg);
+typedef int (*ipcx_nl_lock_cb)(const struct ipcx_nl_lock *lock, void *arg);
+
+int ipcx_nl_open(struct ipcx_nl **nl);
+void ipcx_nl_close(struct ipcx_nl *nl);
+const char *ipcx_nl_errmsg(const struct ipcx_nl *nl);
+int ipcx_nl_list_regions(struct ipcx_nl *nl, ipcx_nl_region_cb cb, void *arg);
+int ipcx_nl_get_region(struct ipcx_nl *nl, const char *name, uint64_t id,
+		       struct ipcx_nl_region *region);
+int ipcx_nl_list_locks(struct ipcx_nl *nl, const char *name, uint64_t id,
+		       ipcx_nl_lock_cb cb, void *arg);
+int ipcx_nl_stats(struct ipcx_nl *nl, struct ipcx_nl_stats *stats);
+int ipcx_nl_delete(struct ipcx_nl *nl, const char *name);
+int ipcx_nl_subscribe(struct ipcx_nl *nl);
+int ipcx_nl_event_fd(const struct ipcx_nl *nl);
+int ipcx_nl_recv_event(struct ipcx_nl *nl, struct ipcx_nl_event *ev, int timeout_ms);
+
 #ifdef __cplusplus
 }
 #endif

@@ -632,4 +632,137 @@ struct ipcx_lock_stat {
 #define IPCX_IOC_RW_WRLOCK	_IOWR(IPCX_IOC_MAGIC, 0x2c, struct ipcx_lock_op)
 #define IPCX_IOC_RW_UNLOCK	_IOW(IPCX_IOC_MAGIC, 0x2d, struct ipcx_lock_op)
 
+/*
+ * Control plane: the generic netlink family IPCX_NL_FAMILY_NAME.
+ *
+ * Commands (requests from user space):
+ *   IPCX_NL_CMD_REGION_GET   doit: one region, by IPCX_NL_A_REGION_ID or
+ *                            IPCX_NL_A_REGION_NAME; dumpit: every region of
+ *                            the caller's IPC namespace. Reply: one
+ *                            IPCX_NL_A_REGION nest (IPCX_NL_REGION_A_*).
+ *   IPCX_NL_CMD_LOCK_GET     dumpit: the declared locks of one region (by id
+ *                            or name). Reply: IPCX_NL_A_REGION_ID and one
+ *                            IPCX_NL_A_LOCK nest (IPCX_NL_LOCK_A_*) per lock.
+ *   IPCX_NL_CMD_STATS_GET    doit: limits and live counts, one IPCX_NL_A_STATS
+ *                            nest (IPCX_NL_STATS_A_*).
+ *   IPCX_NL_CMD_REGION_DEL   doit: unlink the name IPCX_NL_A_REGION_NAME, as
+ *                            IPCX_IOC_REGION_UNLINK does (owner, creator or
+ *                            CAP_SYS_ADMIN; EPERM otherwise, ENOENT).
+ * Notifications, on the multicast group IPCX_NL_MCGRP_EVENTS (CAP_NET_ADMIN
+ * to join), each with one IPCX_NL_A_EVENT nest (IPCX_NL_EVENT_A_*):
+ *   IPCX_NL_CMD_REGION_NEW_NTF, IPCX_NL_CMD_REGION_DEL_NTF (region id, name),
+ *   IPCX_NL_CMD_HOLDER_DIED_NTF (region id, lock offset, pid, tgid, comm),
+ *   IPCX_NL_CMD_LOCK_DEAD_NTF (a lock became unrecoverable: region id,
+ *   offset, and the pid/comm of the thread that made it so).
+ * Pids in notifications are in the initial pid namespace; pids in replies
+ * are in the caller's.
+ */
+#define IPCX_NL_FAMILY_NAME	"ipcx"
+#define IPCX_NL_FAMILY_VERSION	1
+#define IPCX_NL_MCGRP_EVENTS	"events"
+
+enum ipcx_nl_cmd {
+	IPCX_NL_CMD_UNSPEC,
+	IPCX_NL_CMD_REGION_GET,
+	IPCX_NL_CMD_LOCK_GET,
+	IPCX_NL_CMD_STATS_GET,
+	IPCX_NL_CMD_REGION_DEL,
+	IPCX_NL_CMD_REGION_NEW_NTF,
+	IPCX_NL_CMD_REGION_DEL_NTF,
+	IPCX_NL_CMD_HOLDER_DIED_NTF,
+	IPCX_NL_CMD_LOCK_DEAD_NTF,
+
+	__IPCX_NL_CMD_CNT,
+	IPCX_NL_CMD_MAX = __IPCX_NL_CMD_CNT - 1
+};
+
+/* top-level attributes */
+enum ipcx_nl_attr {
+	IPCX_NL_A_UNSPEC,
+	IPCX_NL_A_PAD,
+	IPCX_NL_A_REGION_ID,		/* u64, request: select a region */
+	IPCX_NL_A_REGION_NAME,		/* string, request: select a region */
+	IPCX_NL_A_REGION,		/* nest, reply: IPCX_NL_REGION_A_* */
+	IPCX_NL_A_LOCK,			/* nest, reply: IPCX_NL_LOCK_A_* */
+	IPCX_NL_A_STATS,		/* nest, reply: IPCX_NL_STATS_A_* */
+	IPCX_NL_A_EVENT,		/* nest, notification: IPCX_NL_EVENT_A_* */
+
+	__IPCX_NL_A_CNT,
+	IPCX_NL_A_MAX = __IPCX_NL_A_CNT - 1
+};
+
+enum ipcx_nl_region_attr {
+	IPCX_NL_REGION_A_UNSPEC,
+	IPCX_NL_REGION_A_PAD,
+	IPCX_NL_REGION_A_ID,		/* u64 */
+	IPCX_NL_REGION_A_NAME,		/* string; absent for anonymous regions */
+	IPCX_NL_REGION_A_SIZE,		/* u64, bytes */
+	IPCX_NL_REGION_A_UID,		/* u32, owner, caller's user ns */
+	IPCX_NL_REGION_A_GID,		/* u32 */
+	IPCX_NL_REGION_A_MODE,		/* u32, 0777 mask */
+	IPCX_NL_REGION_A_LIFETIME,	/* u32, enum ipcx_lifetime */
+	IPCX_NL_REGION_A_SEALS,		/* u32, IPCX_SEAL_* */
+	IPCX_NL_REGION_A_CTIME,		/* u64, CLOCK_REALTIME ns */
+	IPCX_NL_REGION_A_NATTACH,	/* u32, attached files */
+	IPCX_NL_REGION_A_NMAPS,		/* u32, mappings */
+	IPCX_NL_REGION_A_NLOCKS,	/* u32, declared locks */
+	IPCX_NL_REGION_A_LINKED,	/* flag: the name is in place */
+
+	__IPCX_NL_REGION_A_CNT,
+	IPCX_NL_REGION_A_MAX = __IPCX_NL_REGION_A_CNT - 1
+};
+
+enum ipcx_nl_lock_attr {
+	IPCX_NL_LOCK_A_UNSPEC,
+	IPCX_NL_LOCK_A_PAD,
+	IPCX_NL_LOCK_A_OFFSET,		/* u64 */
+	IPCX_NL_LOCK_A_KIND,		/* u32, enum ipcx_lock_kind */
+	IPCX_NL_LOCK_A_WORD,		/* u32, the lock word */
+	IPCX_NL_LOCK_A_HOLDER_PID,	/* u32, 0 if none or not visible */
+	IPCX_NL_LOCK_A_HOLDER_TGID,	/* u32 */
+	IPCX_NL_LOCK_A_HOLDER_COMM,	/* string */
+	IPCX_NL_LOCK_A_WAITERS,		/* u32 */
+	IPCX_NL_LOCK_A_ACQUISITIONS,	/* u64 */
+	IPCX_NL_LOCK_A_CONTENDED,	/* u64 */
+	IPCX_NL_LOCK_A_WAIT_TOTAL_NS,	/* u64 */
+	IPCX_NL_LOCK_A_WAIT_MAX_NS,	/* u64 */
+	IPCX_NL_LOCK_A_OWNER_DEATHS,	/* u64 */
+	IPCX_NL_LOCK_A_DEATH_PID,	/* u32, last holder that died */
+	IPCX_NL_LOCK_A_DEATH_COMM,	/* string */
+	IPCX_NL_LOCK_A_DEATH_TIME,	/* u64, CLOCK_REALTIME ns */
+
+	__IPCX_NL_LOCK_A_CNT,
+	IPCX_NL_LOCK_A_MAX = __IPCX_NL_LOCK_A_CNT - 1
+};
+
+enum ipcx_nl_stats_attr {
+	IPCX_NL_STATS_A_UNSPEC,
+	IPCX_NL_STATS_A_PAD,
+	IPCX_NL_STATS_A_MAX_REGIONS,		/* u32 */
+	IPCX_NL_STATS_A_MAX_REGION_BYTES,	/* u64 */
+	IPCX_NL_STATS_A_MAX_TOTAL_BYTES,	/* u64 */
+	IPCX_NL_STATS_A_MAX_LOCKS_PER_REGION,	/* u32 */
+	IPCX_NL_STATS_A_REGIONS,		/* u32, live, all namespaces */
+	IPCX_NL_STATS_A_BYTES,			/* u64, charged bytes */
+	IPCX_NL_STATS_A_LOCKS,			/* u32, declared locks */
+	IPCX_NL_STATS_A_OWNERS,			/* u32, registered owner ids */
+
+	__IPCX_NL_STATS_A_CNT,
+	IPCX_NL_STATS_A_MAX = __IPCX_NL_STATS_A_CNT - 1
+};
+
+enum ipcx_nl_event_attr {
+	IPCX_NL_EVENT_A_UNSPEC,
+	IPCX_NL_EVENT_A_PAD,
+	IPCX_NL_EVENT_A_REGION_ID,	/* u64 */
+	IPCX_NL_EVENT_A_NAME,		/* string, named regions */
+	IPCX_NL_EVENT_A_OFFSET,		/* u64, lock events */
+	IPCX_NL_EVENT_A_PID,		/* u32, lock events */
+	IPCX_NL_EVENT_A_TGID,		/* u32, lock events */
+	IPCX_NL_EVENT_A_COMM,		/* string, lock events */
+
+	__IPCX_NL_EVENT_A_CNT,
+	IPCX_NL_EVENT_A_MAX = __IPCX_NL_EVENT_A_CNT - 1
+};
+
 #endif /* _UAPI_LINUX_IPCX_H */

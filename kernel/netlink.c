@@ -1,0 +1,534 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Control plane: the generic netlink family "ipcx" (commands and attributes
+ * in the uapi header): list and describe regions and their locks, module
+ * statistics, unlink a name, and the "events" multicast group.
+ *
+ * Visibility follows the caller's IPC namespace, not its network
+ * namespace: requests run in the sender's context, and every region lookup
+ * (ipcx_region_find_*, ipcx_names_lookup) only matches regions created in
+ * current's IPC namespace. The family is therefore netnsok. Deleting uses
+ * the ioctl's rule (owner, creator or CAP_SYS_ADMIN, perm.c), not
+ * GENL_ADMIN_PERM. Events carry names of every namespace, so joining the
+ * group needs CAP_NET_ADMIN.
+ *
+ * Dumps are restartable: cb->args[0] holds the next region id (regions) or
+ * the region id (locks), cb->args[1] the next lock index.
+ *
+ * Locking:
+ *  - Requests take no lock of this file; they take references on regions
+ *    (the registry's and the name table's rules, region.c and names.c) and
+ *    snapshot each lock under its ipcx_lock.lock, building no message
+ *    under it.
+ *  - Notifications may sleep (GFP_KERNEL, then multicast): callers send
+ *    them after dropping every spinlock. They are called with
+ *    ipcx_names_lock (creation) or ipcx_lock_regions_mutex (death work)
+ *    held, or none. ipcx_nl_sem (read side) is held across the send, a
+ *    leaf; module exit takes it for writing to stop notifications before
+ *    the family goes.
+ */
+#include <linux/cred.h>
+#include <linux/pid_namespace.h>
+#include <linux/rwsem.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+#include <net/genetlink.h>
+
+#include "internal.h"
+#include "locks.h"
+
+static DECLARE_RWSEM(ipcx_nl_sem);
+static bool ipcx_nl_live;	/* ipcx_nl_sem; the family is registered */
+
+enum ipcx_nl_mcgrp {
+	IPCX_NL_MCGRP_EVENTS_IDX,
+};
+
+static const struct nla_policy ipcx_nl_policy[IPCX_NL_A_MAX + 1] = {
+	[IPCX_NL_A_PAD] = { .type = NLA_REJECT },
+	[IPCX_NL_A_REGION_ID] = NLA_POLICY_MIN(NLA_U64, 1),
+	[IPCX_NL_A_REGION_NAME] = { .type = NLA_NUL_STRING, .len = IPCX_NAME_MAX },
+	[IPCX_NL_A_REGION] = { .type = NLA_REJECT, .reject_message = "reply-only attribute" },
+	[IPCX_NL_A_LOCK] = { .type = NLA_REJECT, .reject_message = "reply-only attribute" },
+	[IPCX_NL_A_STATS] = { .type = NLA_REJECT, .reject_message = "reply-only attribute" },
+	[IPCX_NL_A_EVENT] = { .type = NLA_REJECT, .reject_message = "reply-only attribute" },
+};
+
+static struct genl_family ipcx_nl_family __ro_after_init;
+
+static void *ipcx_nl_put_hdr(struct sk_buff *skb, struct netlink_callback *cb,
+			     struct genl_info *info, u8 cmd)
+{
+	if (cb)
+		return genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				   cb->nlh->nlmsg_seq, &ipcx_nl_family,
+				   NLM_F_MULTI, cmd);
+	return genlmsg_put_reply(skb, info, &ipcx_nl_family, 0, cmd);
+}
+
+static int ipcx_nl_fill_region(struct sk_buff *skb, struct ipcx_region *region)
+{
+	struct user_namespace *uns = current_user_ns();
+	unsigned int nattach, nmaps;
+	u32 mode, seals, uid, gid;
+	struct nlattr *nest;
+
+	spin_lock(&region->lock);
+	uid = from_kuid_munged(uns, region->uid);
+	gid = from_kgid_munged(uns, region->gid);
+	mode = region->mode;
+	seals = region->seals;
+	nattach = region->nr_files;
+	nmaps = region->nr_maps;
+	spin_unlock(&region->lock);
+
+	nest = nla_nest_start(skb, IPCX_NL_A_REGION);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, IPCX_NL_REGION_A_ID, region->id, IPCX_NL_REGION_A_PAD) ||
+	    (region->name && nla_put_string(skb, IPCX_NL_REGION_A_NAME, region->name)) ||
+	    nla_put_u64_64bit(skb, IPCX_NL_REGION_A_SIZE, ipcx_region_size(region),
+			      IPCX_NL_REGION_A_PAD) ||
+	    nla_put_u32(skb, IPCX_NL_REGION_A_UID, uid) ||
+	    nla_put_u32(skb, IPCX_NL_REGION_A_GID, gid) ||
+	    nla_put_u32(skb, IPCX_NL_REGION_A_MODE, mode) ||
+	    nla_put_u32(skb, IPCX_NL_REGION_A_LIFETIME, region->lifetime) ||
+	    nla_put_u32(skb, IPCX_NL_REGION_A_SEALS, seals) ||
+	    nla_put_u64_64bit(skb, IPCX_NL_REGION_A_CTIME, region->ctime_ns,
+			      IPCX_NL_REGION_A_PAD) ||
+	    nla_put_u32(skb, IPCX_NL_REGION_A_NATTACH, nattach) ||
+	    nla_put_u32(skb, IPCX_NL_REGION_A_NMAPS, nmaps) ||
+	    nla_put_u32(skb, IPCX_NL_REGION_A_NLOCKS, READ_ONCE(region->locks.nr)) ||
+	    (READ_ONCE(region->linked) && nla_put_flag(skb, IPCX_NL_REGION_A_LINKED))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int ipcx_nl_region_msg(struct sk_buff *skb, struct netlink_callback *cb,
+			      struct genl_info *info, struct ipcx_region *region)
+{
+	void *hdr = ipcx_nl_put_hdr(skb, cb, info, IPCX_NL_CMD_REGION_GET);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (ipcx_nl_fill_region(skb, region)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* The region named by IPCX_NL_A_REGION_ID or IPCX_NL_A_REGION_NAME, referenced. */
+static struct ipcx_region *ipcx_nl_region(struct nlattr **attrs,
+					  struct netlink_ext_ack *extack)
+{
+	struct ipcx_region *region;
+	struct nlattr *name = attrs[IPCX_NL_A_REGION_NAME];
+
+	if (attrs[IPCX_NL_A_REGION_ID]) {
+		region = ipcx_region_find_id(nla_get_u64(attrs[IPCX_NL_A_REGION_ID]));
+	} else if (name) {
+		if (!nla_len(name) || nla_len(name) == 1 || strchr(nla_data(name), '/')) {
+			NL_SET_ERR_MSG_ATTR(extack, name, "invalid region name");
+			return ERR_PTR(-EINVAL);
+		}
+		mutex_lock(&ipcx_names_lock);
+		region = ipcx_names_lookup(nla_data(name));
+		mutex_unlock(&ipcx_names_lock);
+	} else {
+		NL_SET_ERR_MSG(extack, "region id or name required");
+		return ERR_PTR(-EINVAL);
+	}
+	if (!region) {
+		NL_SET_ERR_MSG(extack, "no such region in this IPC namespace");
+		return ERR_PTR(-ENOENT);
+	}
+	return region;
+}
+
+static int ipcx_nl_region_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ipcx_region *region;
+	struct sk_buff *msg;
+	int ret;
+
+	region = ipcx_nl_region(info->attrs, info->extack);
+	if (IS_ERR(region))
+		return PTR_ERR(region);
+	ret = -ENOMEM;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		goto out_put_region;
+	ret = ipcx_nl_region_msg(msg, NULL, info, region);
+	if (ret) {
+		nlmsg_free(msg);
+		goto out_put_region;
+	}
+	ret = genlmsg_reply(msg, info);
+out_put_region:
+	ipcx_region_put(region);
+	return ret;
+}
+
+static int ipcx_nl_region_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct ipcx_region *region;
+	u64 id = cb->args[0];
+	int ret = 0;
+
+	while ((region = ipcx_region_find_next(&id))) {
+		ret = ipcx_nl_region_msg(skb, cb, NULL, region);
+		ipcx_region_put(region);
+		if (ret)
+			break;
+		id++;
+	}
+	cb->args[0] = id;
+	return ret && !skb->len ? ret : skb->len;
+}
+
+/* Snapshot one lock under its lock; the message is built after. */
+static void ipcx_nl_snap_lock(struct ipcx_lock *l, struct ipcx_lock_stat *st)
+{
+	u32 word;
+
+	memset(st, 0, sizeof(*st));
+	spin_lock(&l->lock);
+	st->offset = l->offset;
+	st->kind = l->kind;
+	st->waiters = l->nr_waiters;
+	st->acquisitions = l->acquisitions;
+	st->contended = l->contended;
+	st->wait_ns_total = l->wait_ns_total;
+	st->wait_ns_max = l->wait_ns_max;
+	st->owner_deaths = l->owner_deaths;
+	word = READ_ONCE(*l->word);
+	st->word = word;
+	ipcx_death_to_user(&l->last_death, &st->last_death);
+	spin_unlock(&l->lock);
+	if (l->kind == IPCX_LOCK_MUTEX &&
+	    (word & IPCX_OWNER_ID_MASK) != IPCX_OWNER_NOTRECOVERABLE)
+		ipcx_owner_to_user(word & IPCX_OWNER_ID_MASK, &st->holder);
+	else if (l->kind == IPCX_LOCK_RWLOCK && (word & IPCX_RWW_WRITER))
+		ipcx_owner_to_user(word & IPCX_RWW_ID_MASK, &st->holder);
+}
+
+static int ipcx_nl_fill_lock(struct sk_buff *skb, const struct ipcx_lock_stat *st)
+{
+	struct nlattr *nest = nla_nest_start(skb, IPCX_NL_A_LOCK);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, IPCX_NL_LOCK_A_OFFSET, st->offset, IPCX_NL_LOCK_A_PAD) ||
+	    nla_put_u32(skb, IPCX_NL_LOCK_A_KIND, st->kind) ||
+	    nla_put_u32(skb, IPCX_NL_LOCK_A_WORD, st->word) ||
+	    nla_put_u32(skb, IPCX_NL_LOCK_A_HOLDER_PID, st->holder.pid) ||
+	    nla_put_u32(skb, IPCX_NL_LOCK_A_HOLDER_TGID, st->holder.tgid) ||
+	    nla_put_string(skb, IPCX_NL_LOCK_A_HOLDER_COMM, st->holder.comm) ||
+	    nla_put_u32(skb, IPCX_NL_LOCK_A_WAITERS, st->waiters) ||
+	    nla_put_u64_64bit(skb, IPCX_NL_LOCK_A_ACQUISITIONS, st->acquisitions,
+			      IPCX_NL_LOCK_A_PAD) ||
+	    nla_put_u64_64bit(skb, IPCX_NL_LOCK_A_CONTENDED, st->contended,
+			      IPCX_NL_LOCK_A_PAD) ||
+	    nla_put_u64_64bit(skb, IPCX_NL_LOCK_A_WAIT_TOTAL_NS, st->wait_ns_total,
+			      IPCX_NL_LOCK_A_PAD) ||
+	    nla_put_u64_64bit(skb, IPCX_NL_LOCK_A_WAIT_MAX_NS, st->wait_ns_max,
+			      IPCX_NL_LOCK_A_PAD) ||
+	    nla_put_u64_64bit(skb, IPCX_NL_LOCK_A_OWNER_DEATHS, st->owner_deaths,
+			      IPCX_NL_LOCK_A_PAD) ||
+	    nla_put_u32(skb, IPCX_NL_LOCK_A_DEATH_PID, st->last_death.pid) ||
+	    nla_put_string(skb, IPCX_NL_LOCK_A_DEATH_COMM, st->last_death.comm) ||
+	    nla_put_u64_64bit(skb, IPCX_NL_LOCK_A_DEATH_TIME, st->last_death.time_ns,
+			      IPCX_NL_LOCK_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int ipcx_nl_lock_msg(struct sk_buff *skb, struct netlink_callback *cb,
+			    u64 region_id, struct ipcx_lock *l)
+{
+	struct ipcx_lock_stat st;
+	void *hdr;
+
+	ipcx_nl_snap_lock(l, &st);
+	hdr = ipcx_nl_put_hdr(skb, cb, NULL, IPCX_NL_CMD_LOCK_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, IPCX_NL_A_REGION_ID, region_id, IPCX_NL_A_PAD) ||
+	    ipcx_nl_fill_lock(skb, &st)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int ipcx_nl_lock_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct ipcx_region *region;
+	unsigned long idx = cb->args[1];
+	struct ipcx_lock *l;
+	int ret = 0;
+
+	if (!cb->args[0]) {
+		region = ipcx_nl_region(info->attrs, cb->extack);
+		if (IS_ERR(region))
+			return PTR_ERR(region);
+		cb->args[0] = region->id;
+	} else {
+		region = ipcx_region_find_id(cb->args[0]);
+		if (!region)
+			return 0;	/* gone since the last part */
+	}
+	/* locks are freed only with the region, which we hold */
+	xa_for_each_start(&region->locks.xa, idx, l, cb->args[1]) {
+		ret = ipcx_nl_lock_msg(skb, cb, region->id, l);
+		if (ret)
+			break;
+	}
+	/* resume at the lock that did not fit, or past the last one */
+	cb->args[1] = ret ? idx : ULONG_MAX;
+	ipcx_region_put(region);
+	return ret && !skb->len ? ret : skb->len;
+}
+
+static int ipcx_nl_put_stats(struct sk_buff *skb, const struct ipcx_stats *st)
+{
+	struct nlattr *nest = nla_nest_start(skb, IPCX_NL_A_STATS);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, IPCX_NL_STATS_A_MAX_REGIONS, st->max_regions) ||
+	    nla_put_u64_64bit(skb, IPCX_NL_STATS_A_MAX_REGION_BYTES,
+			      st->max_region_bytes, IPCX_NL_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, IPCX_NL_STATS_A_MAX_TOTAL_BYTES,
+			      st->max_total_bytes, IPCX_NL_STATS_A_PAD) ||
+	    nla_put_u32(skb, IPCX_NL_STATS_A_MAX_LOCKS_PER_REGION,
+			st->max_locks_per_region) ||
+	    nla_put_u32(skb, IPCX_NL_STATS_A_REGIONS, st->regions) ||
+	    nla_put_u64_64bit(skb, IPCX_NL_STATS_A_BYTES, st->bytes,
+			      IPCX_NL_STATS_A_PAD) ||
+	    nla_put_u32(skb, IPCX_NL_STATS_A_LOCKS, st->locks) ||
+	    nla_put_u32(skb, IPCX_NL_STATS_A_OWNERS, st->owners)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int ipcx_nl_stats_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ipcx_stats st;
+	struct sk_buff *msg;
+	void *hdr;
+
+	ipcx_regions_stats(&st);
+	ipcx_locks_stats(&st);
+	ipcx_owners_stats(&st);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = ipcx_nl_put_hdr(msg, NULL, info, IPCX_NL_CMD_STATS_GET);
+	if (!hdr || ipcx_nl_put_stats(msg, &st)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int ipcx_nl_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *name;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, IPCX_NL_A_REGION_NAME)) {
+		NL_SET_ERR_MSG(info->extack, "region name required");
+		return -EINVAL;
+	}
+	name = info->attrs[IPCX_NL_A_REGION_NAME];
+	if (nla_len(name) <= 1 || strchr(nla_data(name), '/')) {
+		NL_SET_ERR_MSG_ATTR(info->extack, name, "invalid region name");
+		return -EINVAL;
+	}
+	ret = ipcx_names_unlink(nla_data(name), false);
+	if (ret == -EPERM)
+		NL_SET_ERR_MSG(info->extack, "not the owner or creator, and no CAP_SYS_ADMIN");
+	else if (ret == -ENOENT)
+		NL_SET_ERR_MSG(info->extack, "no such region in this IPC namespace");
+	return ret;
+}
+
+static const struct genl_small_ops ipcx_nl_ops[] = {
+	{
+		.cmd = IPCX_NL_CMD_REGION_GET,
+		.doit = ipcx_nl_region_doit,
+		.dumpit = ipcx_nl_region_dumpit,
+	},
+	{
+		.cmd = IPCX_NL_CMD_LOCK_GET,
+		.dumpit = ipcx_nl_lock_dumpit,
+	},
+	{
+		.cmd = IPCX_NL_CMD_STATS_GET,
+		.doit = ipcx_nl_stats_doit,
+	},
+	{
+		/* permission: perm.c's owner rule, inside ipcx_names_unlink() */
+		.cmd = IPCX_NL_CMD_REGION_DEL,
+		.doit = ipcx_nl_del_doit,
+	},
+};
+
+static const struct genl_multicast_group ipcx_nl_mcgrps[] = {
+	[IPCX_NL_MCGRP_EVENTS_IDX] = {
+		.name = IPCX_NL_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
+};
+
+static struct genl_family ipcx_nl_family __ro_after_init = {
+	.name = IPCX_NL_FAMILY_NAME,
+	.version = IPCX_NL_FAMILY_VERSION,
+	.maxattr = IPCX_NL_A_MAX,
+	.policy = ipcx_nl_policy,
+	.netnsok = true,
+	.module = THIS_MODULE,
+	.small_ops = ipcx_nl_ops,
+	.n_small_ops = ARRAY_SIZE(ipcx_nl_ops),
+	.resv_start_op = 0,	/* strict validation of every command */
+	.mcgrps = ipcx_nl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(ipcx_nl_mcgrps),
+};
+
+/* Send a notification built by @fill; may sleep, no spinlock held. */
+static void ipcx_nl_notify(u8 cmd, int (*fill)(struct sk_buff *skb, const void *arg),
+			   const void *arg)
+{
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+
+	might_sleep();
+	down_read(&ipcx_nl_sem);
+	if (!ipcx_nl_live)
+		goto out_unlock;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		goto out_unlock;
+	hdr = genlmsg_put(msg, 0, 0, &ipcx_nl_family, 0, cmd);
+	if (!hdr)
+		goto out_free;
+	nest = nla_nest_start(msg, IPCX_NL_A_EVENT);
+	if (!nest || fill(msg, arg))
+		goto out_free;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	/* -ESRCH (nobody listening) is normal; consumes @msg */
+	genlmsg_multicast_allns(&ipcx_nl_family, msg, 0, IPCX_NL_MCGRP_EVENTS_IDX);
+	goto out_unlock;
+out_free:
+	nlmsg_free(msg);
+out_unlock:
+	up_read(&ipcx_nl_sem);
+}
+
+static int ipcx_nl_fill_region_event(struct sk_buff *skb, const void *arg)
+{
+	const struct ipcx_region *region = arg;
+
+	if (nla_put_u64_64bit(skb, IPCX_NL_EVENT_A_REGION_ID, region->id,
+			      IPCX_NL_EVENT_A_PAD) ||
+	    (region->name && nla_put_string(skb, IPCX_NL_EVENT_A_NAME, region->name)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * ipcx_nl_notify_region() - multicast "region created" or "region destroyed"
+ * @region: the region (immutable fields only are read)
+ * @created: created rather than destroyed
+ *
+ * May sleep; called without spinlocks (see the top of this file).
+ */
+void ipcx_nl_notify_region(const struct ipcx_region *region, bool created)
+{
+	ipcx_nl_notify(created ? IPCX_NL_CMD_REGION_NEW_NTF : IPCX_NL_CMD_REGION_DEL_NTF,
+		       ipcx_nl_fill_region_event, region);
+}
+
+struct ipcx_nl_lock_event {
+	const struct ipcx_lock *l;
+	u32 pid, tgid;
+	const char *comm;
+};
+
+static int ipcx_nl_fill_lock_event(struct sk_buff *skb, const void *arg)
+{
+	const struct ipcx_nl_lock_event *ev = arg;
+
+	if (nla_put_u64_64bit(skb, IPCX_NL_EVENT_A_REGION_ID, ev->l->region->id,
+			      IPCX_NL_EVENT_A_PAD) ||
+	    (ev->l->region->name &&
+	     nla_put_string(skb, IPCX_NL_EVENT_A_NAME, ev->l->region->name)) ||
+	    nla_put_u64_64bit(skb, IPCX_NL_EVENT_A_OFFSET, ev->l->offset,
+			      IPCX_NL_EVENT_A_PAD) ||
+	    nla_put_u32(skb, IPCX_NL_EVENT_A_PID, ev->pid) ||
+	    nla_put_u32(skb, IPCX_NL_EVENT_A_TGID, ev->tgid) ||
+	    nla_put_string(skb, IPCX_NL_EVENT_A_COMM, ev->comm))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * ipcx_nl_notify_lock() - multicast a lock event (holder died, unrecoverable)
+ * @cmd: IPCX_NL_CMD_HOLDER_DIED_NTF or IPCX_NL_CMD_LOCK_DEAD_NTF
+ * @l: the lock; its region is alive (the caller holds a reference or the
+ *     death work's ipcx_lock_regions_mutex)
+ * @pid: the thread, in the initial pid namespace (pid_nr())
+ * @tgid: its process, likewise
+ * @comm: its command name
+ *
+ * May sleep: never called with ipcx_lock.lock held.
+ */
+void ipcx_nl_notify_lock(u8 cmd, const struct ipcx_lock *l, pid_t pid,
+			 pid_t tgid, const char *comm)
+{
+	struct ipcx_nl_lock_event ev = {
+		.l = l,
+		.pid = pid,
+		.tgid = tgid,
+		.comm = comm,
+	};
+
+	ipcx_nl_notify(cmd, ipcx_nl_fill_lock_event, &ev);
+}
+
+int ipcx_nl_register(void)
+{
+	int ret = genl_register_family(&ipcx_nl_family);
+
+	if (ret)
+		return ret;
+	down_write(&ipcx_nl_sem);
+	ipcx_nl_live = true;
+	up_write(&ipcx_nl_sem);
+	return 0;
+}
+
+void ipcx_nl_unregister(void)
+{
+	down_write(&ipcx_nl_sem);
+	ipcx_nl_live = false;
+	up_write(&ipcx_nl_sem);
+	genl_unregister_family(&ipcx_nl_family);
+}

@@ -1,0 +1,29 @@
+# SPDX-License-Identifier: GPL-2.0
+# The ipcx command (tools/ipcx/, one file per command family), its man page
+# and its bash completion.
+
+IPCX_SRCS := $(wildcard tools/ipcx/*.c)
+IPCX_OBJS := $(IPCX_SRCS:tools/ipcx/%.c=$(BUILD)/tools/ipcx.d/%.o)
+IPCX_BIN  := $(BUILD)/tools/ipcx
+
+$(BUILD)/tools/ipcx.d/%.o: tools/ipcx/%.c tools/ipcx/ipcx.h lib/include/libipcx.h include/uapi/linux/ipcx.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# an explicit rule: wins over $(BUILD)/tools/% (which wants tools/ipcx.c)
+$(IPCX_BIN): $(IPCX_OBJS) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $(IPCX_OBJS) $(LIB_A) $(NL_LIBS) -lpthread
+
+install-ipcx-extras:
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0644 man/ipcx.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 completion/ipcx $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ipcx
+
+install: install-ipcx-extras
+
+.PHONY: install-ipcx-extras
+
+# ipcx-lockdemo (tools/ipcx-lockdemo.c, built by the generic tools rule):
+# leaves a region with busy locks for the README's demo of ipcx ls/locks/top
+TOOLS += $(BUILD)/tools/ipcx-lockdemo

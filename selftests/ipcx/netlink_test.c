@@ -1,0 +1,736 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Control plane: the "ipcx" generic netlink family through libipcx (and raw
+ * libnl for malformed requests), plus the ipcx command. Needs the module
+ * loaded and root (setresuid, unshare, the events group); SKIPs otherwise.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <netlink/netlink.h>
+#include <netlink/genl/genl.h>
+#include <netlink/genl/ctrl.h>
+
+#include <linux/ipcx.h>
+#include "libipcx.h"
+#include "lock_helpers.h"
+
+#include "kselftest_harness.h"
+
+#define PG 4096UL
+
+/* "nlt-<pid>-<tag>": names no other test (or run) uses */
+static void tname(char *buf, size_t len, const char *tag)
+{
+	snprintf(buf, len, "nlt-%d-%s", getpid(), tag);
+}
+
+static int open_nl_or_skip(struct ipcx_nl **nl)
+{
+	return ipcx_nl_open(nl);
+}
+
+/* ---- listing ------------------------------------------------------------ */
+
+struct collect {
+	char prefix[64];
+	int n;
+	struct ipcx_nl_region r[8];
+	uint64_t anon_id;
+	int anon_seen;
+};
+
+static int collect_cb(const struct ipcx_nl_region *r, void *arg)
+{
+	struct collect *c = arg;
+
+	if (c->anon_id && r->id == c->anon_id)
+		c->anon_seen++;
+	if (strncmp(r->name, c->prefix, strlen(c->prefix)))
+		return 0;
+	if (c->n < 8)
+		c->r[c->n] = *r;
+	c->n++;
+	return 0;
+}
+
+static int count_cb(const struct ipcx_nl_region *r, void *arg)
+{
+	(void)r;
+	(*(int *)arg)++;
+	return 0;
+}
+
+TEST(listing_matches_created)
+{
+	static const uint64_t sizes[3] = { PG, 3 * PG, 12345 };
+	struct ipcx_region_stat st;
+	struct ipcx_nl_region one;
+	struct ipcx_nl_stats stats;
+	struct collect c = { 0 };
+	struct ipcx_nl *nl;
+	char name[64];
+	int fds[3], anon, i, ret;
+
+	ret = open_nl_or_skip(&nl);
+	if (ret == -ENOENT)
+		SKIP(return, "ipcx family not registered (module not loaded)");
+	ASSERT_EQ(0, ret);
+	for (i = 0; i < 3; i++) {
+		char tag[8];
+
+		snprintf(tag, sizeof(tag), "ls%d", i);
+		tname(name, sizeof(name), tag);
+		fds[i] = ipcx_region_create(name, sizes[i], 0640,
+					    IPCX_LIFETIME_AUTO_REMOVE, IPCX_OPEN_EXCL);
+		ASSERT_GE(fds[i], 0);
+	}
+	anon = ipcx_region_create(NULL, 2 * PG, 0600, IPCX_LIFETIME_AUTO_REMOVE, 0);
+	ASSERT_GE(anon, 0);
+	ASSERT_EQ(0, ipcx_region_stat(anon, &st));
+	c.anon_id = st.id;
+	tname(c.prefix, sizeof(c.prefix), "ls");
+
+	ASSERT_EQ(0, ipcx_nl_list_regions(nl, collect_cb, &c));
+	ASSERT_EQ(3, c.n);
+	ASSERT_EQ(1, c.anon_seen);
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(sizes[i], c.r[i].size);	/* dumps go by id: creation order */
+		EXPECT_EQ(geteuid(), c.r[i].uid);
+		EXPECT_EQ(getegid(), c.r[i].gid);
+		EXPECT_EQ(0640, c.r[i].mode);
+		EXPECT_EQ(IPCX_LIFETIME_AUTO_REMOVE, c.r[i].lifetime);
+		EXPECT_EQ(1, c.r[i].nattach);
+		EXPECT_EQ(1, c.r[i].linked);
+		EXPECT_NE(0, c.r[i].ctime_ns);
+	}
+
+	tname(name, sizeof(name), "ls1");
+	ASSERT_EQ(0, ipcx_nl_get_region(nl, name, 0, &one));
+	EXPECT_EQ(3 * PG, one.size);
+	EXPECT_STREQ(name, one.name);
+	ASSERT_EQ(0, ipcx_nl_get_region(nl, NULL, c.anon_id, &one));
+	EXPECT_EQ(2 * PG, one.size);
+	EXPECT_STREQ("", one.name);
+	EXPECT_EQ(-ENOENT, ipcx_nl_get_region(nl, "nlt-no-such-region", 0, &one));
+
+	ASSERT_EQ(0, ipcx_nl_stats(nl, &stats));
+	EXPECT_GE(stats.regions, 4);
+	EXPECT_GE(stats.bytes, 6 * PG + PG);
+	EXPECT_NE(0, stats.max_regions);
+	EXPECT_NE(0, stats.max_locks_per_region);
+
+	for (i = 0; i < 3; i++)
+		close(fds[i]);
+	close(anon);
+	/* AUTO_REMOVE: gone with the last file */
+	c.n = 0;
+	c.anon_seen = 0;
+	ASSERT_EQ(0, ipcx_nl_list_regions(nl, collect_cb, &c));
+	EXPECT_EQ(0, c.n);
+	EXPECT_EQ(0, c.anon_seen);
+	ipcx_nl_close(nl);
+}
+
+/* A dump bigger than one netlink buffer restarts from cb->args. */
+TEST(dump_restarts_over_many_regions)
+{
+	enum { N = 200 };
+	struct collect c = { 0 };
+	struct ipcx_nl *nl;
+	int fds[N], i, ret, total = 0;
+	char name[64];
+
+	ret = open_nl_or_skip(&nl);
+	if (ret == -ENOENT)
+		SKIP(return, "ipcx family not registered");
+	ASSERT_EQ(0, ret);
+	for (i = 0; i < N; i++) {
+		char tag[16];
+
+		snprintf(tag, sizeof(tag), "many%d", i);
+		tname(name, sizeof(name), tag);
+		fds[i] = ipcx_region_create(name, PG, 0600, IPCX_LIFETIME_AUTO_REMOVE,
+					    IPCX_OPEN_EXCL);
+		ASSERT_GE(fds[i], 0);
+	}
+	tname(c.prefix, sizeof(c.prefix), "many");
+	ASSERT_EQ(0, ipcx_nl_list_regions(nl, collect_cb, &c));
+	EXPECT_EQ(N, c.n);
+	ASSERT_EQ(0, ipcx_nl_list_regions(nl, count_cb, &total));
+	EXPECT_GE(total, N);
+	for (i = 0; i < N; i++)
+		close(fds[i]);
+	ipcx_nl_close(nl);
+}
+
+/* ---- lock statistics ---------------------------------------------------- */
+
+struct lockcol {
+	int n;
+	struct ipcx_nl_lock l;
+};
+
+static int lock_cb(const struct ipcx_nl_lock *l, void *arg)
+{
+	struct lockcol *c = arg;
+
+	if (l->offset == 0)
+		c->l = *l;
+	c->n++;
+	return 0;
+}
+
+TEST(lock_stats_move_under_contention)
+{
+	enum { HOLD_MS = 150 };
+	struct ipcx_region_stat st;
+	struct lockcol c = { 0 };
+	struct ipcx_mutex m;
+	struct ipcx_nl *nl;
+	char name[64];
+	void *base;
+	int fd, ret, status;
+	pid_t pid;
+
+	ret = open_nl_or_skip(&nl);
+	if (ret == -ENOENT)
+		SKIP(return, "ipcx family not registered");
+	ASSERT_EQ(0, ret);
+	tname(name, sizeof(name), "contend");
+	fd = ipcx_region_create(name, 2 * PG, 0600, IPCX_LIFETIME_AUTO_REMOVE,
+				IPCX_OPEN_EXCL);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, ipcx_region_map(fd, 0, PROT_READ | PROT_WRITE, &base));
+	ASSERT_EQ(0, ipcx_mutex_init(&m, fd, base, 0));
+	ASSERT_EQ(0, ipcx_region_stat(fd, &st));
+
+	ASSERT_EQ(0, ipcx_mutex_lock(&m));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		if (ipcx_mutex_lock(&m))
+			_exit(1);
+		_exit(ipcx_mutex_unlock(&m) ? 2 : 0);
+	}
+	ASSERT_EQ(0, lh_wait_waiters(fd, 0, 1, 5000));
+	lh_msleep(HOLD_MS);	/* the child sleeps at least this long */
+	ASSERT_EQ(0, ipcx_mutex_unlock(&m));
+	status = lh_wait_child(pid, 5000);
+	ASSERT_EQ(0, lh_exit_code(status));
+
+	ASSERT_EQ(0, ipcx_nl_list_locks(nl, name, 0, lock_cb, &c));
+	ASSERT_EQ(1, c.n);
+	EXPECT_EQ(IPCX_LOCK_MUTEX, c.l.kind);
+	EXPECT_EQ(st.id, c.l.region_id);
+	EXPECT_GE(c.l.contended, 1);
+	EXPECT_GE(c.l.acquisitions, 1);
+	EXPECT_GE(c.l.wait_max_ns, HOLD_MS * 1000000ull);
+	EXPECT_GE(c.l.wait_total_ns, c.l.wait_max_ns);
+	EXPECT_EQ(0, c.l.waiters);
+	/* by id too */
+	c.n = 0;
+	ASSERT_EQ(0, ipcx_nl_list_locks(nl, NULL, st.id, lock_cb, &c));
+	EXPECT_EQ(1, c.n);
+	EXPECT_EQ(-ENOENT, ipcx_nl_list_locks(nl, "nlt-no-such-region", 0, lock_cb, &c));
+
+	ipcx_region_unmap(base, 2 * PG);
+	close(fd);
+	ipcx_nl_close(nl);
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+/* The next event about region @id (others are skipped); type or -1. */
+static int next_event(struct ipcx_nl *nl, uint64_t id, struct ipcx_nl_event *ev)
+{
+	int ret;
+
+	for (;;) {
+		ret = ipcx_nl_recv_event(nl, ev, 5000);
+		if (ret <= 0)
+			return -1;
+		if (ev->region_id == id)
+			return ev->type;
+	}
+}
+
+TEST(monitor_sees_scenario_in_order)
+{
+	struct ipcx_region_stat st;
+	struct ipcx_nl_event ev;
+	struct ipcx_mutex m;
+	struct ipcx_nl *nl;
+	int fd, ret, pfd[2];
+	char name[64], c;
+	void *base;
+	pid_t pid;
+
+	ret = open_nl_or_skip(&nl);
+	if (ret == -ENOENT)
+		SKIP(return, "ipcx family not registered");
+	ASSERT_EQ(0, ret);
+	ret = ipcx_nl_subscribe(nl);
+	if (ret == -EPERM)
+		SKIP(return, "joining the events group needs CAP_NET_ADMIN");
+	ASSERT_EQ(0, ret);
+	ASSERT_LE(0, ipcx_nl_event_fd(nl));
+
+	tname(name, sizeof(name), "events");
+	fd = ipcx_region_create(name, PG, 0600, IPCX_LIFETIME_PERSISTENT, IPCX_OPEN_EXCL);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, ipcx_region_stat(fd, &st));
+	ASSERT_EQ(0, ipcx_region_map(fd, 0, PROT_READ | PROT_WRITE, &base));
+	ASSERT_EQ(0, ipcx_mutex_init(&m, fd, base, 0));
+
+	ASSERT_EQ(IPCX_NL_CMD_REGION_NEW_NTF, next_event(nl, st.id, &ev));
+	EXPECT_STREQ(name, ev.name);
+
+	/* a holder that is SIGKILLed while holding the mutex */
+	ASSERT_EQ(0, pipe(pfd));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		if (ipcx_mutex_lock(&m))
+			_exit(1);
+		if (write(pfd[1], "x", 1) != 1)
+			_exit(2);
+		pause();
+		_exit(3);
+	}
+	ASSERT_EQ(1, read(pfd[0], &c, 1));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+
+	ASSERT_EQ(IPCX_NL_CMD_HOLDER_DIED_NTF, next_event(nl, st.id, &ev));
+	EXPECT_EQ(0, ev.offset);
+	EXPECT_EQ(pid, ev.tgid);
+	EXPECT_EQ(pid, ev.pid);
+	EXPECT_STREQ("netlink_test", ev.comm);
+
+	/* inherit it and release it without repair: unrecoverable */
+	ASSERT_EQ(-EOWNERDEAD, ipcx_mutex_lock(&m));
+	ASSERT_EQ(0, ipcx_mutex_unlock(&m));
+	ASSERT_EQ(IPCX_NL_CMD_LOCK_DEAD_NTF, next_event(nl, st.id, &ev));
+	EXPECT_EQ(getpid(), ev.tgid);
+	EXPECT_EQ(-ENOTRECOVERABLE, ipcx_mutex_lock(&m));
+
+	/* gone: name, mapping and file */
+	ASSERT_EQ(0, ipcx_region_unlink(name));
+	ipcx_region_unmap(base, PG);
+	close(fd);
+	ASSERT_EQ(IPCX_NL_CMD_REGION_DEL_NTF, next_event(nl, st.id, &ev));
+	EXPECT_STREQ(name, ev.name);
+	close(pfd[0]);
+	close(pfd[1]);
+	ipcx_nl_close(nl);
+}
+
+/* ---- namespaces and permissions ---------------------------------------- */
+
+TEST(dump_follows_ipc_namespace)
+{
+	struct ipcx_region_stat st;
+	struct ipcx_nl_region r;
+	struct ipcx_nl *nl;
+	char name[64];
+	int fd, anon, ret, status;
+	pid_t pid;
+
+	ret = open_nl_or_skip(&nl);
+	if (ret == -ENOENT)
+		SKIP(return, "ipcx family not registered");
+	ASSERT_EQ(0, ret);
+	ipcx_nl_close(nl);
+	tname(name, sizeof(name), "nsparent");
+	fd = ipcx_region_create(name, PG, 0666, IPCX_LIFETIME_AUTO_REMOVE, IPCX_OPEN_EXCL);
+	ASSERT_GE(fd, 0);
+	anon = ipcx_region_create(NULL, PG, 0600, IPCX_LIFETIME_AUTO_REMOVE, 0);
+	ASSERT_GE(anon, 0);
+	ASSERT_EQ(0, ipcx_region_stat(anon, &st));
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		struct ipcx_nl *cnl;
+		int n = 0, cfd;
+
+		if (unshare(CLONE_NEWIPC))
+			_exit(10);
+		if (ipcx_nl_open(&cnl))
+			_exit(11);
+		if (ipcx_nl_list_regions(cnl, count_cb, &n) || n != 0)
+			_exit(12);
+		if (ipcx_nl_get_region(cnl, name, 0, &r) != -ENOENT)
+			_exit(13);
+		if (ipcx_nl_get_region(cnl, NULL, st.id, &r) != -ENOENT)
+			_exit(14);
+		if (ipcx_nl_delete(cnl, name) != -ENOENT)
+			_exit(15);
+		cfd = ipcx_region_create(NULL, PG, 0600, IPCX_LIFETIME_AUTO_REMOVE, 0);
+		if (cfd < 0)
+			_exit(16);
+		if (ipcx_nl_list_regions(cnl, count_cb, &n) || n != 1)
+			_exit(17);
+		_exit(0);
+	}
+	status = lh_wait_child(pid, 10000);
+	ASSERT_EQ(0, lh_exit_code(status));
+	/* the parent still sees its own */
+	ASSERT_EQ(0, ipcx_nl_open(&nl));
+	EXPECT_EQ(0, ipcx_nl_get_region(nl, name, 0, &r));
+	EXPECT_EQ(0, ipcx_nl_get_region(nl, NULL, st.id, &r));
+	ipcx_nl_close(nl);
+	close(fd);
+	close(anon);
+}
+
+TEST(unprivileged_delete_denied)
+{
+	struct ipcx_nl_region r;
+	struct ipcx_nl *nl;
+	char name[64];
+	int fd, ret, status, pfd[2];
+	char msg[256] = "";
+	pid_t pid;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to drop to uid 65534");
+	ret = open_nl_or_skip(&nl);
+	if (ret == -ENOENT)
+		SKIP(return, "ipcx family not registered");
+	ASSERT_EQ(0, ret);
+	tname(name, sizeof(name), "perm");
+	fd = ipcx_region_create(name, PG, 0666, IPCX_LIFETIME_PERSISTENT, IPCX_OPEN_EXCL);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, pipe(pfd));
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		struct ipcx_nl *cnl;
+		ssize_t w;
+
+		close(pfd[0]);
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(10);
+		if (ipcx_nl_open(&cnl))
+			_exit(11);
+		if (ipcx_nl_get_region(cnl, name, 0, &r))	/* reading is allowed */
+			_exit(12);
+		if (ipcx_nl_delete(cnl, name) != -EPERM)
+			_exit(13);
+		w = write(pfd[1], ipcx_nl_errmsg(cnl), strlen(ipcx_nl_errmsg(cnl)));
+		(void)w;
+		if (ipcx_nl_subscribe(cnl) != -EPERM)	/* events: CAP_NET_ADMIN */
+			_exit(14);
+		_exit(0);
+	}
+	close(pfd[1]);
+	ret = read(pfd[0], msg, sizeof(msg) - 1);
+	close(pfd[0]);
+	status = lh_wait_child(pid, 10000);
+	ASSERT_EQ(0, lh_exit_code(status));
+	EXPECT_GT(ret, 0);
+	TH_LOG("unprivileged delete: \"%s\"", msg);
+
+	/* still there; the owner may delete it */
+	ASSERT_EQ(0, ipcx_nl_get_region(nl, name, 0, &r));
+	ASSERT_EQ(0, ipcx_nl_delete(nl, name));
+	EXPECT_EQ(-ENOENT, ipcx_nl_get_region(nl, name, 0, &r));
+	EXPECT_EQ(-ENOENT, ipcx_nl_delete(nl, name));
+	close(fd);
+	ipcx_nl_close(nl);
+}
+
+/* ---- malformed requests (raw libnl) ------------------------------------- */
+
+struct raw_result {
+	int err;
+	int done;
+	char msg[256];
+};
+
+static int raw_on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+{
+	const struct nlmsghdr *hdr = (void *)((char *)e - NLMSG_HDRLEN);
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	struct raw_result *r = arg;
+	size_t off = sizeof(*e);
+	int len;
+
+	(void)who;
+	r->err = e->error;
+	r->done = 1;
+	if (!(hdr->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NL_STOP;
+	if (!(hdr->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	off = NLMSG_ALIGN(off);
+	len = (int)hdr->nlmsg_len - NLMSG_HDRLEN - (int)off;
+	if (len > 0 && !nla_parse(tb, NLMSGERR_ATTR_MAX,
+				  (struct nlattr *)((char *)e + off), len, NULL) &&
+	    tb[NLMSGERR_ATTR_MSG])
+		nla_strlcpy(r->msg, tb[NLMSGERR_ATTR_MSG], sizeof(r->msg));
+	return NL_STOP;
+}
+
+static int raw_on_ack(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	((struct raw_result *)arg)->done = 1;
+	return NL_STOP;
+}
+
+static int raw_on_valid(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
+FIXTURE(raw) {
+	struct nl_sock *sk;	/* a generic netlink socket with extack on */
+	int family;		/* the ipcx family id */
+};
+
+FIXTURE_SETUP(raw)
+{
+	int one = 1;
+
+	self->sk = nl_socket_alloc();
+	ASSERT_NE(NULL, self->sk);
+	ASSERT_EQ(0, genl_connect(self->sk));
+	ASSERT_EQ(0, setsockopt(nl_socket_get_fd(self->sk), 270 /* SOL_NETLINK */,
+				NETLINK_EXT_ACK, &one, sizeof(one)));
+	self->family = genl_ctrl_resolve(self->sk, IPCX_NL_FAMILY_NAME);
+	if (self->family < 0)
+		SKIP(return, "ipcx family not registered");
+}
+
+FIXTURE_TEARDOWN(raw)
+{
+	if (self->sk)
+		nl_socket_free(self->sk);
+}
+
+/* Send @msg (consumed) and collect the error or ack. */
+static struct raw_result raw_send(struct nl_sock *sk, struct nl_msg *msg)
+{
+	struct raw_result r = { 0 };
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	int ret;
+
+	nl_cb_err(cb, NL_CB_CUSTOM, raw_on_error, &r);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, raw_on_ack, &r);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, raw_on_valid, &r);
+	ret = nl_send_auto(sk, msg);
+	nlmsg_free(msg);
+	if (ret < 0) {
+		r.err = -EIO;
+		r.done = 1;
+	}
+	while (!r.done && nl_recvmsgs(sk, cb) >= 0)
+		;
+	nl_cb_put(cb);
+	return r;
+}
+
+static struct nl_msg *raw_msg(int family, int cmd)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, NLM_F_ACK, cmd,
+		    IPCX_NL_FAMILY_VERSION);
+	return msg;
+}
+
+TEST_F(raw, missing_attribute)
+{
+	struct raw_result r = raw_send(self->sk, raw_msg(self->family,
+							IPCX_NL_CMD_REGION_DEL));
+
+	EXPECT_EQ(-EINVAL, r.err);
+	EXPECT_STREQ("region name required", r.msg);
+	r = raw_send(self->sk, raw_msg(self->family, IPCX_NL_CMD_REGION_GET));
+	EXPECT_EQ(-EINVAL, r.err);
+	EXPECT_STREQ("region id or name required", r.msg);
+}
+
+TEST_F(raw, oversized_string)
+{
+	struct nl_msg *msg = raw_msg(self->family, IPCX_NL_CMD_REGION_GET);
+	char big[IPCX_NAME_MAX + 40];
+	struct raw_result r;
+
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	nla_put_string(msg, IPCX_NL_A_REGION_NAME, big);
+	r = raw_send(self->sk, msg);
+	EXPECT_GT(0, r.err);
+	EXPECT_NE(0, strlen(r.msg));
+	TH_LOG("oversized name: %d \"%s\"", r.err, r.msg);
+
+	msg = raw_msg(self->family, IPCX_NL_CMD_REGION_DEL);
+	nla_put_string(msg, IPCX_NL_A_REGION_NAME, "a/b");
+	r = raw_send(self->sk, msg);
+	EXPECT_EQ(-EINVAL, r.err);
+	EXPECT_STREQ("invalid region name", r.msg);
+}
+
+TEST_F(raw, wrong_type)
+{
+	struct nl_msg *msg = raw_msg(self->family, IPCX_NL_CMD_REGION_GET);
+	struct raw_result r;
+
+	nla_put_u32(msg, IPCX_NL_A_REGION_ID, 1);	/* u64 expected */
+	r = raw_send(self->sk, msg);
+	EXPECT_GT(0, r.err);
+	EXPECT_NE(0, strlen(r.msg));
+	TH_LOG("u32 for a u64: %d \"%s\"", r.err, r.msg);
+
+	msg = raw_msg(self->family, IPCX_NL_CMD_REGION_GET);
+	nla_put_u64(msg, IPCX_NL_A_REGION_ID, 0);	/* ids start at 1 */
+	r = raw_send(self->sk, msg);
+	EXPECT_GT(0, r.err);
+
+	msg = raw_msg(self->family, IPCX_NL_CMD_STATS_GET);
+	nla_put_u32(msg, IPCX_NL_A_REGION, 1);	/* reply-only */
+	r = raw_send(self->sk, msg);
+	EXPECT_GT(0, r.err);
+	EXPECT_STREQ("reply-only attribute", r.msg);
+
+	msg = raw_msg(self->family, IPCX_NL_CMD_STATS_GET);
+	nla_put_u32(msg, IPCX_NL_A_MAX + 5, 1);	/* unknown: strict */
+	r = raw_send(self->sk, msg);
+	EXPECT_GT(0, r.err);
+	TH_LOG("unknown attribute: %d \"%s\"", r.err, r.msg);
+}
+
+TEST_F(raw, unknown_command)
+{
+	struct raw_result r;
+
+	r = raw_send(self->sk, raw_msg(self->family, 200));
+	EXPECT_EQ(-EOPNOTSUPP, r.err);
+	/* notification numbers are not requests */
+	r = raw_send(self->sk, raw_msg(self->family, IPCX_NL_CMD_REGION_NEW_NTF));
+	EXPECT_EQ(-EOPNOTSUPP, r.err);
+	/* and the family still answers */
+	r = raw_send(self->sk, raw_msg(self->family, IPCX_NL_CMD_STATS_GET));
+	EXPECT_EQ(0, r.err);
+}
+
+/* ---- the ipcx command --------------------------------------------------- */
+
+/* Run @cmd through the shell; its output in @out, exit status returned. */
+static int run(const char *cmd, char *out, size_t len)
+{
+	FILE *p = popen(cmd, "r");
+	size_t n;
+
+	if (!p)
+		return -1;
+	n = fread(out, 1, len - 1, p);
+	out[n] = '\0';
+	return WEXITSTATUS(pclose(p));
+}
+
+TEST(cli_ls_locks_rm)
+{
+	static char out[65536];
+	char name[64], cmd[512];
+	const char *tool = "build/tools/ipcx";
+
+	if (access(tool, X_OK))
+		SKIP(return, "%s not built (run from the top of the tree)", tool);
+	if (access(IPCX_DEVICE_PATH, F_OK))
+		SKIP(return, "module not loaded");
+	tname(name, sizeof(name), "cli");
+
+	snprintf(cmd, sizeof(cmd), "%s create %s 64K --mode 640 --lifetime persistent 2>&1",
+		 tool, name);
+	ASSERT_EQ(0, run(cmd, out, sizeof(out))) {
+		TH_LOG("%s", out);
+	}
+
+	snprintf(cmd, sizeof(cmd), "%s ls 2>&1", tool);
+	ASSERT_EQ(0, run(cmd, out, sizeof(out))) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, name)) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, "64K")) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, "NAME")) {
+		TH_LOG("%s", out);
+	}
+
+	snprintf(cmd, sizeof(cmd), "%s ls --json 2>&1", tool);
+	ASSERT_EQ(0, run(cmd, out, sizeof(out))) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_EQ('[', out[0]) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, "\"size\": 65536")) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, "\"mode\": \"0640\"")) {
+		TH_LOG("%s", out);
+	}
+
+	snprintf(cmd, sizeof(cmd), "%s stat %s --json 2>&1", tool, name);
+	ASSERT_EQ(0, run(cmd, out, sizeof(out))) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, "\"lifetime\": \"persistent\"")) {
+		TH_LOG("%s", out);
+	}
+
+	snprintf(cmd, sizeof(cmd), "%s locks %s 2>&1", tool, name);
+	ASSERT_EQ(0, run(cmd, out, sizeof(out))) {
+		TH_LOG("%s", out);
+	}
+	snprintf(cmd, sizeof(cmd), "%s locks %s --json 2>&1", tool, name);
+	ASSERT_EQ(0, run(cmd, out, sizeof(out))) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_EQ('[', out[0]) {
+		TH_LOG("%s", out);
+	}
+
+	snprintf(cmd, sizeof(cmd), "%s top --once 2>&1", tool);
+	EXPECT_EQ(0, run(cmd, out, sizeof(out))) {
+		TH_LOG("%s", out);
+	}
+
+	snprintf(cmd, sizeof(cmd), "%s rm %s 2>&1", tool, name);
+	ASSERT_EQ(0, run(cmd, out, sizeof(out))) {
+		TH_LOG("%s", out);
+	}
+	snprintf(cmd, sizeof(cmd), "%s stat %s 2>&1", tool, name);
+	EXPECT_EQ(1, run(cmd, out, sizeof(out))) {
+		TH_LOG("%s", out);
+	}
+	snprintf(cmd, sizeof(cmd), "%s rm %s 2>&1", tool, name);
+	EXPECT_EQ(1, run(cmd, out, sizeof(out))) {
+		TH_LOG("%s", out);
+	}
+	snprintf(cmd, sizeof(cmd), "%s frobnicate 2>&1", tool);
+	EXPECT_EQ(2, run(cmd, out, sizeof(out))) {
+		TH_LOG("%s", out);
+	}
+}
+
+TEST_HARNESS_MAIN
