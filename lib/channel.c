@@ -7,12 +7,11 @@
  *   0     struct chan_hdr: magic, version, geometry, ever-attached flags
  *   64    tail (next position a sender claims)        -- own cache line
  *   128   head (next position a receiver claims)      -- own cache line
- *   192   receivers asleep, receivers' fds watching   -- own cache line
- *   256   senders asleep, senders' fds watching       -- own cache line
- *   320   event "not empty" (receivers' readiness fds)
- *   384   event "not full"  (senders' readiness fds)
+ *   192   rx_waiting: receivers about to sleep        -- own cache line
+ *   256   tx_waiting: senders about to sleep          -- own cache line
+ *   320   event "not empty" (receivers wait on it)
+ *   384   event "not full"  (senders wait on it)
  *   448   max_senders mutexes, then max_receivers mutexes (64 bytes each)
- *   then  semaphore "receivers' bell", semaphore "senders' bell"
  *   ring  64-byte aligned after the locks
  *
  * Messages: a bounded multi-producer multi-consumer queue (Vyukov): each
@@ -30,27 +29,18 @@
  * when no sender is attached (once one was) and the ring is empty; a
  * sender gets -EPIPE when no receiver is attached (once one was).
  *
- * Sleeping without lost wake-ups. Sleepers sleep on their role's bell, a
- * semaphore: a waiter (1) increments its role's sleeper count, (2)
- * re-checks the ring and the peers, (3) waits for a unit of the bell. A
- * publisher makes its change, then (full fence) posts one unit when the
- * other role's sleeper count is non-zero: either the waiter's check sees
- * the change or the unit is posted after (1) and the wait takes it. Units
- * left over only cost a re-check.
- *
- * Death wakes sleepers through the kernel: every endpoint holds one unit
- * of the other role's bell taken with IPCX_LOCK_F_UNDO, which the kernel
- * gives back (posts) when the endpoint's thread dies, and a close gives
- * back. The bells lie after the slot mutexes because the kernel's death
- * work visits a region's locks in offset order: the mutex is released
- * before the unit is posted, so the woken waiter sees the peer gone. An
- * endpoint that finds no peer left posts its own bell once, so that the
- * next sleeper of its role wakes too (a chain). A sleeper killed while
- * asleep leaves its count behind: later publishes post units for nobody,
- * which costs a system call each, not correctness.
- *
- * Readiness fds (ipcx_chan_fd) are lock fds on the role's event; the
- * publisher signals it only while some fd watches (the watcher count).
+ * Sleeping without lost wake-ups. A waiter (1) increments rx_waiting or
+ * tx_waiting, (2) reads its lock fd on the event, which marks the
+ * sequence seen, (3) re-checks the ring and the peers, (4) polls the event
+ * fd together with lock fds on the mutexes of the peers alive at (3). A
+ * sender publishes, then (full fence) signals "not empty" only when
+ * rx_waiting is non-zero; receivers do the same for "not full". Either the
+ * waiter's check sees the data, or the signaller sees the counter and the
+ * event moves after (2), so the poll returns. A peer that dies or closes
+ * makes its mutex takeable, which makes its lock fd readable: a waiter
+ * wakes when the last peer it watched goes; a peer that arrived after (3)
+ * is seen at the next check. A waiter that dies leaves its count behind;
+ * that only costs later signals a system call.
  *
  * Nothing read from the region is trusted: the geometry is copied into the
  * handle at open and checked against the region size; every position is
@@ -59,6 +49,7 @@
  * -EPROTO.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -82,8 +73,6 @@
 #define OFF_HEAD	128
 #define OFF_RXW		192
 #define OFF_TXW		256
-#define OFF_RXWATCH	196
-#define OFF_TXWATCH	260
 #define OFF_EV_RX	320
 #define OFF_EV_TX	384
 #define OFF_SLOTS	448
@@ -119,12 +108,13 @@ struct ipcx_chan {
 	uint64_t mask, ring_bytes;
 	char *ring;
 	uint64_t *tail, *head;
-	uint32_t *rx_waiting, *tx_waiting;	/* sleepers */
-	uint32_t *rx_watch, *tx_watch;		/* readiness fds */
+	uint32_t *rx_waiting, *tx_waiting;
 	struct ipcx_event ev_rx, ev_tx;
-	struct ipcx_sem bell_rx, bell_tx;
 	struct ipcx_mutex self;
-	int evfd;	/* lock fd on the role's event, once asked for */
+	/* lock fds, opened on first need: the event this role waits on and
+	 * the peers' slot mutexes */
+	int evfd;
+	int peerfd[CHAN_MAX_PEERS];
 	int fd_given;
 	/* zero copy in progress */
 	int pending;
@@ -149,8 +139,7 @@ static int chan_geometry(const struct ipcx_chan_attr *a, uint32_t *slot_size,
 	if (!stream && (!a->max_msg || a->max_msg > CHAN_MAX_MSG))
 		return -EINVAL;
 	*slot_size = stream ? 1 : (sizeof(struct chan_slot) + a->max_msg + 63) & ~63u;
-	*ring_off = OFF_SLOTS + (uint64_t)(a->max_senders + a->max_receivers + 2) *
-			       IPCX_LOCK_ALIGN;
+	*ring_off = OFF_SLOTS + (uint64_t)(a->max_senders + a->max_receivers) * IPCX_LOCK_ALIGN;
 	*ring_bytes = (uint64_t)a->capacity * *slot_size;
 	return 0;
 }
@@ -176,7 +165,6 @@ int ipcx_chan_init(int fd, void *base, uint64_t size,
 	struct chan_hdr *h = base;
 	struct ipcx_event ev;
 	struct ipcx_mutex m;
-	struct ipcx_sem bell;
 	uint64_t off, bytes, i;
 	uint32_t ss;
 	int ret;
@@ -212,8 +200,6 @@ int ipcx_chan_init(int fd, void *base, uint64_t size,
 		ret = ipcx_event_init(&ev, fd, base, OFF_EV_TX);
 	for (i = 0; !ret && i < attr->max_senders + attr->max_receivers; i++)
 		ret = ipcx_mutex_init(&m, fd, base, OFF_SLOTS + i * IPCX_LOCK_ALIGN);
-	for (; !ret && i < attr->max_senders + attr->max_receivers + 2; i++)
-		ret = ipcx_sem_init(&bell, fd, base, OFF_SLOTS + i * IPCX_LOCK_ALIGN, 0);
 	if (ret)
 		return ret;
 	__atomic_store_n(&h->magic, CHAN_MAGIC, __ATOMIC_RELEASE);
@@ -253,8 +239,6 @@ static int chan_load(struct ipcx_chan *c, uint64_t size)
 	c->head = (uint64_t *)(c->base + OFF_HEAD);
 	c->rx_waiting = (uint32_t *)(c->base + OFF_RXW);
 	c->tx_waiting = (uint32_t *)(c->base + OFF_TXW);
-	c->rx_watch = (uint32_t *)(c->base + OFF_RXWATCH);
-	c->tx_watch = (uint32_t *)(c->base + OFF_TXWATCH);
 	return 0;
 }
 
@@ -262,32 +246,6 @@ static uint64_t chan_slot_off(unsigned int role, uint32_t i, uint32_t max_tx)
 {
 	return OFF_SLOTS + (uint64_t)(role == IPCX_CHAN_SEND ? i : max_tx + i) *
 			   IPCX_LOCK_ALIGN;
-}
-
-/* The other role's bell: its sleepers wake when we go. */
-static struct ipcx_sem *peer_bell(struct ipcx_chan *c)
-{
-	return c->role == IPCX_CHAN_SEND ? &c->bell_rx : &c->bell_tx;
-}
-
-/* Take one unit of the peers' bell with undo, so that our death posts it
- * (a unit is posted first when none is there; sleepers may take it: retry). */
-static int chan_hold_bell(struct ipcx_chan *c)
-{
-	int i, ret;
-
-	for (i = 0; i < 1000; i++) {
-		ret = ipcx_sem_wait_full(peer_bell(c), IPCX_LOCK_F_TRYLOCK | IPCX_LOCK_F_UNDO,
-					 NULL, 0, NULL);
-		if (!ret || ret == -EOWNERDEAD)
-			return 0;
-		if (ret != -EAGAIN)
-			return ret;
-		ret = ipcx_sem_post(peer_bell(c));
-		if (ret)
-			return ret;
-	}
-	return -EAGAIN;
 }
 
 /* Take a free (or dead owner's) slot of our role. */
@@ -309,14 +267,9 @@ static int chan_attach(struct ipcx_chan *c)
 			continue;
 		if (ret)
 			return ret;
-		ret = chan_hold_bell(c);
-		if (ret) {
-			ipcx_mutex_unlock(&c->self);
-			return ret;
-		}
 		__atomic_store_n(c->role == IPCX_CHAN_SEND ? &h->ever_sender :
 				 &h->ever_receiver, 1, __ATOMIC_SEQ_CST);
-		/* readiness fds of the other role: a peer came */
+		/* waiters that saw no peer yet start watching us */
 		ipcx_event_broadcast(c->role == IPCX_CHAN_SEND ? &c->ev_rx : &c->ev_tx);
 		return 0;
 	}
@@ -327,7 +280,7 @@ int ipcx_chan_open(int fd, void *base, uint64_t size, unsigned int role,
 		   struct ipcx_chan **chp)
 {
 	struct ipcx_chan *c;
-	int ret;
+	int ret, i;
 
 	if (fd < 0 || !base || !chp ||
 	    (role != IPCX_CHAN_SEND && role != IPCX_CHAN_RECV))
@@ -339,13 +292,9 @@ int ipcx_chan_open(int fd, void *base, uint64_t size, unsigned int role,
 	c->base = base;
 	c->role = role;
 	c->evfd = -1;
+	for (i = 0; i < CHAN_MAX_PEERS; i++)
+		c->peerfd[i] = -1;
 	ret = chan_load(c, size);
-	if (!ret)
-		ret = ipcx_sem_attach(&c->bell_rx, fd, base, c->ring - c->base -
-				      2 * IPCX_LOCK_ALIGN);
-	if (!ret)
-		ret = ipcx_sem_attach(&c->bell_tx, fd, base, c->ring - c->base -
-				      IPCX_LOCK_ALIGN);
 	if (!ret)
 		ret = ipcx_event_attach(&c->ev_rx, fd, base, OFF_EV_RX);
 	if (!ret)
@@ -372,20 +321,21 @@ static void chan_close_fd(int *fd)
 
 int ipcx_chan_close(struct ipcx_chan *c)
 {
-	int ret;
+	int ret, i;
 
 	if (!c)
 		return -EINVAL;
 	if (c->pending)
 		ipcx_chan_commit(c, 0);
 	if (c->fd_given)
-		__atomic_fetch_sub(c->role == IPCX_CHAN_RECV ? c->rx_watch :
-				   c->tx_watch, 1, __ATOMIC_SEQ_CST);
-	/* the slot first, then the unit: a woken peer sees us gone */
+		__atomic_fetch_sub(c->role == IPCX_CHAN_RECV ? c->rx_waiting :
+				   c->tx_waiting, 1, __ATOMIC_SEQ_CST);
 	ret = ipcx_mutex_unlock(&c->self);
-	ipcx_sem_post_full(peer_bell(c), IPCX_LOCK_F_UNDO);
+	/* wake waiters of the other role that do not watch our slot yet */
 	ipcx_event_broadcast(c->role == IPCX_CHAN_SEND ? &c->ev_rx : &c->ev_tx);
 	chan_close_fd(&c->evfd);
+	for (i = 0; i < CHAN_MAX_PEERS; i++)
+		chan_close_fd(&c->peerfd[i]);
 	free(c);
 	return ret;
 }
@@ -510,15 +460,11 @@ static int msg_claim_rx(struct ipcx_chan *c, uint64_t *pos_out, uint64_t limit)
 	}
 }
 
-/* After a change that may let the other role go on (full fence: see the
- * essay): ring its bell if it sleeps, signal its event if an fd watches. */
-static void chan_wake(struct ipcx_chan *c, int rx)
+static void chan_wake(uint32_t *waiting, struct ipcx_event *ev)
 {
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (__atomic_load_n(rx ? c->rx_waiting : c->tx_waiting, __ATOMIC_RELAXED))
-		ipcx_sem_post(rx ? &c->bell_rx : &c->bell_tx);
-	if (__atomic_load_n(rx ? c->rx_watch : c->tx_watch, __ATOMIC_RELAXED))
-		ipcx_event_signal(rx ? &c->ev_rx : &c->ev_tx);
+	if (__atomic_load_n(waiting, __ATOMIC_RELAXED))
+		ipcx_event_signal(ev);
 }
 
 static void msg_publish(struct ipcx_chan *c, uint64_t pos, uint32_t len)
@@ -527,13 +473,13 @@ static void msg_publish(struct ipcx_chan *c, uint64_t pos, uint32_t len)
 
 	s->len = len;
 	__atomic_store_n(&s->seq, pos + 1, __ATOMIC_RELEASE);
-	chan_wake(c, 1);
+	chan_wake(c->rx_waiting, &c->ev_rx);
 }
 
 static void msg_give_back(struct ipcx_chan *c, uint64_t pos)
 {
 	__atomic_store_n(&slot_at(c, pos)->seq, pos + c->capacity, __ATOMIC_RELEASE);
-	chan_wake(c, 0);
+	chan_wake(c->tx_waiting, &c->ev_tx);
 }
 
 /* ---- streams -------------------------------------------------------- */
@@ -612,23 +558,77 @@ static int chan_arm(struct ipcx_chan *c)
 	return ret;
 }
 
+static int chan_timeout(const struct timespec *abstime, clockid_t clock,
+			struct timespec *rel)
+{
+	struct timespec now;
+
+	if (!abstime)
+		return 0;
+	if (abstime->tv_nsec < 0 || abstime->tv_nsec >= 1000000000L)
+		return -EINVAL;
+	clock_gettime(clock, &now);
+	rel->tv_sec = abstime->tv_sec - now.tv_sec;
+	rel->tv_nsec = abstime->tv_nsec - now.tv_nsec;
+	if (rel->tv_nsec < 0) {
+		rel->tv_sec--;
+		rel->tv_nsec += 1000000000L;
+	}
+	if (rel->tv_sec < 0)
+		return -ETIMEDOUT;
+	return 0;
+}
+
 /*
- * Sleep until the ring may be ready or a peer went, or the time is up:
- * 0 (look again), -ETIMEDOUT, -EINTR, -EINVAL, -EIDRM. The ordering is in
- * the essay at the top of this file.
+ * Sleep until the ring may be ready, a watched peer goes, or the time is
+ * up: 0 (look again), -ETIMEDOUT, -EINTR, -errno. The ordering is in the
+ * essay at the top of this file.
  */
 static int chan_wait(struct ipcx_chan *c, const struct timespec *abstime,
 		     clockid_t clock)
 {
-	int rx = c->role == IPCX_CHAN_RECV, ret = 0;
-	uint32_t *sleepers = rx ? c->rx_waiting : c->tx_waiting;
+	uint32_t *waiting = c->role == IPCX_CHAN_RECV ? c->rx_waiting : c->tx_waiting;
+	struct pollfd pfd[1 + CHAN_MAX_PEERS];
+	struct timespec rel;
+	int ret, n = 1, saved;
+	uint32_t i;
 
-	__atomic_fetch_add(sleepers, 1, __ATOMIC_SEQ_CST);
-	if (!chan_ready(c) && peers_alive(c))
-		ret = ipcx_sem_wait_full(rx ? &c->bell_rx : &c->bell_tx, 0, abstime,
-					 clock, NULL);
-	__atomic_fetch_sub(sleepers, 1, __ATOMIC_SEQ_CST);
-	return ret == -EOWNERDEAD ? 0 : ret;
+	ret = chan_timeout(abstime, clock, &rel);
+	if (ret)
+		return ret;
+	__atomic_fetch_add(waiting, 1, __ATOMIC_SEQ_CST);
+	ret = chan_arm(c);
+	if (ret || chan_ready(c))
+		goto out;
+	pfd[0].fd = c->evfd;
+	pfd[0].events = POLLIN;
+	for (i = 0; i < peer_count(c); i++) {
+		if (!word_live(__atomic_load_n(peer_word(c, i), __ATOMIC_ACQUIRE)))
+			continue;
+		if (c->peerfd[i] < 0) {
+			ret = ipcx_lock_fd(c->fd, (char *)peer_word(c, i) - c->base);
+			if (ret < 0)
+				goto out;
+			c->peerfd[i] = ret;
+			ret = 0;
+		}
+		pfd[n].fd = c->peerfd[i];
+		pfd[n++].events = POLLIN;
+	}
+	if (n == 1 && peers_alive(c) == 0)
+		goto out;	/* the caller sees EOF / EPIPE */
+	saved = errno;
+	ret = ppoll(pfd, n, abstime ? &rel : NULL, NULL);
+	if (ret < 0)
+		ret = -errno;
+	else if (ret == 0)
+		ret = -ETIMEDOUT;
+	else
+		ret = 0;
+	errno = saved;
+out:
+	__atomic_fetch_sub(waiting, 1, __ATOMIC_SEQ_CST);
+	return ret;
 }
 
 /*
@@ -652,8 +652,6 @@ static int chan_loop(struct ipcx_chan *c, int (*try)(struct ipcx_chan *, void *)
 			ret = try(c, arg);	/* what the last peer left */
 			if (ret != -EAGAIN)
 				return ret;
-			/* the next sleeper of our role learns it too */
-			chan_wake(c, c->role == IPCX_CHAN_RECV);
 			return c->role == IPCX_CHAN_RECV ? 0 : -EPIPE;
 		}
 		if (flags & IPCX_CHAN_NONBLOCK) {
@@ -666,10 +664,11 @@ static int chan_loop(struct ipcx_chan *c, int (*try)(struct ipcx_chan *, void *)
 			armed = 1;
 			continue;
 		}
-		if (spins++ < CHAN_SPINS) {
+		/* a short spin on two loads, then sleep */
+		while (spins++ < CHAN_SPINS && !chan_ready(c))
 			cpu_relax();
+		if (spins <= CHAN_SPINS)
 			continue;
-		}
 		ret = chan_wait(c, abstime, clock);
 		if (ret)
 			return ret;
@@ -799,7 +798,10 @@ static int try_stream(struct ipcx_chan *c, void *arg)
 	n = io->len < (size_t)room ? io->len : (size_t)room;
 	ring_copy(c, at, io->buf, n, tx);
 	__atomic_store_n(tx ? c->tail : c->head, at + n, __ATOMIC_RELEASE);
-	chan_wake(c, tx);
+	if (tx)
+		chan_wake(c->rx_waiting, &c->ev_rx);
+	else
+		chan_wake(c->tx_waiting, &c->ev_tx);
 	return (int)n;
 }
 
@@ -867,8 +869,8 @@ int ipcx_chan_fd(struct ipcx_chan *c)
 	if (ret < 0)
 		return ret;
 	c->fd_given = 1;
-	/* from now on every publish signals the event */
-	__atomic_fetch_add(c->role == IPCX_CHAN_RECV ? c->rx_watch : c->tx_watch,
+	/* a permanent waiter: every publish signals the event */
+	__atomic_fetch_add(c->role == IPCX_CHAN_RECV ? c->rx_waiting : c->tx_waiting,
 			   1, __ATOMIC_SEQ_CST);
 	return c->evfd;
 }

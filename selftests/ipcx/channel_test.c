@@ -593,7 +593,7 @@ TEST_F(chan, corrupted_ring)
 	/* a length beyond max_msg: dropped with -EBADMSG, the ring goes on */
 	{
 		/* first slot of the ring: right after the lock blocks */
-		uint64_t ring_off = 448 + 4 * 64;
+		uint64_t ring_off = 448 + 2 * 64;
 		uint32_t *len = (uint32_t *)((char *)self->base + ring_off + (h & 7) * 128 + 8);
 
 		*len = 0x7fffffff;
@@ -614,7 +614,7 @@ TEST_F(chan, corrupted_ring)
 	 * crash fails the test */
 	pid = fork();
 	if (!pid) {
-		uint64_t rs = 12345, *words = (uint64_t *)((char *)self->base + 448 + 4 * 64);
+		uint64_t rs = 12345, *words = (uint64_t *)((char *)self->base + 448 + 128);
 		int i, r;
 
 		if (ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &rx) ||
