@@ -49,6 +49,9 @@ KSFT_DIR   := $(BUILD)/cache/kselftest
 SELFTEST_SRCS := $(wildcard selftests/ipcx/*_test.c)
 SELFTESTS  := $(SELFTEST_SRCS:selftests/ipcx/%.c=$(BUILD)/selftests/%)
 
+# `make` alone builds everything, whatever the fragments define first.
+.DEFAULT_GOAL := all
+
 # Fragments add their own programs to TOOLS/SELFTESTS and their own rules
 # (one concern per fragment, e.g. mk/bench.mk for ipcx-bench and the demos).
 include $(wildcard $(TOP)/mk/*.mk)

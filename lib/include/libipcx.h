@@ -307,6 +307,76 @@ int ipcx_nl_subscribe(struct ipcx_nl *nl);
 int ipcx_nl_event_fd(const struct ipcx_nl *nl);
 int ipcx_nl_recv_event(struct ipcx_nl *nl, struct ipcx_nl_event *ev, int timeout_ms);
 
+/*
+ * Channels (man ipcx_channel(3)): message passing over a region. One
+ * region holds one channel: a header, the ring and the lock blocks.
+ * ipcx_chan_init() formats it once; every sender and receiver then
+ * ipcx_chan_open()s its own handle. A handle belongs to the thread that
+ * opened it (its attachment is a robust mutex that thread holds) and is
+ * used by one thread at a time.
+ */
+#define IPCX_CHAN_STREAM	(1U << 0)	/* attr.flags: byte stream (1 to 1) */
+
+#define IPCX_CHAN_SEND		1		/* open: role */
+#define IPCX_CHAN_RECV		2
+
+#define IPCX_CHAN_NONBLOCK	(1U << 0)	/* send/recv flags: -EAGAIN */
+
+/**
+ * struct ipcx_chan_attr - geometry of a channel, fixed at ipcx_chan_init()
+ * @flags: 0 (messages) or IPCX_CHAN_STREAM
+ * @max_msg: largest message in bytes (messages; ignored for streams)
+ * @capacity: messages in the ring, or bytes of a stream; a power of two
+ * @max_senders: senders attached at once (streams: 1)
+ * @max_receivers: receivers attached at once (streams: 1)
+ */
+struct ipcx_chan_attr {
+	uint32_t flags;
+	uint32_t max_msg;
+	uint32_t capacity;
+	uint32_t max_senders;
+	uint32_t max_receivers;
+};
+
+struct ipcx_chan;
+
+/* Bytes of region that a channel with @attr needs: 0, -EINVAL. */
+int ipcx_chan_size(const struct ipcx_chan_attr *attr, uint64_t *size);
+/* Format the region mapped at base (size bytes) as a channel. */
+int ipcx_chan_init(int fd, void *base, uint64_t size,
+		   const struct ipcx_chan_attr *attr);
+/* Attach as IPCX_CHAN_SEND or IPCX_CHAN_RECV: 0, -EPROTO (not a channel
+ * or a bad header), -EUSERS (all slots of that role taken), -errno. */
+int ipcx_chan_open(int fd, void *base, uint64_t size, unsigned int role,
+		   struct ipcx_chan **chp);
+int ipcx_chan_close(struct ipcx_chan *ch);
+/* Bytes sent (all of len), -EAGAIN, -ETIMEDOUT, -EPIPE (every receiver
+ * gone), -EMSGSIZE, -EINVAL, -EINTR, -EPROTO (corrupted ring). */
+int ipcx_chan_send(struct ipcx_chan *ch, const void *buf, size_t len,
+		   unsigned int flags, const struct timespec *abstime,
+		   clockid_t clock);
+/* Message length (or stream bytes), 0 at end of file (every sender gone,
+ * ring empty), -EAGAIN, -ETIMEDOUT, -EMSGSIZE (buffer too small; the
+ * message stays), -EINTR, -EBADMSG (a bad message, dropped), -EPROTO. */
+int ipcx_chan_recv(struct ipcx_chan *ch, void *buf, size_t len,
+		   unsigned int flags, const struct timespec *abstime,
+		   clockid_t clock);
+/* Zero copy (messages only): reserve a slot of up to len bytes, write it
+ * at *buf, commit the bytes written (0 cancels). */
+int ipcx_chan_reserve(struct ipcx_chan *ch, size_t len, void **buf,
+		      unsigned int flags, const struct timespec *abstime,
+		      clockid_t clock);
+int ipcx_chan_commit(struct ipcx_chan *ch, size_t len);
+/* Receive a view of the next message in place (its length, 0 at EOF);
+ * ipcx_chan_release() gives the slot back. */
+int ipcx_chan_recv_view(struct ipcx_chan *ch, const void **buf,
+			unsigned int flags, const struct timespec *abstime,
+			clockid_t clock);
+int ipcx_chan_release(struct ipcx_chan *ch);
+/* A pollable fd (owned by ch): readable when a non-blocking recv (send for
+ * a sender) may succeed; re-armed by the call that returns -EAGAIN. */
+int ipcx_chan_fd(struct ipcx_chan *ch);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,876 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Channels: message passing over an ipcx region.
+ *
+ * Layout (all offsets from the region start; one channel per region):
+ *
+ *   0     struct chan_hdr: magic, version, geometry, ever-attached flags
+ *   64    tail (next position a sender claims)        -- own cache line
+ *   128   head (next position a receiver claims)      -- own cache line
+ *   192   rx_waiting: receivers about to sleep        -- own cache line
+ *   256   tx_waiting: senders about to sleep          -- own cache line
+ *   320   event "not empty" (receivers wait on it)
+ *   384   event "not full"  (senders wait on it)
+ *   448   max_senders mutexes, then max_receivers mutexes (64 bytes each)
+ *   ring  64-byte aligned after the locks
+ *
+ * Messages: a bounded multi-producer multi-consumer queue (Vyukov): each
+ * slot has a sequence; a sender claims position p when slot p's sequence
+ * is p (CAS on tail), writes, and publishes sequence p + 1; a receiver
+ * claims p when the sequence is p + 1 (CAS on head), reads, and gives it
+ * back as p + capacity. Length 0 marks a cancelled slot, which receivers
+ * skip. Streams: a single-producer single-consumer byte ring with head and
+ * tail byte counters.
+ *
+ * Attachment and peer death. Each endpoint holds one mutex of its role's
+ * slot table for as long as it is open. If its thread dies, the kernel
+ * releases the mutex, so "is anybody attached" is a read of the slot words
+ * (a live holder's owner id is in the word). A receiver sees end of file
+ * when no sender is attached (once one was) and the ring is empty; a
+ * sender gets -EPIPE when no receiver is attached (once one was).
+ *
+ * Sleeping without lost wake-ups. A waiter (1) increments rx_waiting or
+ * tx_waiting, (2) reads its lock fd on the event, which marks the
+ * sequence seen, (3) re-checks the ring and the peers, (4) polls the event
+ * fd together with lock fds on the mutexes of the peers alive at (3). A
+ * sender publishes, then (full fence) signals "not empty" only when
+ * rx_waiting is non-zero; receivers do the same for "not full". Either the
+ * waiter's check sees the data, or the signaller sees the counter and the
+ * event moves after (2), so the poll returns. A peer that dies or closes
+ * makes its mutex takeable, which makes its lock fd readable: a waiter
+ * wakes when the last peer it watched goes; a peer that arrived after (3)
+ * is seen at the next check. A waiter that dies leaves its count behind;
+ * that only costs later signals a system call.
+ *
+ * Nothing read from the region is trusted: the geometry is copied into the
+ * handle at open and checked against the region size; every position is
+ * masked with the handle's mask; lengths are checked against the handle's
+ * max_msg (-EBADMSG); positions that cannot happen in a correct queue give
+ * -EPROTO.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lock_internal.h"
+
+#define CHAN_MAGIC	0x4e414843u	/* "CHAN" */
+#define CHAN_VERSION	1
+#define CHAN_SPINS	100		/* re-checks before sleeping */
+#define CHAN_MAX_PEERS	64
+#define CHAN_MAX_CAP	(1u << 24)
+#define CHAN_MAX_MSG	(1u << 26)
+
+#if defined(__x86_64__) || defined(__i386__)
+#define cpu_relax()	__builtin_ia32_pause()
+#else
+#define cpu_relax()	__atomic_signal_fence(__ATOMIC_SEQ_CST)
+#endif
+
+#define OFF_TAIL	64
+#define OFF_HEAD	128
+#define OFF_RXW		192
+#define OFF_TXW		256
+#define OFF_EV_RX	320
+#define OFF_EV_TX	384
+#define OFF_SLOTS	448
+
+struct chan_hdr {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t flags;
+	uint32_t max_msg;
+	uint32_t capacity;
+	uint32_t slot_size;
+	uint32_t max_senders;
+	uint32_t max_receivers;
+	uint64_t ring_off;
+	uint64_t ring_bytes;
+	uint32_t ever_sender;
+	uint32_t ever_receiver;
+};
+
+struct chan_slot {
+	uint64_t seq;
+	uint32_t len;
+	uint32_t pad;
+	/* payload follows */
+};
+
+struct ipcx_chan {
+	int fd;
+	char *base;
+	unsigned int role;
+	/* geometry, copied and checked at open: never re-read */
+	uint32_t flags, max_msg, capacity, slot_size, max_tx, max_rx;
+	uint64_t mask, ring_bytes;
+	char *ring;
+	uint64_t *tail, *head;
+	uint32_t *rx_waiting, *tx_waiting;
+	struct ipcx_event ev_rx, ev_tx;
+	struct ipcx_mutex self;
+	/* lock fds, opened on first need: the event this role waits on and
+	 * the peers' slot mutexes */
+	int evfd;
+	int peerfd[CHAN_MAX_PEERS];
+	int fd_given;
+	/* zero copy in progress */
+	int pending;
+	uint64_t pend_pos;
+};
+
+static int chan_geometry(const struct ipcx_chan_attr *a, uint32_t *slot_size,
+			 uint64_t *ring_off, uint64_t *ring_bytes)
+{
+	int stream = a->flags & IPCX_CHAN_STREAM;
+
+	if (a->flags & ~IPCX_CHAN_STREAM)
+		return -EINVAL;
+	if (a->capacity < 2 || a->capacity > CHAN_MAX_CAP ||
+	    (a->capacity & (a->capacity - 1)))
+		return -EINVAL;
+	if (!a->max_senders || !a->max_receivers ||
+	    a->max_senders > CHAN_MAX_PEERS || a->max_receivers > CHAN_MAX_PEERS)
+		return -EINVAL;
+	if (stream && (a->max_senders != 1 || a->max_receivers != 1))
+		return -EINVAL;
+	if (!stream && (!a->max_msg || a->max_msg > CHAN_MAX_MSG))
+		return -EINVAL;
+	*slot_size = stream ? 1 : (sizeof(struct chan_slot) + a->max_msg + 63) & ~63u;
+	*ring_off = OFF_SLOTS + (uint64_t)(a->max_senders + a->max_receivers) * IPCX_LOCK_ALIGN;
+	*ring_bytes = (uint64_t)a->capacity * *slot_size;
+	return 0;
+}
+
+int ipcx_chan_size(const struct ipcx_chan_attr *attr, uint64_t *size)
+{
+	uint64_t off, bytes;
+	uint32_t ss;
+	int ret;
+
+	if (!attr || !size)
+		return -EINVAL;
+	ret = chan_geometry(attr, &ss, &off, &bytes);
+	if (ret)
+		return ret;
+	*size = off + bytes;
+	return 0;
+}
+
+int ipcx_chan_init(int fd, void *base, uint64_t size,
+		   const struct ipcx_chan_attr *attr)
+{
+	struct chan_hdr *h = base;
+	struct ipcx_event ev;
+	struct ipcx_mutex m;
+	uint64_t off, bytes, i;
+	uint32_t ss;
+	int ret;
+
+	if (!base || !attr)
+		return -EINVAL;
+	ret = chan_geometry(attr, &ss, &off, &bytes);
+	if (ret)
+		return ret;
+	if (off + bytes > size)
+		return -ENOSPC;
+	__atomic_store_n(&h->magic, 0, __ATOMIC_RELEASE);
+	memset((char *)base + 4, 0, off - 4);
+	h->version = CHAN_VERSION;
+	h->flags = attr->flags;
+	h->max_msg = attr->flags & IPCX_CHAN_STREAM ? 0 : attr->max_msg;
+	h->capacity = attr->capacity;
+	h->slot_size = ss;
+	h->max_senders = attr->max_senders;
+	h->max_receivers = attr->max_receivers;
+	h->ring_off = off;
+	h->ring_bytes = bytes;
+	if (!(attr->flags & IPCX_CHAN_STREAM)) {
+		for (i = 0; i < attr->capacity; i++) {
+			struct chan_slot *s = (void *)((char *)base + off + i * ss);
+
+			s->seq = i;
+			s->len = 0;
+		}
+	}
+	ret = ipcx_event_init(&ev, fd, base, OFF_EV_RX);
+	if (!ret)
+		ret = ipcx_event_init(&ev, fd, base, OFF_EV_TX);
+	for (i = 0; !ret && i < attr->max_senders + attr->max_receivers; i++)
+		ret = ipcx_mutex_init(&m, fd, base, OFF_SLOTS + i * IPCX_LOCK_ALIGN);
+	if (ret)
+		return ret;
+	__atomic_store_n(&h->magic, CHAN_MAGIC, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* Copy the header into the handle and check it against the region. */
+static int chan_load(struct ipcx_chan *c, uint64_t size)
+{
+	const struct chan_hdr *h = (const void *)c->base;
+	struct ipcx_chan_attr a;
+	uint64_t off, bytes;
+	uint32_t ss;
+
+	if (size < OFF_SLOTS ||
+	    __atomic_load_n(&h->magic, __ATOMIC_ACQUIRE) != CHAN_MAGIC ||
+	    h->version != CHAN_VERSION)
+		return -EPROTO;
+	a.flags = h->flags;
+	a.max_msg = h->max_msg;
+	a.capacity = h->capacity;
+	a.max_senders = h->max_senders;
+	a.max_receivers = h->max_receivers;
+	if (chan_geometry(&a, &ss, &off, &bytes) || ss != h->slot_size ||
+	    off != h->ring_off || bytes != h->ring_bytes || off + bytes > size)
+		return -EPROTO;
+	c->flags = a.flags;
+	c->max_msg = a.max_msg;
+	c->capacity = a.capacity;
+	c->slot_size = ss;
+	c->max_tx = a.max_senders;
+	c->max_rx = a.max_receivers;
+	c->mask = a.capacity - 1;
+	c->ring_bytes = bytes;
+	c->ring = c->base + off;
+	c->tail = (uint64_t *)(c->base + OFF_TAIL);
+	c->head = (uint64_t *)(c->base + OFF_HEAD);
+	c->rx_waiting = (uint32_t *)(c->base + OFF_RXW);
+	c->tx_waiting = (uint32_t *)(c->base + OFF_TXW);
+	return 0;
+}
+
+static uint64_t chan_slot_off(unsigned int role, uint32_t i, uint32_t max_tx)
+{
+	return OFF_SLOTS + (uint64_t)(role == IPCX_CHAN_SEND ? i : max_tx + i) *
+			   IPCX_LOCK_ALIGN;
+}
+
+/* Take a free (or dead owner's) slot of our role. */
+static int chan_attach(struct ipcx_chan *c)
+{
+	uint32_t i, n = c->role == IPCX_CHAN_SEND ? c->max_tx : c->max_rx;
+	struct chan_hdr *h = (void *)c->base;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		ret = ipcx_mutex_attach(&c->self, c->fd, c->base,
+					chan_slot_off(c->role, i, c->max_tx));
+		if (ret)
+			return ret;
+		ret = ipcx_mutex_trylock(&c->self);
+		if (ret == -EOWNERDEAD)
+			ret = ipcx_mutex_consistent(&c->self);
+		if (ret == -EBUSY || ret == -ENOTRECOVERABLE || ret == -EDEADLK)
+			continue;
+		if (ret)
+			return ret;
+		__atomic_store_n(c->role == IPCX_CHAN_SEND ? &h->ever_sender :
+				 &h->ever_receiver, 1, __ATOMIC_SEQ_CST);
+		/* waiters that saw no peer yet start watching us */
+		ipcx_event_broadcast(c->role == IPCX_CHAN_SEND ? &c->ev_rx : &c->ev_tx);
+		return 0;
+	}
+	return -EUSERS;
+}
+
+int ipcx_chan_open(int fd, void *base, uint64_t size, unsigned int role,
+		   struct ipcx_chan **chp)
+{
+	struct ipcx_chan *c;
+	int ret, i;
+
+	if (fd < 0 || !base || !chp ||
+	    (role != IPCX_CHAN_SEND && role != IPCX_CHAN_RECV))
+		return -EINVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->fd = fd;
+	c->base = base;
+	c->role = role;
+	c->evfd = -1;
+	for (i = 0; i < CHAN_MAX_PEERS; i++)
+		c->peerfd[i] = -1;
+	ret = chan_load(c, size);
+	if (!ret)
+		ret = ipcx_event_attach(&c->ev_rx, fd, base, OFF_EV_RX);
+	if (!ret)
+		ret = ipcx_event_attach(&c->ev_tx, fd, base, OFF_EV_TX);
+	if (!ret)
+		ret = chan_attach(c);
+	if (ret) {
+		free(c);
+		return ret;
+	}
+	*chp = c;
+	return 0;
+}
+
+static void chan_close_fd(int *fd)
+{
+	int saved = errno;
+
+	if (*fd >= 0)
+		close(*fd);
+	errno = saved;
+	*fd = -1;
+}
+
+int ipcx_chan_close(struct ipcx_chan *c)
+{
+	int ret, i;
+
+	if (!c)
+		return -EINVAL;
+	if (c->pending)
+		ipcx_chan_commit(c, 0);
+	if (c->fd_given)
+		__atomic_fetch_sub(c->role == IPCX_CHAN_RECV ? c->rx_waiting :
+				   c->tx_waiting, 1, __ATOMIC_SEQ_CST);
+	ret = ipcx_mutex_unlock(&c->self);
+	/* wake waiters of the other role that do not watch our slot yet */
+	ipcx_event_broadcast(c->role == IPCX_CHAN_SEND ? &c->ev_rx : &c->ev_tx);
+	chan_close_fd(&c->evfd);
+	for (i = 0; i < CHAN_MAX_PEERS; i++)
+		chan_close_fd(&c->peerfd[i]);
+	free(c);
+	return ret;
+}
+
+/* ---- peers ---------------------------------------------------------- */
+
+static int word_live(uint32_t w)
+{
+	uint32_t id = w & IPCX_OWNER_ID_MASK;
+
+	return id && id != IPCX_OWNER_NOTRECOVERABLE;
+}
+
+static uint32_t *peer_word(struct ipcx_chan *c, uint32_t i)
+{
+	unsigned int peer = c->role == IPCX_CHAN_SEND ? IPCX_CHAN_RECV : IPCX_CHAN_SEND;
+
+	return (uint32_t *)(c->base + chan_slot_off(peer, i, c->max_tx));
+}
+
+static uint32_t peer_count(struct ipcx_chan *c)
+{
+	return c->role == IPCX_CHAN_SEND ? c->max_rx : c->max_tx;
+}
+
+/* 1 when a peer is attached, 0 when none is (and one was), -1 when no
+ * peer ever attached. */
+static int peers_alive(struct ipcx_chan *c)
+{
+	const struct chan_hdr *h = (const void *)c->base;
+	uint32_t i;
+
+	for (i = 0; i < peer_count(c); i++)
+		if (word_live(__atomic_load_n(peer_word(c, i), __ATOMIC_ACQUIRE)))
+			return 1;
+	if (c->role == IPCX_CHAN_SEND)
+		return __atomic_load_n(&h->ever_receiver, __ATOMIC_ACQUIRE) ? 0 : -1;
+	return __atomic_load_n(&h->ever_sender, __ATOMIC_ACQUIRE) ? 0 : -1;
+}
+
+/* ---- the message ring --------------------------------------------------- */
+
+static struct chan_slot *slot_at(struct ipcx_chan *c, uint64_t pos)
+{
+	return (struct chan_slot *)(c->ring + (pos & c->mask) * c->slot_size);
+}
+
+/* Claim the slot at tail: 0 and *pos, -EAGAIN when full, -EPROTO. */
+static int msg_claim_tx(struct ipcx_chan *c, uint64_t *pos_out)
+{
+	uint64_t pos = __atomic_load_n(c->tail, __ATOMIC_RELAXED);
+
+	for (;;) {
+		struct chan_slot *s = slot_at(c, pos);
+		uint64_t seq = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
+		int64_t diff = (int64_t)(seq - pos);
+		uint64_t again;
+
+		if (diff == 0) {
+			if (__atomic_compare_exchange_n(c->tail, &pos, pos + 1, 0,
+							__ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
+				*pos_out = pos;
+				return 0;
+			}
+			continue;
+		}
+		if (diff < 0) {
+			uint64_t head = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
+
+			again = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
+			if (again != pos) {
+				pos = again;
+				continue;
+			}
+			/* tail - head never exceeds the capacity */
+			return pos - head > c->capacity ? -EPROTO : -EAGAIN;
+		}
+		again = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
+		if (again == pos)	/* a slot ahead of the tail */
+			return -EPROTO;
+		pos = again;
+	}
+}
+
+/* Claim the slot at head: 0 and *pos, -EAGAIN when empty, -EPROTO,
+ * -EMSGSIZE (a valid message longer than limit: left in place). */
+static int msg_claim_rx(struct ipcx_chan *c, uint64_t *pos_out, uint64_t limit)
+{
+	uint64_t pos = __atomic_load_n(c->head, __ATOMIC_RELAXED);
+
+	for (;;) {
+		struct chan_slot *s = slot_at(c, pos);
+		uint64_t seq = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
+		int64_t diff = (int64_t)(seq - (pos + 1));
+		uint64_t again, tail;
+
+		if (diff == 0) {
+			uint32_t len = __atomic_load_n(&s->len, __ATOMIC_RELAXED);
+
+			if (len <= c->max_msg && len > limit)
+				return -EMSGSIZE;
+			if (__atomic_compare_exchange_n(c->head, &pos, pos + 1, 0,
+							__ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
+				*pos_out = pos;
+				return 0;
+			}
+			continue;
+		}
+		if (diff < 0) {
+			tail = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
+			again = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
+			if (again != pos) {
+				pos = again;
+				continue;
+			}
+			return tail - pos > c->capacity ? -EPROTO : -EAGAIN;
+		}
+		again = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
+		if (again == pos)
+			return -EPROTO;
+		pos = again;
+	}
+}
+
+static void chan_wake(uint32_t *waiting, struct ipcx_event *ev)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(waiting, __ATOMIC_RELAXED))
+		ipcx_event_signal(ev);
+}
+
+static void msg_publish(struct ipcx_chan *c, uint64_t pos, uint32_t len)
+{
+	struct chan_slot *s = slot_at(c, pos);
+
+	s->len = len;
+	__atomic_store_n(&s->seq, pos + 1, __ATOMIC_RELEASE);
+	chan_wake(c->rx_waiting, &c->ev_rx);
+}
+
+static void msg_give_back(struct ipcx_chan *c, uint64_t pos)
+{
+	__atomic_store_n(&slot_at(c, pos)->seq, pos + c->capacity, __ATOMIC_RELEASE);
+	chan_wake(c->tx_waiting, &c->ev_tx);
+}
+
+/* ---- streams -------------------------------------------------------- */
+
+/* Bytes a stream endpoint can move now: room for a sender, data for a
+ * receiver; *at is where (tail or head). -EPROTO for impossible indices. */
+static int stream_room(struct ipcx_chan *c, uint64_t *at)
+{
+	uint64_t tail = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
+	uint64_t head = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
+	uint64_t used = tail - head, n;
+
+	if (used > c->ring_bytes)
+		return -EPROTO;
+	n = c->role == IPCX_CHAN_SEND ? c->ring_bytes - used : used;
+	*at = c->role == IPCX_CHAN_SEND ? tail : head;
+	return n > INT32_MAX ? INT32_MAX : (int)n;
+}
+
+static void ring_copy(struct ipcx_chan *c, uint64_t pos, void *buf, size_t n, int to_ring)
+{
+	uint64_t off = pos & c->mask;
+	size_t first = c->ring_bytes - off < n ? c->ring_bytes - off : n;
+
+	if (to_ring) {
+		memcpy(c->ring + off, buf, first);
+		memcpy(c->ring, (char *)buf + first, n - first);
+	} else {
+		memcpy(buf, c->ring + off, first);
+		memcpy((char *)buf + first, c->ring, n - first);
+	}
+}
+
+/* ---- waiting -------------------------------------------------------- */
+
+/* Is the ring ready for us (data for a receiver, room for a sender)? */
+static int chan_ready(struct ipcx_chan *c)
+{
+	uint64_t at;
+
+	if (c->flags & IPCX_CHAN_STREAM)
+		return stream_room(c, &at) != 0;
+	/* a committed (or scribbled) slot at head wakes a receiver */
+	if (c->role == IPCX_CHAN_RECV) {
+		at = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
+		return __atomic_load_n(&slot_at(c, at)->seq, __ATOMIC_ACQUIRE) != at;
+	}
+	at = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&slot_at(c, at)->seq, __ATOMIC_ACQUIRE) == at;
+}
+
+static int chan_evfd(struct ipcx_chan *c)
+{
+	if (c->evfd < 0) {
+		int fd = ipcx_lock_fd(c->fd, c->role == IPCX_CHAN_RECV ?
+				      OFF_EV_RX : OFF_EV_TX);
+
+		if (fd < 0)
+			return fd;
+		c->evfd = fd;
+	}
+	return c->evfd;
+}
+
+/* Mark the event seen, so that the next move makes the fd readable. */
+static int chan_arm(struct ipcx_chan *c)
+{
+	int saved = errno, fd = chan_evfd(c), ret = 0;
+	uint64_t seq;
+
+	if (fd < 0)
+		return fd;
+	if (read(fd, &seq, sizeof(seq)) != sizeof(seq))
+		ret = -errno;
+	errno = saved;
+	return ret;
+}
+
+static int chan_timeout(const struct timespec *abstime, clockid_t clock,
+			struct timespec *rel)
+{
+	struct timespec now;
+
+	if (!abstime)
+		return 0;
+	if (abstime->tv_nsec < 0 || abstime->tv_nsec >= 1000000000L)
+		return -EINVAL;
+	clock_gettime(clock, &now);
+	rel->tv_sec = abstime->tv_sec - now.tv_sec;
+	rel->tv_nsec = abstime->tv_nsec - now.tv_nsec;
+	if (rel->tv_nsec < 0) {
+		rel->tv_sec--;
+		rel->tv_nsec += 1000000000L;
+	}
+	if (rel->tv_sec < 0)
+		return -ETIMEDOUT;
+	return 0;
+}
+
+/*
+ * Sleep until the ring may be ready, a watched peer goes, or the time is
+ * up: 0 (look again), -ETIMEDOUT, -EINTR, -errno. The ordering is in the
+ * essay at the top of this file.
+ */
+static int chan_wait(struct ipcx_chan *c, const struct timespec *abstime,
+		     clockid_t clock)
+{
+	uint32_t *waiting = c->role == IPCX_CHAN_RECV ? c->rx_waiting : c->tx_waiting;
+	struct pollfd pfd[1 + CHAN_MAX_PEERS];
+	struct timespec rel;
+	int ret, n = 1, saved;
+	uint32_t i;
+
+	ret = chan_timeout(abstime, clock, &rel);
+	if (ret)
+		return ret;
+	__atomic_fetch_add(waiting, 1, __ATOMIC_SEQ_CST);
+	ret = chan_arm(c);
+	if (ret || chan_ready(c))
+		goto out;
+	pfd[0].fd = c->evfd;
+	pfd[0].events = POLLIN;
+	for (i = 0; i < peer_count(c); i++) {
+		if (!word_live(__atomic_load_n(peer_word(c, i), __ATOMIC_ACQUIRE)))
+			continue;
+		if (c->peerfd[i] < 0) {
+			ret = ipcx_lock_fd(c->fd, (char *)peer_word(c, i) - c->base);
+			if (ret < 0)
+				goto out;
+			c->peerfd[i] = ret;
+			ret = 0;
+		}
+		pfd[n].fd = c->peerfd[i];
+		pfd[n++].events = POLLIN;
+	}
+	if (n == 1 && peers_alive(c) == 0)
+		goto out;	/* the caller sees EOF / EPIPE */
+	saved = errno;
+	ret = ppoll(pfd, n, abstime ? &rel : NULL, NULL);
+	if (ret < 0)
+		ret = -errno;
+	else if (ret == 0)
+		ret = -ETIMEDOUT;
+	else
+		ret = 0;
+	errno = saved;
+out:
+	__atomic_fetch_sub(waiting, 1, __ATOMIC_SEQ_CST);
+	return ret;
+}
+
+/*
+ * Common loop: try(), and while it says -EAGAIN look at the peers, spin a
+ * little, then sleep. Returns try()'s result, 0 (EOF) / -EPIPE, -EAGAIN
+ * (non-blocking), -ETIMEDOUT, -EINTR.
+ */
+static int chan_loop(struct ipcx_chan *c, int (*try)(struct ipcx_chan *, void *),
+		     void *arg, unsigned int flags, const struct timespec *abstime,
+		     clockid_t clock)
+{
+	int ret, spins = 0, armed = 0;
+
+	if (flags & ~IPCX_CHAN_NONBLOCK)
+		return -EINVAL;
+	for (;;) {
+		ret = try(c, arg);
+		if (ret != -EAGAIN)
+			return ret;
+		if (!peers_alive(c)) {
+			ret = try(c, arg);	/* what the last peer left */
+			if (ret != -EAGAIN)
+				return ret;
+			return c->role == IPCX_CHAN_RECV ? 0 : -EPIPE;
+		}
+		if (flags & IPCX_CHAN_NONBLOCK) {
+			/* re-arm the readiness fd, then look once more */
+			if (!c->fd_given || armed)
+				return -EAGAIN;
+			ret = chan_arm(c);
+			if (ret)
+				return ret;
+			armed = 1;
+			continue;
+		}
+		/* a short spin on two loads, then sleep */
+		while (spins++ < CHAN_SPINS && !chan_ready(c))
+			cpu_relax();
+		if (spins <= CHAN_SPINS)
+			continue;
+		ret = chan_wait(c, abstime, clock);
+		if (ret)
+			return ret;
+	}
+}
+
+/* ---- messages: copy and zero copy ------------------------------------- */
+
+struct chan_io {
+	void *buf;
+	size_t len;
+	int view;
+};
+
+static int try_reserve(struct ipcx_chan *c, void *arg)
+{
+	struct chan_io *io = arg;
+	int ret = msg_claim_tx(c, &c->pend_pos);
+
+	if (ret)
+		return ret;
+	c->pending = 1;
+	io->buf = slot_at(c, c->pend_pos) + 1;
+	return 0;
+}
+
+int ipcx_chan_reserve(struct ipcx_chan *c, size_t len, void **buf,
+		      unsigned int flags, const struct timespec *abstime,
+		      clockid_t clock)
+{
+	struct chan_io io = { NULL, len, 0 };
+	int ret;
+
+	if (!c || !buf || c->role != IPCX_CHAN_SEND || c->pending)
+		return -EINVAL;
+	if (c->flags & IPCX_CHAN_STREAM)
+		return -EOPNOTSUPP;
+	if (!len)
+		return -EINVAL;
+	if (len > c->max_msg)
+		return -EMSGSIZE;
+	/* a sender with no receiver left fails at once, like a pipe */
+	if (!peers_alive(c))
+		return -EPIPE;
+	ret = chan_loop(c, try_reserve, &io, flags, abstime, clock);
+	if (!ret)
+		*buf = io.buf;
+	return ret;
+}
+
+int ipcx_chan_commit(struct ipcx_chan *c, size_t len)
+{
+	if (!c || !c->pending || len > c->max_msg)
+		return -EINVAL;
+	c->pending = 0;
+	msg_publish(c, c->pend_pos, (uint32_t)len);
+	return 0;
+}
+
+/* Claim the next message, skipping cancelled slots. */
+static int try_view(struct ipcx_chan *c, void *arg)
+{
+	struct chan_io *io = arg;
+	uint32_t len;
+	int ret;
+
+	for (;;) {
+		ret = msg_claim_rx(c, &c->pend_pos, io->view ? UINT64_MAX : io->len);
+		if (ret)
+			return ret;
+		len = __atomic_load_n(&slot_at(c, c->pend_pos)->len, __ATOMIC_RELAXED);
+		if (len && len <= c->max_msg)
+			break;
+		msg_give_back(c, c->pend_pos);
+		if (len)
+			return -EBADMSG;
+	}
+	if (!io->view && len > io->len) {
+		/* the length changed under us after the check: a scribbler */
+		msg_give_back(c, c->pend_pos);
+		return -EBADMSG;
+	}
+	c->pending = 1;
+	io->buf = slot_at(c, c->pend_pos) + 1;
+	return (int)len;
+}
+
+int ipcx_chan_recv_view(struct ipcx_chan *c, const void **buf,
+			unsigned int flags, const struct timespec *abstime,
+			clockid_t clock)
+{
+	struct chan_io io = { NULL, 0, 1 };
+	int ret;
+
+	if (!c || !buf || c->role != IPCX_CHAN_RECV || c->pending)
+		return -EINVAL;
+	if (c->flags & IPCX_CHAN_STREAM)
+		return -EOPNOTSUPP;
+	ret = chan_loop(c, try_view, &io, flags, abstime, clock);
+	if (ret > 0)
+		*buf = io.buf;
+	return ret;
+}
+
+int ipcx_chan_release(struct ipcx_chan *c)
+{
+	if (!c || !c->pending || c->role != IPCX_CHAN_RECV)
+		return -EINVAL;
+	c->pending = 0;
+	msg_give_back(c, c->pend_pos);
+	return 0;
+}
+
+/* ---- streams: copy ------------------------------------------------------ */
+
+/* Move what fits of io between the caller and a stream. */
+static int try_stream(struct ipcx_chan *c, void *arg)
+{
+	int tx = c->role == IPCX_CHAN_SEND;
+	struct chan_io *io = arg;
+	uint64_t at;
+	int room = stream_room(c, &at);
+	size_t n;
+
+	if (room <= 0)
+		return room ? room : -EAGAIN;
+	n = io->len < (size_t)room ? io->len : (size_t)room;
+	ring_copy(c, at, io->buf, n, tx);
+	__atomic_store_n(tx ? c->tail : c->head, at + n, __ATOMIC_RELEASE);
+	if (tx)
+		chan_wake(c->rx_waiting, &c->ev_rx);
+	else
+		chan_wake(c->tx_waiting, &c->ev_tx);
+	return (int)n;
+}
+
+int ipcx_chan_send(struct ipcx_chan *c, const void *buf, size_t len,
+		   unsigned int flags, const struct timespec *abstime,
+		   clockid_t clock)
+{
+	struct chan_io io;
+	size_t done = 0;
+	void *slot;
+	int ret;
+
+	if (!c || (!buf && len) || c->role != IPCX_CHAN_SEND || c->pending ||
+	    len > INT32_MAX)
+		return -EINVAL;
+	if (!(c->flags & IPCX_CHAN_STREAM)) {
+		ret = ipcx_chan_reserve(c, len, &slot, flags, abstime, clock);
+		if (ret)
+			return ret;
+		memcpy(slot, buf, len);
+		ipcx_chan_commit(c, len);
+		return (int)len;
+	}
+	if (!peers_alive(c))
+		return -EPIPE;
+	while (done < len) {
+		io.buf = (char *)buf + done;
+		io.len = len - done;
+		ret = chan_loop(c, try_stream, &io, flags, abstime, clock);
+		if (ret < 0)
+			return done ? (int)done : ret;
+		done += ret;
+	}
+	return (int)done;
+}
+
+int ipcx_chan_recv(struct ipcx_chan *c, void *buf, size_t len,
+		   unsigned int flags, const struct timespec *abstime,
+		   clockid_t clock)
+{
+	struct chan_io io = { buf, len > INT32_MAX ? INT32_MAX : len, 0 };
+	int ret;
+
+	if (!c || (!buf && len) || c->role != IPCX_CHAN_RECV || c->pending)
+		return -EINVAL;
+	if (c->flags & IPCX_CHAN_STREAM)
+		return len ? chan_loop(c, try_stream, &io, flags, abstime, clock) : 0;
+	ret = chan_loop(c, try_view, &io, flags, abstime, clock);
+	if (ret > 0) {
+		memcpy(buf, io.buf, ret);
+		ipcx_chan_release(c);
+	}
+	return ret;
+}
+
+int ipcx_chan_fd(struct ipcx_chan *c)
+{
+	int ret;
+
+	if (!c)
+		return -EINVAL;
+	if (c->fd_given)
+		return c->evfd;
+	ret = chan_evfd(c);
+	if (ret < 0)
+		return ret;
+	c->fd_given = 1;
+	/* a permanent waiter: every publish signals the event */
+	__atomic_fetch_add(c->role == IPCX_CHAN_RECV ? c->rx_waiting : c->tx_waiting,
+			   1, __ATOMIC_SEQ_CST);
+	return c->evfd;
+}

@@ -1,0 +1,646 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Channels (lib/channel.c): ordering and integrity of checksummed messages
+ * of random sizes (SPSC, 4x4 MPMC, byte streams), blocking when full or
+ * empty, non-blocking -EAGAIN, timeouts, end of file and -EPIPE when a
+ * SIGKILLed peer goes, poll readiness, zero copy, and a ring scribbled on
+ * by a peer (errors, never a crash).
+ *
+ * IPCX_CHAN_MSGS sets the number of messages of the integrity tests;
+ * without it: 1M, or 20000 inside the test VM (IPCX_VM_OUT set), where
+ * TCG makes 1M take minutes.
+ */
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lock_helpers.h"
+#include "kselftest_harness.h"
+
+#define MAX_MSG		512
+
+FIXTURE(chan) {
+	int fd;			/* /dev/ipcx attached to an anonymous region */
+	void *base;		/* the region, mapped read-write */
+	uint64_t size;		/* its size */
+};
+
+FIXTURE_SETUP(chan)
+{
+	self->fd = open(IPCX_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (self->fd < 0 && errno == ENOENT)
+		SKIP(return, "ipcx module not loaded");
+	ASSERT_GE(self->fd, 0);
+	close(self->fd);
+	self->fd = -1;
+}
+
+FIXTURE_TEARDOWN(chan)
+{
+	if (self->fd >= 0) {
+		munmap(self->base, self->size);
+		close(self->fd);
+	}
+}
+
+/* A region formatted as a channel with this geometry. */
+static void make_chan(struct __test_metadata *_metadata, FIXTURE_DATA(chan) *self,
+		     uint32_t flags, uint32_t max_msg, uint32_t cap,
+		     uint32_t ntx, uint32_t nrx)
+{
+	struct ipcx_chan_attr a = { flags, max_msg, cap, ntx, nrx };
+
+	ASSERT_EQ(0, ipcx_chan_size(&a, &self->size));
+	self->size = (self->size + 4095) & ~4095ull;
+	self->fd = lh_anon_region(self->size, &self->base);
+	ASSERT_GE(self->fd, 0);
+	ASSERT_EQ(0, ipcx_chan_init(self->fd, self->base, self->size, &a));
+}
+
+/* In a child: attach as role, then say so on wfd (exit 1 on failure). */
+static struct ipcx_chan *child_attach(FIXTURE_DATA(chan) *self, unsigned int role,
+				     int wfd)
+{
+	struct ipcx_chan *ch;
+
+	if (ipcx_chan_open(self->fd, self->base, self->size, role, &ch) ||
+	    write(wfd, "x", 1) != 1)
+		_exit(1);
+	return ch;
+}
+
+static long nmsgs(void)
+{
+	const char *e = getenv("IPCX_CHAN_MSGS");
+
+	if (e && atol(e) > 0)
+		return atol(e);
+	return getenv("IPCX_VM_OUT") ? 20000 : 1000000;
+}
+
+/* ---- checksummed messages ---- */
+
+struct msg_hdr {
+	uint32_t producer;
+	uint32_t len;
+	uint64_t seq;
+	uint64_t sum;
+};
+
+static uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static uint64_t fnv(const unsigned char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	while (n--)
+		h = (h ^ *p++) * 1099511628211ull;
+	return h;
+}
+
+static size_t msg_make(unsigned char *buf, uint32_t producer, uint64_t seq, uint64_t *rs)
+{
+	struct msg_hdr *h = (void *)buf;
+	size_t len = sizeof(*h) + rnd(rs) % (MAX_MSG - sizeof(*h) + 1);
+	size_t i;
+
+	for (i = sizeof(*h); i < len; i++)
+		buf[i] = (unsigned char)rnd(rs);
+	h->producer = producer;
+	h->len = len;
+	h->seq = seq;
+	h->sum = fnv(buf + sizeof(*h), len - sizeof(*h));
+	return len;
+}
+
+/* 0 when buf is a good message; its producer and seq */
+static int msg_check(const unsigned char *buf, int len, uint32_t *producer, uint64_t *seq)
+{
+	const struct msg_hdr *h = (const void *)buf;
+
+	if (len < (int)sizeof(*h) || h->len != (uint32_t)len)
+		return -1;
+	if (h->sum != fnv(buf + sizeof(*h), len - sizeof(*h)))
+		return -2;
+	*producer = h->producer;
+	*seq = h->seq;
+	return 0;
+}
+
+static int producer_run(FIXTURE_DATA(chan) *self, uint32_t id, long n)
+{
+	unsigned char buf[MAX_MSG];
+	struct ipcx_chan *ch;
+	uint64_t rs = 0x9e3779b97f4a7c15ull * (id + 1);
+	long i;
+
+	if (ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_SEND, &ch))
+		return 10;
+	for (i = 0; i < n; i++) {
+		size_t len = msg_make(buf, id, i, &rs);
+
+		if (i & 1) {	/* every other message zero-copy */
+			void *p;
+
+			if (ipcx_chan_reserve(ch, len, &p, 0, NULL, 0))
+				return 11;
+			memcpy(p, buf, len);
+			if (ipcx_chan_commit(ch, len))
+				return 12;
+		} else if (ipcx_chan_send(ch, buf, len, 0, NULL, 0) != (int)len) {
+			return 13;
+		}
+	}
+	return ipcx_chan_close(ch) ? 14 : 0;
+}
+
+/* Receive until EOF; mark each (producer, seq) in seen; per producer the
+ * sequence must grow. */
+static int consumer_run(FIXTURE_DATA(chan) *self, int nprod, long per,
+			unsigned char *seen, long *count)
+{
+	int64_t last[8];
+	struct ipcx_chan *ch;
+	unsigned char buf[MAX_MSG];
+	uint32_t p;
+	uint64_t s;
+	int i, len;
+
+	for (i = 0; i < nprod; i++)
+		last[i] = -1;
+	if (ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &ch))
+		return 20;
+	*count = 0;
+	for (;;) {
+		if (*count & 1) {
+			const void *v;
+
+			len = ipcx_chan_recv_view(ch, &v, 0, NULL, 0);
+			if (len > 0) {
+				memcpy(buf, v, len);
+				ipcx_chan_release(ch);
+			}
+		} else {
+			len = ipcx_chan_recv(ch, buf, sizeof(buf), 0, NULL, 0);
+		}
+		if (len == 0)
+			break;
+		if (len < 0)
+			return 21;
+		if (msg_check(buf, len, &p, &s))
+			return 22;
+		if (p >= (uint32_t)nprod || s >= (uint64_t)per || (int64_t)s <= last[p])
+			return 23;
+		last[p] = s;
+		if (__atomic_exchange_n(&seen[p * per + s], 1, __ATOMIC_SEQ_CST))
+			return 24;	/* duplicate */
+		(*count)++;
+	}
+	return ipcx_chan_close(ch) ? 25 : 0;
+}
+
+static void run_mpmc(struct __test_metadata *_metadata, FIXTURE_DATA(chan) *self,
+		     int nprod, int ncons)
+{
+	long n = nmsgs(), per = n / nprod, total = 0, i;
+	size_t seen_len = (size_t)nprod * per + sizeof(long) * ncons;
+	unsigned char *seen;
+	long *counts;
+	pid_t pids[16];
+	int k;
+
+	make_chan(_metadata, self, 0, MAX_MSG, 64, nprod, ncons);
+	seen = mmap(NULL, seen_len, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, seen);
+	counts = (long *)(seen + (size_t)nprod * per);
+	counts = (long *)(((uintptr_t)counts + 7) & ~7ul);
+	memset(seen, 0, seen_len);
+	seen_len += 8;
+	for (k = 0; k < ncons; k++) {
+		pids[k] = fork();
+		if (!pids[k])
+			_exit(consumer_run(self, nprod, per, seen, &counts[k]));
+	}
+	for (k = 0; k < nprod; k++) {
+		pids[ncons + k] = fork();
+		if (!pids[ncons + k])
+			_exit(producer_run(self, k, per));
+	}
+	for (k = 0; k < nprod + ncons; k++)
+		EXPECT_EQ(0, lh_exit_code(lh_wait_child(pids[k], 280000))) {
+			TH_LOG("child %d (%s) failed", k, k < ncons ? "consumer" : "producer");
+		}
+	for (k = 0; k < ncons; k++)
+		total += counts[k];
+	EXPECT_EQ(per * nprod, total);
+	for (i = 0; i < per * nprod; i++)
+		if (!seen[i])
+			break;
+	EXPECT_EQ(per * nprod, i);
+	TH_LOG("%ld messages, %d producers x %d consumers", per * nprod, nprod, ncons);
+}
+
+TEST_F_TIMEOUT(chan, spsc_integrity, 300)
+{
+	run_mpmc(_metadata, self, 1, 1);
+}
+
+TEST_F_TIMEOUT(chan, mpmc_4x4_integrity, 300)
+{
+	run_mpmc(_metadata, self, 4, 4);
+}
+
+TEST_F_TIMEOUT(chan, stream_integrity, 120)
+{
+	long total = nmsgs() * 64, got = 0;
+	unsigned char buf[4096];
+	struct ipcx_chan *ch;
+	uint64_t rs = 7, pos = 0;
+	pid_t pid;
+	int n, i;
+
+	make_chan(_metadata, self, IPCX_CHAN_STREAM, 0, 4096, 1, 1);
+	pid = fork();
+	if (!pid) {
+		if (ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_SEND, &ch))
+			_exit(1);
+		while (pos < (uint64_t)total) {
+			size_t len = 1 + rnd(&rs) % sizeof(buf);
+
+			if (len > total - pos)
+				len = total - pos;
+			for (i = 0; i < (int)len; i++)
+				buf[i] = (unsigned char)((pos + i) * 131 >> 3);
+			if (ipcx_chan_send(ch, buf, len, 0, NULL, 0) != (int)len)
+				_exit(2);
+			pos += len;
+		}
+		_exit(ipcx_chan_close(ch) ? 3 : 0);
+	}
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &ch));
+	for (;;) {
+		n = ipcx_chan_recv(ch, buf, 1 + rnd(&rs) % sizeof(buf), 0, NULL, 0);
+		ASSERT_GE(n, 0);
+		if (!n)
+			break;
+		for (i = 0; i < n; i++)
+			if (buf[i] != (unsigned char)((got + i) * 131 >> 3))
+				break;
+		ASSERT_EQ(n, i);
+		got += n;
+	}
+	EXPECT_EQ(total, got);
+	EXPECT_EQ(0, lh_exit_code(lh_wait_child(pid, 10000)));
+	EXPECT_EQ(0, ipcx_chan_close(ch));
+}
+
+/* Full: -EAGAIN, timeout, then a blocked sender woken by a receiver. */
+TEST_F(chan, full_blocks)
+{
+	struct ipcx_chan *tx, *rx;
+	struct timespec ts;
+	char m[8] = "abcdefg";
+	uint64_t t0;
+	pid_t pid;
+	int i;
+
+	make_chan(_metadata, self, 0, 64, 4, 1, 1);
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_SEND, &tx));
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(8, ipcx_chan_send(tx, m, 8, IPCX_CHAN_NONBLOCK, NULL, 0));
+	EXPECT_EQ(-EAGAIN, ipcx_chan_send(tx, m, 8, IPCX_CHAN_NONBLOCK, NULL, 0));
+	t0 = lh_now_ns(CLOCK_MONOTONIC);
+	ts = lh_deadline(CLOCK_MONOTONIC, 150);
+	EXPECT_EQ(-ETIMEDOUT, ipcx_chan_send(tx, m, 8, 0, &ts, CLOCK_MONOTONIC));
+	EXPECT_GE(lh_now_ns(CLOCK_MONOTONIC) - t0, 140000000ull);
+	ts = lh_deadline(CLOCK_REALTIME, 50);
+	EXPECT_EQ(-ETIMEDOUT, ipcx_chan_send(tx, m, 8, 0, &ts, CLOCK_REALTIME));
+	pid = fork();
+	if (!pid) {
+		char b[64];
+
+		if (ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &rx))
+			_exit(1);
+		lh_msleep(300);
+		for (i = 0; i < 5; i++)
+			if (ipcx_chan_recv(rx, b, sizeof(b), 0, NULL, 0) != 8)
+				_exit(2);
+		_exit(0);
+	}
+	t0 = lh_now_ns(CLOCK_MONOTONIC);
+	ts = lh_deadline(CLOCK_MONOTONIC, 10000);
+	EXPECT_EQ(8, ipcx_chan_send(tx, m, 8, 0, &ts, CLOCK_MONOTONIC));
+	EXPECT_GE(lh_now_ns(CLOCK_MONOTONIC) - t0, 200000000ull);
+	EXPECT_EQ(0, lh_exit_code(lh_wait_child(pid, 10000)));
+	EXPECT_EQ(0, ipcx_chan_close(tx));
+}
+
+/* Empty: -EAGAIN, timeout, then a blocked receiver woken by a sender. */
+TEST_F(chan, empty_blocks)
+{
+	struct ipcx_chan *tx, *rx, *tx2, *x;
+	struct timespec ts;
+	int pipefd[2];
+	char b[64];
+	uint64_t t0;
+	pid_t pid;
+
+	make_chan(_metadata, self, 0, 64, 4, 2, 1);
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &rx));
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_SEND, &tx));
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_SEND, &tx2));
+	EXPECT_EQ(-EAGAIN, ipcx_chan_recv(rx, b, sizeof(b), IPCX_CHAN_NONBLOCK, NULL, 0));
+	t0 = lh_now_ns(CLOCK_MONOTONIC);
+	ts = lh_deadline(CLOCK_MONOTONIC, 150);
+	EXPECT_EQ(-ETIMEDOUT, ipcx_chan_recv(rx, b, sizeof(b), 0, &ts, CLOCK_MONOTONIC));
+	EXPECT_GE(lh_now_ns(CLOCK_MONOTONIC) - t0, 140000000ull);
+	/* a third sender slot does not exist */
+	EXPECT_EQ(-EUSERS, ipcx_chan_open(self->fd, self->base, self->size,
+					  IPCX_CHAN_SEND, &x));
+	EXPECT_EQ(0, ipcx_chan_close(tx2));
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	if (!pid) {
+		tx = child_attach(self, IPCX_CHAN_SEND, pipefd[1]);
+		lh_msleep(300);
+		_exit(ipcx_chan_send(tx, "hello", 5, 0, NULL, 0) == 5 ? 0 : 2);
+	}
+	ASSERT_EQ(1, read(pipefd[0], b, 1));
+	EXPECT_EQ(0, ipcx_chan_close(tx));	/* the child is still a sender */
+	t0 = lh_now_ns(CLOCK_MONOTONIC);
+	ts = lh_deadline(CLOCK_MONOTONIC, 10000);
+	EXPECT_EQ(5, ipcx_chan_recv(rx, b, sizeof(b), 0, &ts, CLOCK_MONOTONIC));
+	EXPECT_EQ(0, memcmp(b, "hello", 5));
+	EXPECT_GE(lh_now_ns(CLOCK_MONOTONIC) - t0, 200000000ull);
+	EXPECT_EQ(0, lh_exit_code(lh_wait_child(pid, 10000)));
+	/* the sender exited: end of file */
+	EXPECT_EQ(0, ipcx_chan_recv(rx, b, sizeof(b), 0, &ts, CLOCK_MONOTONIC));
+	EXPECT_EQ(0, ipcx_chan_close(rx));
+}
+
+static pid_t kill_later(pid_t victim, long ms)
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		lh_msleep(ms);
+		kill(victim, SIGKILL);
+		_exit(0);
+	}
+	return pid;
+}
+
+/* A sender SIGKILLed mid-stream: the blocked receiver gets the messages
+ * sent, then end of file -- woken by the kernel's release, no timeout. */
+TEST_F(chan, eof_sender_killed)
+{
+	struct ipcx_chan *rx, *tx;
+	struct timespec ts;
+	int i, n, pipefd[2];
+	char b[64], c;
+	uint64_t t0;
+	pid_t pid, killer;
+
+	make_chan(_metadata, self, 0, 64, 16, 1, 1);
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &rx));
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	if (!pid) {
+		if (ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_SEND, &tx))
+			_exit(1);
+		for (i = 0; i < 10; i++)
+			ipcx_chan_send(tx, &i, sizeof(i), 0, NULL, 0);
+		if (write(pipefd[1], "x", 1) != 1)
+			_exit(2);
+		for (;;)
+			pause();
+	}
+	ASSERT_EQ(1, read(pipefd[0], &c, 1));
+	for (i = 0; i < 10; i++) {
+		ASSERT_EQ(sizeof(int), ipcx_chan_recv(rx, &n, sizeof(n), 0, NULL, 0));
+		EXPECT_EQ(i, n);
+	}
+	killer = kill_later(pid, 300);
+	t0 = lh_now_ns(CLOCK_MONOTONIC);
+	ts = lh_deadline(CLOCK_MONOTONIC, 20000);
+	EXPECT_EQ(0, ipcx_chan_recv(rx, b, sizeof(b), 0, &ts, CLOCK_MONOTONIC));
+	EXPECT_LT(lh_now_ns(CLOCK_MONOTONIC) - t0, 15000000000ull);
+	EXPECT_GE(lh_now_ns(CLOCK_MONOTONIC) - t0, 200000000ull);
+	EXPECT_EQ(0, lh_exit_code(lh_wait_child(killer, 10000)));
+	lh_wait_child(pid, 10000);
+	/* a new sender can take the dead one's slot */
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_SEND, &tx));
+	EXPECT_EQ(3, ipcx_chan_send(tx, "abc", 3, 0, NULL, 0));
+	EXPECT_EQ(3, ipcx_chan_recv(rx, b, sizeof(b), 0, NULL, 0));
+	EXPECT_EQ(0, ipcx_chan_close(tx));
+	EXPECT_EQ(0, ipcx_chan_close(rx));
+}
+
+/* A receiver SIGKILLed while the sender is blocked on a full ring. */
+TEST_F(chan, epipe_receiver_killed)
+{
+	struct ipcx_chan *tx;
+	struct timespec ts;
+	int i, pipefd[2];
+	uint64_t t0;
+	pid_t pid, killer;
+	char c;
+
+	make_chan(_metadata, self, 0, 64, 4, 1, 1);
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	if (!pid) {
+		child_attach(self, IPCX_CHAN_RECV, pipefd[1]);
+		for (;;)
+			pause();
+	}
+	ASSERT_EQ(1, read(pipefd[0], &c, 1));
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_SEND, &tx));
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(4, ipcx_chan_send(tx, &i, 4, 0, NULL, 0));
+	killer = kill_later(pid, 300);
+	t0 = lh_now_ns(CLOCK_MONOTONIC);
+	ts = lh_deadline(CLOCK_MONOTONIC, 20000);
+	EXPECT_EQ(-EPIPE, ipcx_chan_send(tx, &i, 4, 0, &ts, CLOCK_MONOTONIC));
+	EXPECT_LT(lh_now_ns(CLOCK_MONOTONIC) - t0, 15000000000ull);
+	EXPECT_GE(lh_now_ns(CLOCK_MONOTONIC) - t0, 200000000ull);
+	EXPECT_EQ(-EPIPE, ipcx_chan_send(tx, &i, 4, IPCX_CHAN_NONBLOCK, NULL, 0));
+	EXPECT_EQ(0, lh_exit_code(lh_wait_child(killer, 10000)));
+	lh_wait_child(pid, 10000);
+	EXPECT_EQ(0, ipcx_chan_close(tx));
+}
+
+static int readable(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, ms) == 1 && (p.revents & POLLIN);
+}
+
+TEST_F(chan, poll_readiness)
+{
+	struct ipcx_chan *rx, *tx;
+	int fd, pipefd[2];
+	char b[64];
+	pid_t pid;
+
+	make_chan(_metadata, self, 0, 64, 4, 1, 1);
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &rx));
+	fd = ipcx_chan_fd(rx);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(fd, ipcx_chan_fd(rx));
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	if (!pid) {
+		tx = child_attach(self, IPCX_CHAN_SEND, pipefd[1]);
+		lh_msleep(300);
+		if (ipcx_chan_send(tx, "ping", 4, 0, NULL, 0) != 4)
+			_exit(2);
+		lh_msleep(300);
+		_exit(ipcx_chan_send(tx, "pong", 4, 0, NULL, 0) == 4 ? 0 : 3);
+	}
+	ASSERT_EQ(1, read(pipefd[0], b, 1));
+	/* the sender's attach moved the event (it wakes waiters): -EAGAIN
+	 * re-arms the fd */
+	EXPECT_EQ(-EAGAIN, ipcx_chan_recv(rx, b, sizeof(b), IPCX_CHAN_NONBLOCK, NULL, 0));
+	EXPECT_EQ(0, readable(fd, 50));
+	EXPECT_EQ(1, readable(fd, 5000));
+	EXPECT_EQ(4, ipcx_chan_recv(rx, b, sizeof(b), IPCX_CHAN_NONBLOCK, NULL, 0));
+	EXPECT_EQ(0, memcmp(b, "ping", 4));
+	EXPECT_EQ(-EAGAIN, ipcx_chan_recv(rx, b, sizeof(b), IPCX_CHAN_NONBLOCK, NULL, 0));
+	EXPECT_EQ(0, readable(fd, 50));
+	EXPECT_EQ(1, readable(fd, 5000));
+	EXPECT_EQ(4, ipcx_chan_recv(rx, b, sizeof(b), IPCX_CHAN_NONBLOCK, NULL, 0));
+	EXPECT_EQ(0, memcmp(b, "pong", 4));
+	EXPECT_EQ(0, lh_exit_code(lh_wait_child(pid, 10000)));
+	EXPECT_EQ(0, ipcx_chan_close(rx));
+}
+
+TEST_F(chan, zero_copy_and_sizes)
+{
+	struct ipcx_chan *rx, *tx;
+	const void *v;
+	char b[64];
+	void *p;
+
+	make_chan(_metadata, self, 0, 64, 4, 1, 1);
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &rx));
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_SEND, &tx));
+	EXPECT_EQ(-EMSGSIZE, ipcx_chan_send(tx, b, 65, 0, NULL, 0));
+	EXPECT_EQ(-EINVAL, ipcx_chan_send(tx, b, 0, 0, NULL, 0));
+	EXPECT_EQ(-EINVAL, ipcx_chan_recv(tx, b, sizeof(b), 0, NULL, 0));
+	/* a cancelled reservation is skipped */
+	ASSERT_EQ(0, ipcx_chan_reserve(tx, 64, &p, 0, NULL, 0));
+	EXPECT_EQ(0, ipcx_chan_commit(tx, 0));
+	ASSERT_EQ(0, ipcx_chan_reserve(tx, 64, &p, 0, NULL, 0));
+	memcpy(p, "in place", 8);
+	EXPECT_EQ(0, ipcx_chan_commit(tx, 8));
+	EXPECT_EQ(-EINVAL, ipcx_chan_commit(tx, 8));
+	EXPECT_EQ(-EMSGSIZE, ipcx_chan_recv(rx, b, 4, 0, NULL, 0));
+	ASSERT_EQ(8, ipcx_chan_recv_view(rx, &v, 0, NULL, 0));
+	EXPECT_EQ(0, memcmp(v, "in place", 8));
+	EXPECT_EQ(0, ipcx_chan_release(rx));
+	EXPECT_EQ(-EINVAL, ipcx_chan_release(rx));
+	EXPECT_EQ(-EAGAIN, ipcx_chan_recv_view(rx, &v, IPCX_CHAN_NONBLOCK, NULL, 0));
+	EXPECT_EQ(0, ipcx_chan_close(tx));
+	EXPECT_EQ(0, ipcx_chan_recv_view(rx, &v, 0, NULL, 0));	/* EOF */
+	EXPECT_EQ(0, ipcx_chan_close(rx));
+}
+
+/* offsets of the layout (lib/channel.c) the scribbler aims at */
+#define OFF_TAIL	64
+#define OFF_HEAD	128
+
+static int ok_result(int r)
+{
+	return r >= 0 || r == -EAGAIN || r == -EPROTO || r == -EBADMSG ||
+	       r == -ETIMEDOUT || r == -EPIPE;
+}
+
+TEST_F(chan, corrupted_ring)
+{
+	struct ipcx_chan *rx, *tx, *x;
+	struct timespec ts;
+	volatile uint64_t *tail, *head;
+	char b[64];
+	uint64_t t, h;
+	pid_t pid;
+
+	make_chan(_metadata, self, 0, 64, 8, 1, 1);
+	tail = (uint64_t *)((char *)self->base + OFF_TAIL);
+	head = (uint64_t *)((char *)self->base + OFF_HEAD);
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &rx));
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_SEND, &tx));
+	ASSERT_EQ(3, ipcx_chan_send(tx, "abc", 3, 0, NULL, 0));
+	t = *tail;
+	h = *head;
+	/* tail far ahead of head */
+	*tail = t + 1000;
+	EXPECT_EQ(-EPROTO, ipcx_chan_send(tx, "abc", 3, IPCX_CHAN_NONBLOCK, NULL, 0));
+	*tail = t;
+	/* head beyond tail */
+	*head = t + 5;
+	ts = lh_deadline(CLOCK_MONOTONIC, 100);
+	EXPECT_EQ(-EPROTO, ipcx_chan_recv(rx, b, sizeof(b), 0, &ts, CLOCK_MONOTONIC));
+	*head = h;
+	/* a length beyond max_msg: dropped with -EBADMSG, the ring goes on */
+	{
+		/* first slot of the ring: right after the lock blocks */
+		uint64_t ring_off = 448 + 2 * 64;
+		uint32_t *len = (uint32_t *)((char *)self->base + ring_off + (h & 7) * 128 + 8);
+
+		*len = 0x7fffffff;
+		EXPECT_EQ(-EBADMSG, ipcx_chan_recv(rx, b, sizeof(b), IPCX_CHAN_NONBLOCK, NULL, 0));
+	}
+	ASSERT_EQ(3, ipcx_chan_send(tx, "xyz", 3, 0, NULL, 0));
+	EXPECT_EQ(3, ipcx_chan_recv(rx, b, sizeof(b), 0, NULL, 0));
+	EXPECT_EQ(0, memcmp(b, "xyz", 3));
+	/* a bad header: not a channel */
+	((uint32_t *)self->base)[4] = 3;	/* capacity not a power of two */
+	EXPECT_EQ(-EPROTO, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &x));
+	((uint32_t *)self->base)[4] = 8;
+	EXPECT_EQ(0, ipcx_chan_close(tx));
+	EXPECT_EQ(0, ipcx_chan_close(rx));
+
+	/* random scribbles over indices, sequences and lengths, with a
+	 * sender and a receiver working: errors only, in a child so that a
+	 * crash fails the test */
+	pid = fork();
+	if (!pid) {
+		uint64_t rs = 12345, *words = (uint64_t *)((char *)self->base + 448 + 128);
+		int i, r;
+
+		if (ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &rx) ||
+		    ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_SEND, &tx))
+			_exit(1);
+		for (i = 0; i < 20000; i++) {
+			switch (rnd(&rs) % 4) {
+			case 0:
+				*tail = rnd(&rs) % 3 ? *tail + rnd(&rs) % 20 - 10 : rnd(&rs);
+				break;
+			case 1:
+				*head = rnd(&rs) % 3 ? *head + rnd(&rs) % 20 - 10 : rnd(&rs);
+				break;
+			default:
+				words[rnd(&rs) % (8 * 128 / 8)] = rnd(&rs) % 2 ? rnd(&rs) : rnd(&rs) % 16;
+			}
+			r = ipcx_chan_send(tx, "scribble", 8, IPCX_CHAN_NONBLOCK, NULL, 0);
+			if (!ok_result(r))
+				_exit(2);
+			r = ipcx_chan_recv(rx, b, sizeof(b), IPCX_CHAN_NONBLOCK, NULL, 0);
+			if (!ok_result(r) || r > (int)sizeof(b))
+				_exit(3);
+		}
+		_exit(0);
+	}
+	EXPECT_EQ(0, lh_exit_code(lh_wait_child(pid, 60000)));
+}
+
+TEST_HARNESS_MAIN
