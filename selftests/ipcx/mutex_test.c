@@ -429,6 +429,47 @@ TEST_F(mx, exec_releases_with_owner_dead)
 	waitpid(pid, NULL, 0);
 }
 
+/*
+ * Fairness: two processes hammer the lock; a third that must sleep still
+ * gets it, because after IPCX_MAX_STEALS robberies the lock is handed to
+ * the oldest sleeper.
+ */
+TEST_F_TIMEOUT(mx, sleeper_is_not_starved_by_hammering_processes, 120)
+{
+	volatile uint32_t *stop = (volatile uint32_t *)(self->data + 8);
+	pid_t pids[2];
+	int i, got = 0;
+
+	*stop = 0;
+	for (i = 0; i < 2; i++) {
+		pids[i] = fork();
+		ASSERT_GE(pids[i], 0);
+		if (pids[i] == 0) {
+			while (!*stop) {
+				if (ipcx_mutex_lock(&self->m))
+					_exit(1);
+				(*self->data)++;
+				ipcx_mutex_unlock(&self->m);
+			}
+			_exit(0);
+		}
+	}
+	lh_msleep(200);
+	for (i = 0; i < 20; i++) {
+		struct timespec dl = lh_deadline(CLOCK_MONOTONIC, 5000);
+
+		if (ipcx_mutex_timedlock(&self->m, &dl, CLOCK_MONOTONIC) == 0) {
+			got++;
+			ipcx_mutex_unlock(&self->m);
+		}
+	}
+	*stop = 1;
+	for (i = 0; i < 2; i++)
+		EXPECT_EQ(0, lh_exit_code(lh_wait_child(pids[i], 20000)));
+	EXPECT_EQ(20, got);
+	EXPECT_GT(*self->data, 0);
+}
+
 /* Unmapping does not release: the lock is the thread's until it ends. */
 TEST_F(mx, holder_that_unmaps_keeps_the_lock_until_it_dies)
 {
