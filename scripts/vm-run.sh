@@ -75,6 +75,8 @@ cp "$moddir"/*.ko "$tree/extra/"
 if [ -d "$imgmods/kernel" ]; then
 	ln -s "$(cd "$imgmods/kernel" && pwd)" "$tree/kernel"
 	cp "$imgmods"/modules.order "$imgmods"/modules.builtin* "$tree/"
+else	# everything built in (the debug kernel): empty lists keep depmod quiet
+	touch "$tree/modules.order" "$tree/modules.builtin" "$tree/modules.builtin.modinfo"
 fi
 /sbin/depmod -b "$out/modtree" "$gkver" || exit 1
 moddir=$out/modtree
