@@ -9,7 +9,8 @@
 #   5. the VM runner itself: a module that WARNs must fail the run
 #   6. ipcx-bench --smoke natively: every available mechanism gives results
 #      with verified checksums, and the plots are written
-# Steps not run by default (make check-debug, make check-matrix):
+# Steps not run by default (make check-debug, make check-matrix;
+# CHECK_DEBUG=1 adds debug to the default steps, as .ci/run does):
 #   debug   the selftests on a KASAN/lockdep/kmemleak/UBSAN kernel built
 #           from linux-source-6.1 (scripts/debug-kernel.sh), then rmmod and
 #           a kmemleak scan; any kernel report fails
@@ -21,7 +22,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 build=${BUILD:-$top/build}
 res=${CHECK_RESULTS:-$build/check}
-steps=${CHECK_STEPS:-lib asan static dkms vm runner bench}
+steps=${CHECK_STEPS:-lib asan static dkms vm runner bench${CHECK_DEBUG:+ debug}}
 kver=$("$here/kver.sh") || exit 1
 kdir=${KDIR:-/usr/src/linux-headers-$kver}
 checkpatch=${CHECKPATCH:-$top/../shared/tools/checkpatch/checkpatch.pl}
