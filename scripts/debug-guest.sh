@@ -16,6 +16,12 @@ fi
 modprobe ipcx || { echo "debug-guest: modprobe ipcx failed"; exit 1; }
 "$here/../selftests/run.sh" "$1"
 rc=$?
+# A leak found while ipcx is still loaded has its functions named in the
+# backtrace (after rmmod they are bare addresses): keep that report too.
+if [ -w "$kml" ]; then
+	echo scan > "$kml"
+	cat "$kml" > "${IPCX_VM_OUT:-/tmp}/kmemleak-before-rmmod.txt"
+fi
 # module_test cycles the module: unload it only if it is loaded.
 if grep -q '^ipcx ' /proc/modules && ! rmmod ipcx; then
 	echo "debug-guest: rmmod ipcx failed"
