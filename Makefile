@@ -6,6 +6,9 @@
 #   make deps       install build/test dependencies from Debian (idempotent)
 #   make demo       the main job: build, boot the VM, load, compare
 #   make check      every test: host unit tests, static checks, DKMS, VM
+#   make check-debug    selftests on a KASAN/lockdep/kmemleak/UBSAN kernel
+#   make check-matrix   selftests on Debian's 6.1 and 6.12 (backports)
+#   make debug-kernel   build (or reuse) that debug kernel in build/cache
 #   make install    DESTDIR/PREFIX honoured
 #   make vm-run CMD='...'   run a command in the guest
 
@@ -129,6 +132,17 @@ demo: deps all
 check: deps all libtests
 	$(TOP)/scripts/check.sh
 
+# ---- hardening: debug kernel and kernel matrix (README "Hardening") ------
+
+debug-kernel: deps
+	$(TOP)/scripts/debug-kernel.sh $(BUILD)/cache/debug-kernel
+
+check-debug: deps lib tools selftests
+	CHECK_STEPS=debug CHECK_RESULTS=$(BUILD)/check-debug $(TOP)/scripts/check.sh
+
+check-matrix: deps all
+	CHECK_STEPS="vm matrix" CHECK_RESULTS=$(BUILD)/check-matrix $(TOP)/scripts/check.sh
+
 # ---- install --------------------------------------------------------------
 install: all
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/linux \
@@ -169,4 +183,5 @@ clean:
 	rm -rf $(BUILD)/lib $(BUILD)/tools $(BUILD)/selftests $(BUILD)/vm $(BUILD)/check
 
 .PHONY: all deps module module-sparse lib libtests tools selftests vm-run demo check \
+	debug-kernel check-debug check-matrix \
 	install dkms-src dkms-install clean

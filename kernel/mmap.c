@@ -25,6 +25,7 @@
 #include <linux/sched/mm.h>
 #include <linux/shmem_fs.h>
 
+#include "compat.h"
 #include "internal.h"
 
 static void ipcx_vm_count(struct vm_area_struct *vma, int delta)
@@ -98,13 +99,13 @@ static int ipcx_mmap_account(struct ipcx_attach *att, struct vm_area_struct *vma
 	if (att->rdonly) {
 		if (vma->vm_flags & VM_WRITE)
 			return -EACCES;
-		vma->vm_flags &= ~VM_MAYWRITE;
+		ipcx_vm_flags_clear(vma, VM_MAYWRITE);
 	}
 	spin_lock(&region->lock);
 	if (region->seals & IPCX_SEAL_WRITE) {
 		if (vma->vm_flags & VM_WRITE)
 			ret = -EPERM;
-		vma->vm_flags &= ~VM_MAYWRITE;
+		ipcx_vm_flags_clear(vma, VM_MAYWRITE);
 	}
 	if (!ret) {
 		region->nr_maps++;
@@ -138,7 +139,7 @@ int ipcx_mmap(struct file *file, struct vm_area_struct *vma)
 	ret = ipcx_mmap_account(att, vma);
 	if (ret)
 		return ret;
-	vma->vm_flags |= VM_DONTEXPAND;
+	ipcx_vm_flags_set(vma, VM_DONTEXPAND);
 	vma->vm_ops = &ipcx_vm_ops;
 	return 0;
 }
@@ -160,5 +161,5 @@ unsigned long ipcx_get_unmapped_area(struct file *file, unsigned long addr,
 {
 	if (!ipcx_file_attach(file))
 		return -ENXIO;
-	return current->mm->get_unmapped_area(file, addr, len, pgoff, flags);
+	return ipcx_mm_get_unmapped_area(file, addr, len, pgoff, flags);
 }

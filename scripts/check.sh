@@ -2,20 +2,28 @@
 # SPDX-License-Identifier: GPL-2.0
 # make check: every test of the project, each step reporting TAP into
 # build/check/*.tap, then one closing line "N passed, N failed".
-#   1. libipcx unit tests (host)
+#   1. libipcx unit tests (host), then again built with ASan+LSan+UBSan
 #   2. static checks: checkpatch --strict and sparse on kernel/
 #   3. DKMS: add + build against the installed headers, then remove
 #   4. selftests inside the VM (kselftest harness), dmesg must stay clean
 #   5. the VM runner itself: a module that WARNs must fail the run
 #   6. ipcx-bench --smoke natively: every available mechanism gives results
 #      with verified checksums, and the plots are written
-# CHECK_STEPS="lib static dkms vm runner bench" selects steps.
+#   7. debug: the selftests on a KASAN/lockdep/kmemleak/UBSAN kernel built
+#           from linux-source-6.1 (scripts/debug-kernel.sh), then rmmod and
+#           a kmemleak scan; any kernel report fails (CHECK_DEBUG=0 skips it)
+# Not run by default (make check-matrix):
+#   matrix  the selftests on Debian's 6.12 from bookworm-backports too
+# CHECK_STEPS="lib asan static dkms vm runner bench" selects steps;
+# CHECK_RESULTS=DIR keeps results elsewhere than build/check.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 build=${BUILD:-$top/build}
-res=$build/check
-steps=${CHECK_STEPS:-lib static dkms vm runner bench}
+res=${CHECK_RESULTS:-$build/check}
+debug_step=debug
+[ "${CHECK_DEBUG:-1}" = 0 ] && debug_step=
+steps=${CHECK_STEPS:-lib asan static dkms vm runner bench $debug_step}
 kver=$("$here/kver.sh") || exit 1
 kdir=${KDIR:-/usr/src/linux-headers-$kver}
 checkpatch=${CHECKPATCH:-$top/../shared/tools/checkpatch/checkpatch.pl}
@@ -38,6 +46,22 @@ step_lib() {
 		cat "$res/lib-$(basename "$t").tap"
 		[ $rc -eq 0 ] || grep -q '^not ok' "$res/lib-$(basename "$t").tap" ||
 			tap "$res/lib-$(basename "$t").tap" 1 "$(basename "$t") exited with $rc"
+	done
+}
+
+# The same unit tests built with -fsanitize=address,undefined (mk/asan.mk):
+# a sanitizer report makes the program exit non-zero.
+step_asan() {
+	local t name log rc
+	for t in "$build"/asan/tests/*_test; do
+		[ -x "$t" ] || { tap "$res/asan.tap" 1 "ASan unit tests built (make asan-tests)"; return; }
+		name=$(basename "$t")
+		log=$res/asan-$name.log
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$t" > "$log" 2>&1
+		rc=$?
+		[ $rc -eq 0 ] || { grep -E 'ERROR|runtime error|not ok' "$log" | head -20; }
+		tap "$res/asan.tap" $rc "$name under ASan+LSan+UBSan (status $rc)"
 	done
 }
 
@@ -82,6 +106,72 @@ step_vm() {
 	rc=$?
 	cp "$build"/vm/selftests/*_test.tap "$res/" 2>/dev/null
 	tap "$f" $rc "VM run of the selftests finished with a clean dmesg (status $rc)"
+}
+
+# The debug guest: panic on any WARN (KASAN and UBSAN reports too), hung
+# tasks reported after 60 s; the soak test shortened (KASAN under TCG is
+# ~10x slower). Times measured here are in README.md.
+DEBUG_APPEND="panic_on_warn=1 sysctl.kernel.hung_task_timeout_secs=60"
+DEBUG_SOAK=${DEBUG_SOAK_SECONDS:-10}
+
+# module_for TAP KDIR DIR WHAT: build ipcx.ko against KDIR in DIR, record it
+module_for() {
+	local rc
+	"$here/build-module.sh" "$2" "$3" > /dev/null 2> "$3.log"
+	rc=$?
+	[ $rc -eq 0 ] || tail -20 "$3.log"
+	tap "$1" $rc "ipcx.ko builds against $4 without warnings, modpost quiet"
+	return $rc
+}
+
+# keep_taps DIR PREFIX: keep a VM run's selftest TAP with the results
+keep_taps() {
+	local t
+	for t in "$1"/*_test.tap; do
+		[ -f "$t" ] && cp "$t" "$res/$2$(basename "$t")"
+	done
+}
+
+step_debug() {
+	local f=$res/debug.tap tree t rc
+	t=$(date +%s)
+	tree=$("$here/debug-kernel.sh" 2> "$res/debug-kernel.log")
+	rc=$?
+	[ $rc -eq 0 ] || tail -20 "$res/debug-kernel.log"
+	tap "$f" $rc "debug kernel built from linux-source-6.1 + kconfig/debug.config ($(( $(date +%s) - t ))s)"
+	[ $rc -eq 0 ] || return
+	module_for "$f" "$tree" "$build/kbuild/debug" "the debug kernel" || return
+	t=$(date +%s)
+	"$here/vm-run.sh" --kernel "$tree/arch/x86/boot/bzImage" \
+		--modules "$build/kbuild/debug/kernel" --out "$build/vm/debug" \
+		--timeout "${DEBUG_TIMEOUT:-1500}" --boot-time 420 \
+		--append "$DEBUG_APPEND" --env "IPCX_SOAK_SECONDS=$DEBUG_SOAK" -- \
+		"scripts/debug-guest.sh $build/selftests"
+	rc=$?
+	keep_taps "$build/vm/debug" debug-
+	tap "$f" $rc "debug kernel: selftests, rmmod, kmemleak: no KASAN/lockdep/UBSAN/leak report (status $rc, $(( $(date +%s) - t ))s)"
+}
+
+# The same selftests on another Debian kernel (default: 6.12 from
+# bookworm-backports, unpacked into build/cache, apt sources untouched).
+step_matrix() {
+	local f=$res/matrix.tap suite=${MATRIX_SUITE:-bookworm-backports} paths img kdir kmods rc name
+	paths=$("$here/fetch-kernel.sh" "$build/cache" "$suite" 2> "$res/matrix-fetch.log")
+	rc=$?
+	[ $rc -eq 0 ] || tail -20 "$res/matrix-fetch.log"
+	img=$(echo "$paths" | sed -n 1p)
+	kdir=$(echo "$paths" | sed -n 2p)
+	kmods=$(echo "$paths" | sed -n 3p)
+	name=$(basename "$kdir" | sed 's/^linux-headers-//')
+	tap "$f" $rc "kernel $name fetched from $suite"
+	[ $rc -eq 0 ] || return
+	module_for "$f" "$kdir" "$build/kbuild/$name" "$name" || return
+	"$here/vm-run.sh" --kernel "$img" --image-modules "$(dirname "$kmods")" \
+		--modules "$build/kbuild/$name/kernel" --out "$build/vm/$name" -- \
+		"modprobe ipcx && selftests/run.sh $build/selftests"
+	rc=$?
+	keep_taps "$build/vm/$name" "$name-"
+	tap "$f" $rc "VM run of the selftests on $name finished with a clean dmesg (status $rc)"
 }
 
 step_runner() {

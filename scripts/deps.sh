@@ -7,7 +7,8 @@ set -eu
 PKGS="make gcc libc6-dev pkg-config perl python3 linux-headers-amd64 linux-image-amd64
 linux-source-6.1 xz-utils qemu-system-x86 busybox-static kmod cpio udev
 libnl-3-dev libnl-genl-3-dev dkms sparse gnuplot-nox
-python3-requests python3-argcomplete python3-pkg-resources file"
+python3-requests python3-argcomplete python3-pkg-resources file
+bc bison flex libelf-dev libssl-dev"
 
 missing=
 for p in $PKGS; do

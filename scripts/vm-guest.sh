@@ -15,7 +15,12 @@ kver=$(uname -r)
 # copy the module and the index files into the guest-only /lib/modules overlay.
 tree=$moddir/lib/modules/$kver
 [ -d "$tree" ] || { echo "vm-guest: no module tree for $kver in $moddir" >&2; echo 99 > "$out/status"; exit 99; }
+# virtme-ng links /lib/modules/KVER to a kernel unpacked elsewhere (read-only
+# 9p): replace the link by a directory in the overlay that links back.
+[ -L "/lib/modules/$kver" ] && rm -f "/lib/modules/$kver"
 mkdir -p "/lib/modules/$kver"
+[ -L "$tree/kernel" ] && [ ! -e "/lib/modules/$kver/kernel" ] &&
+	ln -s "$(readlink "$tree/kernel")" "/lib/modules/$kver/kernel"
 cp -r "$tree/extra" "$tree"/modules.* "/lib/modules/$kver/" ||
 	{ echo 99 > "$out/status"; exit 99; }
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug 2>/dev/null

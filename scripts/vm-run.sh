@@ -3,8 +3,17 @@
 # Run a command inside a guest booting a real Debian kernel under qemu TCG,
 # with ipcx.ko installed so that `modprobe ipcx` works.
 #
-#   vm-run.sh [--kernel BZIMAGE] [--modules DIR] [--timeout SECS]
-#             [--out DIR] [--memory SIZE] [--append ARGS] -- COMMAND...
+#   vm-run.sh [--kernel BZIMAGE] [--modules DIR] [--image-modules DIR]
+#             [--timeout SECS] [--out DIR] [--memory SIZE] [--append ARGS]
+#             [--env NAME=VALUE] [--boot-time SECS] -- COMMAND...
+#
+# --modules: where our .ko files are (default kernel/). --image-modules: the
+# kernel image's own module tree, lib/modules/VERSION (default
+# /lib/modules/VERSION; give it for a kernel unpacked elsewhere, e.g. the
+# matrix's 6.12; a kernel with everything built in needs none). --env:
+# export a variable to COMMAND in the guest (repeatable; plain values).
+# --boot-time: how long booting and powering off may take on top of
+# --timeout (default 120; a KASAN kernel on 9p needs ~4 min to boot).
 #
 # The guest is started by virtme-ng (vng), the kernel community's runner: it
 # boots the kernel on the host's own root filesystem (read-only 9p plus
@@ -25,13 +34,20 @@ limit=1200
 out=$build/vm/out
 memory=2G
 append=
+imgmods=
+env=
+boot=120
 verbose=${VM_VERBOSE:+--verbose}
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift 2 ;;
 	--modules) moddir=$2; shift 2 ;;
+	--image-modules) imgmods=$2; shift 2 ;;
+	--env) env="${env}export $(printf '%q' "$2")
+"; shift 2 ;;
 	--timeout) limit=$2; shift 2 ;;
+	--boot-time) boot=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--memory) memory=$2; shift 2 ;;
 	--append) append="$append $2"; shift 2 ;;
@@ -53,26 +69,31 @@ out=$(cd "$out" && pwd)
 gkver=$(file -bL "$kernel" | sed -n 's/.*version \([^ ]*\).*/\1/p')
 [ -n "$gkver" ] || { echo "vm-run: cannot read the version of $kernel" >&2; exit 2; }
 tree=$out/modtree/lib/modules/$gkver
+imgmods=${imgmods:-/lib/modules/$gkver}
 mkdir -p "$tree/extra"
 cp "$moddir"/*.ko "$tree/extra/"
-if [ -d "/lib/modules/$gkver/kernel" ]; then
-	ln -s "/lib/modules/$gkver/kernel" "$tree/kernel"
-	cp /lib/modules/"$gkver"/modules.order /lib/modules/"$gkver"/modules.builtin* "$tree/"
+if [ -d "$imgmods/kernel" ]; then
+	ln -s "$(cd "$imgmods/kernel" && pwd)" "$tree/kernel"
+	cp "$imgmods"/modules.order "$imgmods"/modules.builtin* "$tree/"
+else	# everything built in (the debug kernel): empty lists keep depmod quiet
+	touch "$tree/modules.order" "$tree/modules.builtin" "$tree/modules.builtin.modinfo"
 fi
 /sbin/depmod -b "$out/modtree" "$gkver" || exit 1
 moddir=$out/modtree
-printf '%s\n' "$*" > "$out/cmd.sh"
+printf '%s%s\n' "$env" "$*" > "$out/cmd.sh"
 
 echo "vm-run: booting $kernel (qemu TCG, 2 vCPUs) for: $*" >&2
 start=$(date +%s)
 # setsid + timeout: on timeout the whole group (python, qemu) is killed.
+# qemu reopens /proc/self/fd/1 and 2 with O_TRUNC: were our output a file
+# (a log), it would lose what was written before, so give it pipes.
 PATH=$vng_root/usr/bin:$PATH PYTHONPATH=$vng_root/usr/lib/python3/dist-packages \
-	setsid timeout -k 20 $((limit + 120)) /usr/bin/python3 "$vng_root/usr/bin/vng" \
+	setsid timeout -k 20 $((limit + boot)) /usr/bin/python3 "$vng_root/usr/bin/vng" \
 	--run "$kernel" --disable-kvm --force-9p --cpus 2 --memory "$memory" \
 	--overlay-rwdir=/lib/modules --rwdir="$out=$out" $verbose \
 	--append "loglevel=4 $append" \
-	-- "$here/vm-guest.sh $out $moddir $limit" < /dev/null
-rc=$?
+	-- "$here/vm-guest.sh $out $moddir $limit" < /dev/null 2> >(cat >&2) | cat
+rc=${PIPESTATUS[0]}
 echo "vm-run: guest finished in $(( $(date +%s) - start ))s" >&2
 
 if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kernel API differences between the kernels ipcx builds on (Debian's 6.1
+ * and 6.12), each behind one small named helper. A new difference gets a
+ * helper here, never an #ifdef in a .c file. The IPCX_HAVE_* macros come
+ * from probes of the kernel tree's headers in Kbuild.
+ */
+#ifndef _IPCX_COMPAT_H
+#define _IPCX_COMPAT_H
+
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+
+/* 6.3 made vma->vm_flags read-only behind vm_flags_set()/vm_flags_clear(). */
+static inline void ipcx_vm_flags_set(struct vm_area_struct *vma,
+				     vm_flags_t flags)
+{
+#ifdef IPCX_HAVE_VM_FLAGS_SET
+	vm_flags_set(vma, flags);
+#else
+	vma->vm_flags |= flags;
+#endif
+}
+
+static inline void ipcx_vm_flags_clear(struct vm_area_struct *vma,
+				       vm_flags_t flags)
+{
+#ifdef IPCX_HAVE_VM_FLAGS_SET
+	vm_flags_clear(vma, flags);
+#else
+	vma->vm_flags &= ~flags;
+#endif
+}
+
+/* 6.10 replaced mm->get_unmapped_area by mm_get_unmapped_area(). */
+static inline unsigned long
+ipcx_mm_get_unmapped_area(struct file *file, unsigned long addr,
+			  unsigned long len, unsigned long pgoff,
+			  unsigned long flags)
+{
+#ifdef IPCX_HAVE_MM_GET_UNMAPPED_AREA
+	return mm_get_unmapped_area(current->mm, file, addr, len, pgoff, flags);
+#else
+	return current->mm->get_unmapped_area(file, addr, len, pgoff, flags);
+#endif
+}
+
+#endif /* _IPCX_COMPAT_H */

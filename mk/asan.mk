@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: GPL-2.0
+# libipcx and its host unit tests built with AddressSanitizer (+ LeakSanitizer)
+# and UBSan, apart from the normal objects (under $(BUILD)/asan).
+#
+#   make check-asan     build and run them; any sanitizer report fails
+#                       (also a step of make check)
+
+ASAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	       -fno-sanitize-recover=all
+ASAN_DIR    := $(BUILD)/asan
+ASAN_OBJS   := $(LIB_SRCS:lib/%.c=$(ASAN_DIR)/lib/%.o)
+ASAN_A      := $(ASAN_DIR)/lib/libipcx.a
+ASAN_TESTS  := $(LIBTEST_SRCS:lib/tests/%.c=$(ASAN_DIR)/tests/%)
+
+$(ASAN_DIR)/lib/%.o: lib/%.c $(wildcard lib/*.h) lib/include/libipcx.h include/uapi/linux/ipcx.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(NL_CFLAGS) $(ASAN_FLAGS) -c -o $@ $<
+
+$(ASAN_A): $(ASAN_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(ASAN_DIR)/tests/%: lib/tests/%.c $(ASAN_A) lib/tests/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -o $@ $< $(ASAN_A) $(NL_LIBS) -lpthread
+
+asan-tests: $(ASAN_TESTS)
+
+check: asan-tests
+
+check-asan: deps asan-tests
+	CHECK_STEPS=asan CHECK_RESULTS=$(BUILD)/check-asan $(TOP)/scripts/check.sh
+
+.PHONY: asan-tests check-asan

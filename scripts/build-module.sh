@@ -1,0 +1,24 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Build ipcx.ko against another kernel tree without touching the objects in
+# kernel/ (Kbuild writes objects beside the sources): stage the module's
+# sources into DIR and build there. Fails on any compiler or modpost warning.
+#
+#   build-module.sh KDIR DIR      -> DIR/kernel/ipcx.ko
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+kdir=$1
+dir=$2
+mkdir -p "$dir/kernel" "$dir/include/uapi/linux"
+dir=$(cd "$dir" && pwd)
+# Copy only what changed, so that kbuild rebuilds incrementally.
+cp -u "$top"/kernel/*.c "$top"/kernel/*.h "$top/kernel/Kbuild" "$dir/kernel/"
+cp -u "$top/include/uapi/linux/ipcx.h" "$dir/include/uapi/linux/"
+make -C "$kdir" M="$dir/kernel" modules > "$dir/build.log" 2>&1 ||
+	{ cat "$dir/build.log" >&2; exit 1; }
+if grep -E 'warning|WARNING' "$dir/build.log" >&2; then
+	echo "build-module: warnings building against $kdir" >&2
+	exit 1
+fi
+echo "$dir/kernel/ipcx.ko"
