@@ -117,6 +117,7 @@ DEBUG_SOAK=${DEBUG_SOAK_SECONDS:-10}
 # module_for TAP KDIR DIR WHAT: build ipcx.ko against KDIR in DIR, record it
 module_for() {
 	local rc
+	mkdir -p "$(dirname "$3")"
 	"$here/build-module.sh" "$2" "$3" > /dev/null 2> "$3.log"
 	rc=$?
 	[ $rc -eq 0 ] || tail -20 "$3.log"
