@@ -12,25 +12,14 @@
 
 int ipcx_event_init(struct ipcx_event *e, int fd, void *base, uint64_t offset)
 {
-	struct ipcx_lock_op op;
 	int ret = ipcx_event_attach(e, fd, base, offset);
 
-	if (ret)
-		return ret;
-	memset(&op, 0, sizeof(op));
-	op.offset = offset;
-	op.kind = IPCX_LOCK_EVENT;
-	return ipcx_lock_ioctl(fd, IPCX_IOC_LOCK_DECLARE, &op);
+	return ret ?: ipcx_lock_declare(fd, offset, IPCX_LOCK_EVENT, 0);
 }
 
 int ipcx_event_attach(struct ipcx_event *e, int fd, void *base, uint64_t offset)
 {
-	if (fd < 0 || !base || offset % IPCX_LOCK_ALIGN)
-		return -EINVAL;
-	e->fd = fd;
-	e->offset = offset;
-	e->word = (uint32_t *)((char *)base + offset);
-	return 0;
+	return ipcx_lock_locate(fd, base, offset, &e->fd, &e->offset, &e->word);
 }
 
 uint32_t ipcx_event_seq(const struct ipcx_event *e)

@@ -11,6 +11,13 @@
 /* ioctl() returning 0 or -errno, errno preserved. */
 int ipcx_lock_ioctl(int fd, unsigned long cmd, void *arg);
 
+/* Fill a lock handle's fd, offset and word (validated): 0 or -EINVAL. */
+int ipcx_lock_locate(int fd, void *base, uint64_t offset, int *hfd,
+		     uint64_t *hoffset, uint32_t **hword);
+
+/* IPCX_IOC_LOCK_DECLARE of a block of @kind (@value: a semaphore's count). */
+int ipcx_lock_declare(int fd, uint64_t offset, uint32_t kind, uint32_t value);
+
 /* The kernel path of a lock operation: ioctl @cmd on the lock at @offset. */
 int ipcx_lock_slow(int fd, uint64_t offset, unsigned long cmd, unsigned int flags,
 		   const struct timespec *abstime, clockid_t clock,

@@ -13,45 +13,16 @@
 /* Bounded user-space spin before sleeping: ~a few microseconds. */
 #define IPCX_USER_SPINS 200
 
-static int ipcx_lock_declare(int fd, uint64_t offset, uint32_t kind)
-{
-	struct ipcx_lock_op op;
-
-	memset(&op, 0, sizeof(op));
-	op.offset = offset;
-	op.kind = kind;
-	return ipcx_lock_ioctl(fd, IPCX_IOC_LOCK_DECLARE, &op);
-}
-
-static int ipcx_lock_handle_init(int fd, void *base, uint64_t offset,
-				 uint32_t **word)
-{
-	if (fd < 0 || !base || offset % IPCX_LOCK_ALIGN)
-		return -EINVAL;
-	*word = (uint32_t *)((char *)base + offset);
-	return 0;
-}
-
 int ipcx_mutex_init(struct ipcx_mutex *m, int fd, void *base, uint64_t offset)
 {
-	int ret = ipcx_lock_handle_init(fd, base, offset, &m->word);
+	int ret = ipcx_mutex_attach(m, fd, base, offset);
 
-	if (ret)
-		return ret;
-	m->fd = fd;
-	m->offset = offset;
-	return ipcx_lock_declare(fd, offset, IPCX_LOCK_MUTEX);
+	return ret ?: ipcx_lock_declare(fd, offset, IPCX_LOCK_MUTEX, 0);
 }
 
 int ipcx_mutex_attach(struct ipcx_mutex *m, int fd, void *base, uint64_t offset)
 {
-	int ret = ipcx_lock_handle_init(fd, base, offset, &m->word);
-
-	if (ret)
-		return ret;
-	m->fd = fd;
-	m->offset = offset;
-	return 0;
+	return ipcx_lock_locate(fd, base, offset, &m->fd, &m->offset, &m->word);
 }
 
 int ipcx_lock_slow(int fd, uint64_t offset, unsigned long cmd, unsigned int flags,

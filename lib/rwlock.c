@@ -16,27 +16,16 @@ static uint32_t *rw_slots(struct ipcx_rwlock *rw)
 	return ((struct ipcx_lock_block *)rw->word)->slots;
 }
 
-int ipcx_rwlock_attach(struct ipcx_rwlock *rw, int fd, void *base, uint64_t offset)
-{
-	if (fd < 0 || !base || offset % IPCX_LOCK_ALIGN)
-		return -EINVAL;
-	rw->fd = fd;
-	rw->offset = offset;
-	rw->word = (uint32_t *)((char *)base + offset);
-	return 0;
-}
-
 int ipcx_rwlock_init(struct ipcx_rwlock *rw, int fd, void *base, uint64_t offset)
 {
-	struct ipcx_lock_op op;
 	int ret = ipcx_rwlock_attach(rw, fd, base, offset);
 
-	if (ret)
-		return ret;
-	memset(&op, 0, sizeof(op));
-	op.offset = offset;
-	op.kind = IPCX_LOCK_RWLOCK;
-	return ipcx_lock_ioctl(fd, IPCX_IOC_LOCK_DECLARE, &op);
+	return ret ?: ipcx_lock_declare(fd, offset, IPCX_LOCK_RWLOCK, 0);
+}
+
+int ipcx_rwlock_attach(struct ipcx_rwlock *rw, int fd, void *base, uint64_t offset)
+{
+	return ipcx_lock_locate(fd, base, offset, &rw->fd, &rw->offset, &rw->word);
 }
 
 static int rw_slow(struct ipcx_rwlock *rw, unsigned long cmd, unsigned int flags,

@@ -14,26 +14,14 @@
 int ipcx_sem_init(struct ipcx_sem *s, int fd, void *base, uint64_t offset,
 		  unsigned int value)
 {
-	struct ipcx_lock_op op;
 	int ret = ipcx_sem_attach(s, fd, base, offset);
 
-	if (ret)
-		return ret;
-	memset(&op, 0, sizeof(op));
-	op.offset = offset;
-	op.kind = IPCX_LOCK_SEM;
-	op.value = value;
-	return ipcx_lock_ioctl(fd, IPCX_IOC_LOCK_DECLARE, &op);
+	return ret ?: ipcx_lock_declare(fd, offset, IPCX_LOCK_SEM, value);
 }
 
 int ipcx_sem_attach(struct ipcx_sem *s, int fd, void *base, uint64_t offset)
 {
-	if (fd < 0 || !base || offset % IPCX_LOCK_ALIGN)
-		return -EINVAL;
-	s->fd = fd;
-	s->offset = offset;
-	s->word = (uint32_t *)((char *)base + offset);
-	return 0;
+	return ipcx_lock_locate(fd, base, offset, &s->fd, &s->offset, &s->word);
 }
 
 unsigned int ipcx_sem_value(const struct ipcx_sem *s)

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Lock blocks, whatever their kind: where a handle's word is, and
+ * declaring a block to the kernel. Every lock handle (mutex, event,
+ * semaphore, reader-writer lock) is { fd, offset, word }.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "lock_internal.h"
+
+int ipcx_lock_locate(int fd, void *base, uint64_t offset, int *hfd,
+		     uint64_t *hoffset, uint32_t **hword)
+{
+	if (fd < 0 || !base || offset % IPCX_LOCK_ALIGN)
+		return -EINVAL;
+	*hfd = fd;
+	*hoffset = offset;
+	*hword = (uint32_t *)((char *)base + offset);
+	return 0;
+}
+
+int ipcx_lock_declare(int fd, uint64_t offset, uint32_t kind, uint32_t value)
+{
+	struct ipcx_lock_op op;
+
+	memset(&op, 0, sizeof(op));
+	op.offset = offset;
+	op.kind = kind;
+	op.value = value;
+	return ipcx_lock_ioctl(fd, IPCX_IOC_LOCK_DECLARE, &op);
+}
