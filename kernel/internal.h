@@ -199,6 +199,9 @@ void ipcx_regions_exit(void);
  * @bytes: bytes charged to max_total_bytes
  * @locks: declared locks
  * @owners: registered owner ids
+ * @subscribers: sockets subscribed to the events of their IPC namespace
+ * @max_subscribers: module parameter
+ * @max_user_subscribers: module parameter
  */
 struct ipcx_stats {
 	u32 max_regions;
@@ -209,6 +212,9 @@ struct ipcx_stats {
 	u64 bytes;
 	u32 locks;
 	u32 owners;
+	u32 subscribers;
+	u32 max_subscribers;
+	u32 max_user_subscribers;
 };
 
 /*
@@ -220,14 +226,17 @@ struct ipcx_region *ipcx_region_find_id(u64 id);
 struct ipcx_region *ipcx_region_find_next(u64 *id);
 void ipcx_regions_stats(struct ipcx_stats *st);
 bool ipcx_names_ns_is_current(const struct ipcx_region *region);
+struct vfsmount *ipcx_names_ns_get(void);
 
 /* lock.c, owner.c: their part of struct ipcx_stats */
 void ipcx_locks_stats(struct ipcx_stats *st);
 void ipcx_owners_stats(struct ipcx_stats *st);
 
-/* netlink.c: the generic netlink family and its notifications */
+/* netlink.c: the generic netlink family */
 int ipcx_nl_register(void);
 void ipcx_nl_unregister(void);
+
+/* nl_events.c: its notifications and their subscribers */
 void ipcx_nl_notify_region(const struct ipcx_region *region, bool created);
 
 #endif /* _IPCX_INTERNAL_H */

@@ -149,7 +149,7 @@ bool ipcx_owner_id_alive(u32 id);
 void ipcx_death_record(struct ipcx_death *d, u32 id);
 void ipcx_death_clear(struct ipcx_death *d);
 void ipcx_death_to_user(const struct ipcx_death *d, struct ipcx_owner_info *info);
-void ipcx_death_snapshot(const struct ipcx_death *d, struct ipcx_owner_info *info);
+void ipcx_death_copy(struct ipcx_death *dst, const struct ipcx_death *src);
 void ipcx_owner_to_user(u32 id, struct ipcx_owner_info *info);
 
 /* lock.c */
@@ -197,9 +197,9 @@ int ipcx_rwlock_consistent(struct ipcx_lock *l, struct ipcx_owner *me);
 void ipcx_rwlock_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner);
 bool ipcx_rwlock_takeable(struct ipcx_lock *l);
 
-/* netlink.c: a lock event (never called with ipcx_lock.lock held) */
-void ipcx_nl_notify_lock(u8 cmd, const struct ipcx_lock *l, pid_t pid,
-			 pid_t tgid, const char *comm);
+/* nl_events.c: a lock event (never called with ipcx_lock.lock held) */
+void ipcx_nl_notify_lock(u8 cmd, const struct ipcx_lock *l, struct pid *pid,
+			 struct pid *tgid, const char *comm);
 
 /* lockfd.c */
 int ipcx_lock_fd(struct ipcx_region *region, struct ipcx_lock *l);

@@ -121,7 +121,7 @@ int ipcx_mutex_lock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 	struct ipcx_waiter waiter = { .owner = me->id };
 	u64 start = ktime_get_ns();
 	bool slept = false, robbed = false, took_dead = false;
-	struct ipcx_owner_info dead;
+	struct ipcx_death dead = { 0 };
 	int spins = 2, ret;
 	u32 w, id;
 
@@ -191,12 +191,14 @@ int ipcx_mutex_lock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 	if (ret == -EOWNERDEAD)
 		ipcx_death_to_user(&l->last_death, died);
 	if (took_dead)	/* found before the death work: tell the monitors */
-		ipcx_death_snapshot(&l->last_death, &dead);
+		ipcx_death_copy(&dead, &l->last_death);
 out_unlock:
 	spin_unlock(&l->lock);
-	if (took_dead)	/* may sleep: after l->lock */
+	if (took_dead) {	/* may sleep: after l->lock */
 		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, dead.pid,
 				    dead.tgid, dead.comm);
+		ipcx_death_clear(&dead);
+	}
 	return ret;
 }
 
@@ -270,8 +272,8 @@ int ipcx_mutex_unlock(struct ipcx_lock *l, struct ipcx_owner *me)
 	}
 	spin_unlock(&l->lock);
 	if (dead)	/* may sleep: after l->lock */
-		ipcx_nl_notify_lock(IPCX_NL_CMD_LOCK_DEAD_NTF, l, pid_nr(me->pid),
-				    pid_nr(me->tgid), me->comm);
+		ipcx_nl_notify_lock(IPCX_NL_CMD_LOCK_DEAD_NTF, l, me->pid,
+				    me->tgid, me->comm);
 	return ret;
 }
 
@@ -328,9 +330,8 @@ void ipcx_mutex_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 	}
 	spin_unlock(&l->lock);
 	if (died)	/* may sleep: after l->lock */
-		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l,
-				    pid_nr(owner->pid), pid_nr(owner->tgid),
-				    owner->comm);
+		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, owner->pid,
+				    owner->tgid, owner->comm);
 }
 
 /* For poll: could a trylock succeed now (free, or the holder is gone)? */

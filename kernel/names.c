@@ -101,6 +101,15 @@ void ipcx_names_bind_ns(struct ipcx_region *region)
 	region->ns_mnt = mntget(ns->mq_mnt);
 }
 
+/**
+ * ipcx_names_ns_get() - the caller's IPC namespace as a key: its mqueue
+ * mount, pinned (mntput() when done), compared with region->ns_mnt
+ */
+struct vfsmount *ipcx_names_ns_get(void)
+{
+	return mntget(ipcx_current_ns_mnt());
+}
+
 static struct ipcx_region *ipcx_names_find(const char *name)
 {
 	struct vfsmount *mnt = ipcx_current_ns_mnt();

@@ -2,47 +2,35 @@
 /*
  * Control plane: the generic netlink family "ipcx" (commands and attributes
  * in the uapi header): list and describe regions and their locks, module
- * statistics, unlink a name, and the "events" multicast group.
+ * statistics, unlink a name, subscribe to events. The notifications
+ * themselves and their subscribers are nl_events.c's.
  *
  * Visibility follows the caller's IPC namespace, not its network
  * namespace: requests run in the sender's context, and every region lookup
  * (ipcx_region_find_*, ipcx_names_lookup) only matches regions created in
  * current's IPC namespace. The family is therefore netnsok. Deleting uses
  * the ioctl's rule (owner, creator or CAP_SYS_ADMIN, perm.c), not
- * GENL_ADMIN_PERM. Events carry names of every namespace, so joining the
- * group needs CAP_NET_ADMIN.
+ * GENL_ADMIN_PERM. The "events" multicast group carries the events of
+ * every namespace, so joining it needs CAP_NET_ADMIN; subscribing
+ * (IPCX_NL_CMD_EVENTS_SUBSCRIBE) gets those of one's own namespace.
  *
  * Dumps are restartable: cb->args[0] holds the next region id (regions) or
  * the region id (locks), cb->args[1] the next lock index.
  *
- * Locking:
- *  - Requests take no lock of this file; they take references on regions
- *    (the registry's and the name table's rules, region.c and names.c) and
- *    snapshot each lock under its ipcx_lock.lock, building no message
- *    under it.
- *  - Notifications may sleep (GFP_KERNEL, then multicast): callers send
- *    them after dropping every spinlock. They are called with
- *    ipcx_names_lock (creation) or ipcx_lock_regions_mutex (death work)
- *    held, or none. ipcx_nl_sem (read side) is held across the send, a
- *    leaf; module exit takes it for writing to stop notifications before
- *    the family goes.
+ * Locking: requests take no lock of this file; they take references on
+ * regions (the registry's and the name table's rules, region.c and
+ * names.c) and snapshot each lock under its ipcx_lock.lock, building no
+ * message under it.
  */
 #include <linux/cred.h>
 #include <linux/pid_namespace.h>
-#include <linux/rwsem.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <net/genetlink.h>
 
 #include "internal.h"
 #include "locks.h"
-
-static DECLARE_RWSEM(ipcx_nl_sem);
-static bool ipcx_nl_live;	/* ipcx_nl_sem; the family is registered */
-
-enum ipcx_nl_mcgrp {
-	IPCX_NL_MCGRP_EVENTS_IDX,
-};
+#include "nl.h"
 
 static const struct nla_policy ipcx_nl_policy[IPCX_NL_A_MAX + 1] = {
 	[IPCX_NL_A_PAD] = { .type = NLA_REJECT },
@@ -53,8 +41,6 @@ static const struct nla_policy ipcx_nl_policy[IPCX_NL_A_MAX + 1] = {
 	[IPCX_NL_A_STATS] = { .type = NLA_REJECT, .reject_message = "reply-only attribute" },
 	[IPCX_NL_A_EVENT] = { .type = NLA_REJECT, .reject_message = "reply-only attribute" },
 };
-
-static struct genl_family ipcx_nl_family __ro_after_init;
 
 static void *ipcx_nl_put_hdr(struct sk_buff *skb, struct netlink_callback *cb,
 			     struct genl_info *info, u8 cmd)
@@ -317,7 +303,11 @@ static int ipcx_nl_put_stats(struct sk_buff *skb, const struct ipcx_stats *st)
 	    nla_put_u64_64bit(skb, IPCX_NL_STATS_A_BYTES, st->bytes,
 			      IPCX_NL_STATS_A_PAD) ||
 	    nla_put_u32(skb, IPCX_NL_STATS_A_LOCKS, st->locks) ||
-	    nla_put_u32(skb, IPCX_NL_STATS_A_OWNERS, st->owners)) {
+	    nla_put_u32(skb, IPCX_NL_STATS_A_OWNERS, st->owners) ||
+	    nla_put_u32(skb, IPCX_NL_STATS_A_SUBSCRIBERS, st->subscribers) ||
+	    nla_put_u32(skb, IPCX_NL_STATS_A_MAX_SUBSCRIBERS, st->max_subscribers) ||
+	    nla_put_u32(skb, IPCX_NL_STATS_A_MAX_USER_SUBSCRIBERS,
+			st->max_user_subscribers)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -334,6 +324,7 @@ static int ipcx_nl_stats_doit(struct sk_buff *skb, struct genl_info *info)
 	ipcx_regions_stats(&st);
 	ipcx_locks_stats(&st);
 	ipcx_owners_stats(&st);
+	ipcx_nl_events_stats(&st);
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
@@ -387,6 +378,15 @@ static const struct genl_small_ops ipcx_nl_ops[] = {
 		.cmd = IPCX_NL_CMD_REGION_DEL,
 		.doit = ipcx_nl_del_doit,
 	},
+	{
+		/* no privilege: the caller's IPC namespace only (nl_events.c) */
+		.cmd = IPCX_NL_CMD_EVENTS_SUBSCRIBE,
+		.doit = ipcx_nl_subscribe_doit,
+	},
+	{
+		.cmd = IPCX_NL_CMD_EVENTS_UNSUBSCRIBE,
+		.doit = ipcx_nl_unsubscribe_doit,
+	},
 };
 
 static const struct genl_multicast_group ipcx_nl_mcgrps[] = {
@@ -396,7 +396,7 @@ static const struct genl_multicast_group ipcx_nl_mcgrps[] = {
 	},
 };
 
-static struct genl_family ipcx_nl_family __ro_after_init = {
+struct genl_family ipcx_nl_family __ro_after_init = {
 	.name = IPCX_NL_FAMILY_NAME,
 	.version = IPCX_NL_FAMILY_VERSION,
 	.maxattr = IPCX_NL_A_MAX,
@@ -410,125 +410,26 @@ static struct genl_family ipcx_nl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(ipcx_nl_mcgrps),
 };
 
-/* Send a notification built by @fill; may sleep, no spinlock held. */
-static void ipcx_nl_notify(u8 cmd, int (*fill)(struct sk_buff *skb, const void *arg),
-			   const void *arg)
-{
-	struct sk_buff *msg;
-	struct nlattr *nest;
-	void *hdr;
-
-	might_sleep();
-	down_read(&ipcx_nl_sem);
-	if (!ipcx_nl_live)
-		goto out_unlock;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		goto out_unlock;
-	hdr = genlmsg_put(msg, 0, 0, &ipcx_nl_family, 0, cmd);
-	if (!hdr)
-		goto out_free;
-	nest = nla_nest_start(msg, IPCX_NL_A_EVENT);
-	if (!nest || fill(msg, arg))
-		goto out_free;
-	nla_nest_end(msg, nest);
-	genlmsg_end(msg, hdr);
-	/* -ESRCH (nobody listening) is normal; consumes @msg */
-	genlmsg_multicast_allns(&ipcx_nl_family, msg, 0, IPCX_NL_MCGRP_EVENTS_IDX);
-	goto out_unlock;
-out_free:
-	nlmsg_free(msg);
-out_unlock:
-	up_read(&ipcx_nl_sem);
-}
-
-static int ipcx_nl_fill_region_event(struct sk_buff *skb, const void *arg)
-{
-	const struct ipcx_region *region = arg;
-
-	if (nla_put_u64_64bit(skb, IPCX_NL_EVENT_A_REGION_ID, region->id,
-			      IPCX_NL_EVENT_A_PAD) ||
-	    (region->name && nla_put_string(skb, IPCX_NL_EVENT_A_NAME, region->name)))
-		return -EMSGSIZE;
-	return 0;
-}
-
-/**
- * ipcx_nl_notify_region() - multicast "region created" or "region destroyed"
- * @region: the region (immutable fields only are read)
- * @created: created rather than destroyed
- *
- * May sleep; called without spinlocks (see the top of this file).
- */
-void ipcx_nl_notify_region(const struct ipcx_region *region, bool created)
-{
-	ipcx_nl_notify(created ? IPCX_NL_CMD_REGION_NEW_NTF : IPCX_NL_CMD_REGION_DEL_NTF,
-		       ipcx_nl_fill_region_event, region);
-}
-
-struct ipcx_nl_lock_event {
-	const struct ipcx_lock *l;
-	u32 pid, tgid;
-	const char *comm;
-};
-
-static int ipcx_nl_fill_lock_event(struct sk_buff *skb, const void *arg)
-{
-	const struct ipcx_nl_lock_event *ev = arg;
-
-	if (nla_put_u64_64bit(skb, IPCX_NL_EVENT_A_REGION_ID, ev->l->region->id,
-			      IPCX_NL_EVENT_A_PAD) ||
-	    (ev->l->region->name &&
-	     nla_put_string(skb, IPCX_NL_EVENT_A_NAME, ev->l->region->name)) ||
-	    nla_put_u64_64bit(skb, IPCX_NL_EVENT_A_OFFSET, ev->l->offset,
-			      IPCX_NL_EVENT_A_PAD) ||
-	    nla_put_u32(skb, IPCX_NL_EVENT_A_PID, ev->pid) ||
-	    nla_put_u32(skb, IPCX_NL_EVENT_A_TGID, ev->tgid) ||
-	    nla_put_string(skb, IPCX_NL_EVENT_A_COMM, ev->comm))
-		return -EMSGSIZE;
-	return 0;
-}
-
-/**
- * ipcx_nl_notify_lock() - multicast a lock event (holder died, unrecoverable)
- * @cmd: IPCX_NL_CMD_HOLDER_DIED_NTF or IPCX_NL_CMD_LOCK_DEAD_NTF
- * @l: the lock; its region is alive (the caller holds a reference or the
- *     death work's ipcx_lock_regions_mutex)
- * @pid: the thread, in the initial pid namespace (pid_nr())
- * @tgid: its process, likewise
- * @comm: its command name
- *
- * May sleep: never called with ipcx_lock.lock held.
- */
-void ipcx_nl_notify_lock(u8 cmd, const struct ipcx_lock *l, pid_t pid,
-			 pid_t tgid, const char *comm)
-{
-	struct ipcx_nl_lock_event ev = {
-		.l = l,
-		.pid = pid,
-		.tgid = tgid,
-		.comm = comm,
-	};
-
-	ipcx_nl_notify(cmd, ipcx_nl_fill_lock_event, &ev);
-}
-
 int ipcx_nl_register(void)
 {
-	int ret = genl_register_family(&ipcx_nl_family);
+	int ret = ipcx_nl_events_start();
 
 	if (ret)
 		return ret;
-	down_write(&ipcx_nl_sem);
-	ipcx_nl_live = true;
-	up_write(&ipcx_nl_sem);
+	ret = genl_register_family(&ipcx_nl_family);
+	if (ret) {
+		ipcx_nl_events_stop();
+		return ret;
+	}
+	ipcx_nl_events_live(true);
 	return 0;
 }
 
 void ipcx_nl_unregister(void)
 {
-	down_write(&ipcx_nl_sem);
-	ipcx_nl_live = false;
-	up_write(&ipcx_nl_sem);
+	/* no notification starts after this; none is in flight */
+	ipcx_nl_events_live(false);
+	/* no command runs after this: no subscription can be added */
 	genl_unregister_family(&ipcx_nl_family);
+	ipcx_nl_events_stop();
 }

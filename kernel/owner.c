@@ -269,16 +269,17 @@ void ipcx_death_to_user(const struct ipcx_death *d,
 	info->comm[sizeof(info->comm) - 1] = '\0';
 }
 
-/* @d with pids of the initial pid namespace (for notifications). */
-void ipcx_death_snapshot(const struct ipcx_death *d, struct ipcx_owner_info *info)
+/*
+ * @dst becomes a copy of @src with its own pid references (for a
+ * notification sent after the lock is dropped); ipcx_death_clear() ends it.
+ * Atomic context is fine.
+ */
+void ipcx_death_copy(struct ipcx_death *dst, const struct ipcx_death *src)
 {
-	memset(info, 0, sizeof(*info));
-	info->owner = d->owner;
-	info->time_ns = d->time_ns;
-	info->pid = pid_nr(d->pid);
-	info->tgid = pid_nr(d->tgid);
-	memcpy(info->comm, d->comm, sizeof(info->comm));
-	info->comm[sizeof(info->comm) - 1] = '\0';
+	ipcx_death_clear(dst);
+	*dst = *src;
+	get_pid(dst->pid);
+	get_pid(dst->tgid);
 }
 
 /* Describe the live owner @id (a lock's current holder) for user space. */

@@ -111,20 +111,20 @@ static bool ipcx_rw_reads(struct ipcx_lock *l, u32 me)
  * dropping l->lock.
  */
 static void ipcx_rw_writer_died(struct ipcx_lock *l, u32 w,
-				struct ipcx_owner_info *dead)
+				struct ipcx_death *dead)
 {
 	if (cmpxchg(l->word, w, IPCX_LOCKW_DIED | ipcx_lock_waiters_bit(l)) != w)
 		return;
 	ipcx_death_record(&l->last_death, w & IPCX_RWW_ID_MASK);
 	l->owner_deaths++;
 	if (dead)
-		ipcx_death_snapshot(&l->last_death, dead);
+		ipcx_death_copy(dead, &l->last_death);
 	ipcx_rw_wake_all(l);
 }
 
 /* A writer found dead by an acquirer (not the death work): tell the monitors. */
 static void ipcx_rw_notify_death(struct ipcx_lock *l,
-				 const struct ipcx_owner_info *dead)
+				 const struct ipcx_death *dead)
 {
 	if (dead->time_ns)
 		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, dead->pid,
@@ -136,7 +136,7 @@ static void ipcx_rw_notify_death(struct ipcx_lock *l,
  * caller must wait, or the final result. l->lock held.
  */
 static int ipcx_rw_try_write(struct ipcx_lock *l, u32 me, bool *mine,
-			     struct ipcx_owner_info *dead)
+			     struct ipcx_death *dead)
 {
 	u32 w = READ_ONCE(*l->word), id = w & IPCX_RWW_ID_MASK;
 
@@ -186,7 +186,7 @@ int ipcx_rwlock_wrlock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 		       struct ipcx_owner_info *died)
 {
 	struct ipcx_waiter waiter = { .owner = me->id };
-	struct ipcx_owner_info dead = { 0 };
+	struct ipcx_death dead = { 0 };
 	u64 start = ktime_get_ns();
 	bool mine = false, slept = false;
 	int ret;
@@ -249,7 +249,7 @@ static bool ipcx_rw_claim_slot(struct ipcx_lock *l, u32 me, unsigned int *slot)
  * no slot is free, or the final result. l->lock held.
  */
 static int ipcx_rw_try_read(struct ipcx_lock *l, u32 me,
-			    struct ipcx_owner_info *dead)
+			    struct ipcx_death *dead)
 {
 	u32 w = READ_ONCE(*l->word), id = w & IPCX_RWW_ID_MASK;
 	unsigned int slot;
@@ -296,7 +296,7 @@ int ipcx_rwlock_rdlock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 		       struct ipcx_owner_info *died)
 {
 	struct ipcx_waiter waiter = { .owner = me->id };
-	struct ipcx_owner_info dead = { 0 };
+	struct ipcx_death dead = { 0 };
 	u64 start = ktime_get_ns();
 	bool slept = false;
 	int ret;
@@ -366,8 +366,8 @@ int ipcx_rwlock_unlock(struct ipcx_lock *l, struct ipcx_owner *me)
 	ipcx_rw_settle(l);
 	spin_unlock(&l->lock);
 	if (dead)	/* may sleep: after l->lock */
-		ipcx_nl_notify_lock(IPCX_NL_CMD_LOCK_DEAD_NTF, l, pid_nr(me->pid),
-				    pid_nr(me->tgid), me->comm);
+		ipcx_nl_notify_lock(IPCX_NL_CMD_LOCK_DEAD_NTF, l, me->pid,
+				    me->tgid, me->comm);
 	return ret;
 }
 
@@ -419,9 +419,8 @@ void ipcx_rwlock_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 		ipcx_rw_wake_all(l);
 	spin_unlock(&l->lock);
 	if (writer || freed)	/* may sleep: after l->lock */
-		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l,
-				    pid_nr(owner->pid), pid_nr(owner->tgid),
-				    owner->comm);
+		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, owner->pid,
+				    owner->tgid, owner->comm);
 }
 
 /* For poll: could a read or write lock be taken now? */

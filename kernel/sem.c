@@ -203,8 +203,8 @@ void ipcx_sem_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 	kfree(found);
 	spin_unlock(&l->lock);
 	/* may sleep: after l->lock */
-	ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, pid_nr(owner->pid),
-			    pid_nr(owner->tgid), owner->comm);
+	ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, owner->pid,
+			    owner->tgid, owner->comm);
 	return;
 out_unlock:
 	spin_unlock(&l->lock);

@@ -216,9 +216,9 @@ static int ipcx_nl_on_valid(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-/* Send a request built on @msg (consumed) and receive to its end. */
-static int ipcx_nl_transact(struct ipcx_nl *nl, struct nl_msg *msg,
-			    int (*parse)(struct nlattr **tb, void *arg), void *arg)
+/* Send a request built on @msg (consumed) over @sk and receive to its end. */
+static int ipcx_nl_transact_on(struct ipcx_nl *nl, struct nl_sock *sk, struct nl_msg *msg,
+			       int (*parse)(struct nlattr **tb, void *arg), void *arg)
 {
 	struct ipcx_nl_req r = { .nl = nl, .parse = parse, .arg = arg };
 	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
@@ -233,7 +233,7 @@ static int ipcx_nl_transact(struct ipcx_nl *nl, struct nl_msg *msg,
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ipcx_nl_on_ack, &r);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, ipcx_nl_on_finish, &r);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, ipcx_nl_on_valid, &r);
-	ret = nl_send_auto(nl->sk, msg);
+	ret = nl_send_auto(sk, msg);
 	nlmsg_free(msg);
 	if (ret < 0) {
 		ret = ipcx_nle_to_errno(ret);
@@ -241,11 +241,17 @@ static int ipcx_nl_transact(struct ipcx_nl *nl, struct nl_msg *msg,
 	}
 	ret = 0;
 	while (!r.done && ret >= 0)
-		ret = nl_recvmsgs(nl->sk, cb);
+		ret = nl_recvmsgs(sk, cb);
 	ret = r.err ? r.err : ret < 0 ? ipcx_nle_to_errno(ret) : 0;
 out_put_cb:
 	nl_cb_put(cb);
 	return ret;
+}
+
+static int ipcx_nl_transact(struct ipcx_nl *nl, struct nl_msg *msg,
+			    int (*parse)(struct nlattr **tb, void *arg), void *arg)
+{
+	return ipcx_nl_transact_on(nl, nl->sk, msg, parse, arg);
 }
 
 static struct nl_msg *ipcx_nl_msg(struct ipcx_nl *nl, uint8_t cmd, int flags)
@@ -463,7 +469,34 @@ int ipcx_nl_delete(struct ipcx_nl *nl, const char *name)
 	return ipcx_nl_transact(nl, msg, NULL, NULL);
 }
 
+/*
+ * The events of the caller's IPC namespace, sent to this handle's event
+ * socket alone (IPCX_NL_CMD_EVENTS_SUBSCRIBE); no privilege needed.
+ */
 int ipcx_nl_subscribe(struct ipcx_nl *nl)
+{
+	struct nl_msg *msg;
+	int ret;
+
+	if (nl->ev)
+		return 0;
+	ret = ipcx_nl_sock(&nl->ev);
+	if (ret)
+		return ret;
+	msg = ipcx_nl_msg(nl, IPCX_NL_CMD_EVENTS_SUBSCRIBE, 0);
+	ret = msg ? ipcx_nl_transact_on(nl, nl->ev, msg, NULL, NULL) : -ENOMEM;
+	if (ret) {
+		nl_socket_free(nl->ev);
+		nl->ev = NULL;
+		return ret;
+	}
+	nl_socket_disable_seq_check(nl->ev);
+	nl_socket_set_nonblocking(nl->ev);
+	return 0;
+}
+
+/* The events of every IPC namespace: the multicast group (CAP_NET_ADMIN). */
+int ipcx_nl_subscribe_all(struct ipcx_nl *nl)
 {
 	int grp, ret;
 

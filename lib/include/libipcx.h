@@ -282,7 +282,7 @@ struct ipcx_nl_stats {
 /* one notification; type is IPCX_NL_CMD_*_NTF */
 struct ipcx_nl_event {
 	uint32_t type;
-	uint32_t pid, tgid;	/* lock events; initial pid namespace */
+	uint32_t pid, tgid;	/* lock events; see ipcx_nl_subscribe() */
 	uint64_t region_id;
 	uint64_t offset;	/* lock events */
 	char comm[16];		/* lock events */
@@ -303,7 +303,16 @@ int ipcx_nl_list_locks(struct ipcx_nl *nl, const char *name, uint64_t id,
 		       ipcx_nl_lock_cb cb, void *arg);
 int ipcx_nl_stats(struct ipcx_nl *nl, struct ipcx_nl_stats *stats);
 int ipcx_nl_delete(struct ipcx_nl *nl, const char *name);
+/*
+ * Follow events (struct ipcx_nl_event) on a socket of the handle's own,
+ * read with ipcx_nl_recv_event() or polled on ipcx_nl_event_fd(). Subscribe
+ * gets those of the caller's IPC namespace, pids in its pid namespace, with
+ * no privilege (-ENOSPC past the module's subscriber limits); subscribe_all
+ * joins the multicast group: every namespace, pids in the initial pid
+ * namespace, CAP_NET_ADMIN needed (-EPERM). One or the other per handle.
+ */
 int ipcx_nl_subscribe(struct ipcx_nl *nl);
+int ipcx_nl_subscribe_all(struct ipcx_nl *nl);
 int ipcx_nl_event_fd(const struct ipcx_nl *nl);
 int ipcx_nl_recv_event(struct ipcx_nl *nl, struct ipcx_nl_event *ev, int timeout_ms);
 

@@ -430,8 +430,12 @@ TEST(unprivileged_delete_denied)
 			_exit(13);
 		w = write(pfd[1], ipcx_nl_errmsg(cnl), strlen(ipcx_nl_errmsg(cnl)));
 		(void)w;
-		if (ipcx_nl_subscribe(cnl) != -EPERM)	/* events: CAP_NET_ADMIN */
+		/* its namespace's events: allowed; every namespace's: not */
+		if (ipcx_nl_subscribe(cnl))
 			_exit(14);
+		ipcx_nl_close(cnl);
+		if (ipcx_nl_open(&cnl) || ipcx_nl_subscribe_all(cnl) != -EPERM)
+			_exit(15);
 		_exit(0);
 	}
 	close(pfd[1]);

@@ -16,6 +16,7 @@ enum { EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_NODEV = 3 };
 struct opts {
 	bool json;
 	bool once;
+	bool all_ns;		/* monitor: every IPC namespace */
 	double interval;	/* top: seconds between refreshes */
 	int limit;		/* top: rows */
 	unsigned int mode;	/* create */

@@ -40,7 +40,14 @@ static const char *lock_state(const struct ipcx_nl_lock *l, char *buf, size_t le
 	}
 }
 
-static void lock_json(FILE *out, const struct ipcx_nl_lock *l, const char *region)
+/* Movement of one lock's counters over one top interval. */
+struct lock_delta {
+	double seconds;		/* 0: no earlier sample of this lock */
+	uint64_t acquisitions, contended, wait_ns;
+};
+
+static void lock_json(FILE *out, const struct ipcx_nl_lock *l, const char *region,
+		      const struct lock_delta *d)
 {
 	char state[32];
 
@@ -62,10 +69,15 @@ static void lock_json(FILE *out, const struct ipcx_nl_lock *l, const char *regio
 		l->waiters, l->acquisitions, l->contended, l->wait_total_ns, l->wait_max_ns,
 		l->owner_deaths, l->death_pid);
 	json_str(out, l->death_comm);
-	fprintf(out, ", \"last_death_time_ns\": %" PRIu64 "}", l->death_time_ns);
+	fprintf(out, ", \"last_death_time_ns\": %" PRIu64, l->death_time_ns);
+	if (d)
+		fprintf(out, ", \"interval_s\": %.3f, \"delta_acquisitions\": %" PRIu64
+			", \"delta_contended\": %" PRIu64 ", \"delta_wait_ns\": %" PRIu64,
+			d->seconds, d->acquisitions, d->contended, d->wait_ns);
+	fputs("}", out);
 }
 
-static void lock_row(const struct ipcx_nl_lock *l, const char *region)
+static void lock_row(const struct ipcx_nl_lock *l)
 {
 	char state[32], holder[40], tot[16], max[16], death[64], when[32];
 
@@ -78,8 +90,6 @@ static void lock_row(const struct ipcx_nl_lock *l, const char *region)
 			 fmt_time(l->death_time_ns, when, sizeof(when)));
 	else
 		snprintf(death, sizeof(death), "-");
-	if (region)
-		printf("%-20s ", region);
 	printf("%8" PRIu64 " %-6s %-14s %-20s %4u %10" PRIu64 " %9" PRIu64 " %9s %9s %6" PRIu64 " %s\n",
 	       l->offset, kind_name(l->kind), lock_state(l, state, sizeof(state)), holder,
 	       l->waiters, l->acquisitions, l->contended,
@@ -87,10 +97,8 @@ static void lock_row(const struct ipcx_nl_lock *l, const char *region)
 	       fmt_ns(l->wait_max_ns, max, sizeof(max)), l->owner_deaths, death);
 }
 
-static void lock_header(bool region)
+static void lock_header(void)
 {
-	if (region)
-		printf("%-20s ", "REGION");
 	printf("%8s %-6s %-14s %-20s %4s %10s %9s %9s %9s %6s %s\n", "OFFSET", "KIND", "STATE",
 	       "HOLDER", "WAIT", "ACQUIRED", "CONTENDED", "WAIT-SUM", "WAIT-MAX", "DEATHS",
 	       "LAST-DEATH");
@@ -107,9 +115,9 @@ static int locks_one(const struct ipcx_nl_lock *l, void *arg)
 
 	if (c->o->json) {
 		fputs(c->n ? ",\n " : " ", stdout);
-		lock_json(stdout, l, NULL);
+		lock_json(stdout, l, NULL, NULL);
 	} else {
-		lock_row(l, NULL);
+		lock_row(l);
 	}
 	c->n++;
 	return 0;
@@ -134,7 +142,7 @@ int cmd_locks(const struct opts *o, const char *name)
 	if (o->json)
 		fputs("[", stdout);
 	else
-		lock_header(false);
+		lock_header();
 	ret = ipcx_nl_list_locks(nl, NULL, r.id, locks_one, &c);
 	if (o->json)
 		fputs(c.n ? "\n]\n" : "]\n", stdout);
@@ -147,35 +155,48 @@ out_close:
 
 /* ---- top ---------------------------------------------------------------- */
 
+/*
+ * top samples every lock of the namespace each interval and ranks them by
+ * what happened in the last interval (contended acquisitions, then time
+ * waited, then acquisitions), not by totals since creation: a lock that was
+ * hot an hour ago sinks. The first screen has no earlier sample: totals.
+ */
 struct top_lock {
 	struct ipcx_nl_lock l;
+	struct lock_delta d;
 	char region[IPCX_NAME_MAX + 1];
+};
+
+struct top_sample {
+	struct top_lock *v;
+	size_t n, cap;
+	uint64_t when_ns;	/* CLOCK_MONOTONIC */
 };
 
 struct top_ctx {
 	struct ipcx_nl *nl;
-	struct top_lock *v;
-	size_t n, cap;
+	struct top_sample cur, prev;
 	const char *region;	/* the region being walked */
-	int err;
 };
 
 static int top_lock_cb(const struct ipcx_nl_lock *l, void *arg)
 {
 	struct top_ctx *c = arg;
+	struct top_sample *s = &c->cur;
 
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 64;
-		struct top_lock *v = realloc(c->v, cap * sizeof(*v));
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 64;
+		struct top_lock *v = realloc(s->v, cap * sizeof(*v));
 
 		if (!v)
 			return -ENOMEM;
-		c->v = v;
-		c->cap = cap;
+		s->v = v;
+		s->cap = cap;
 	}
-	c->v[c->n].l = *l;
-	snprintf(c->v[c->n].region, sizeof(c->v[c->n].region), "%s", c->region);
-	c->n++;
+	memset(&s->v[s->n], 0, sizeof(s->v[s->n]));
+	s->v[s->n].l = *l;
+	snprintf(s->v[s->n].region, sizeof(s->v[s->n].region), "%s", c->region);
+	s->n++;
 	return 0;
 }
 
@@ -215,25 +236,90 @@ static int top_region_cb(const struct ipcx_nl_region *r, void *arg)
 	return 0;
 }
 
-static int top_cmp(const void *a, const void *b)
+static int top_key_cmp(const void *a, const void *b)
 {
 	const struct ipcx_nl_lock *x = &((const struct top_lock *)a)->l;
 	const struct ipcx_nl_lock *y = &((const struct top_lock *)b)->l;
 
-	if (x->contended != y->contended)
-		return x->contended < y->contended ? 1 : -1;
-	if (x->wait_total_ns != y->wait_total_ns)
-		return x->wait_total_ns < y->wait_total_ns ? 1 : -1;
-	return x->acquisitions < y->acquisitions ? 1 : x->acquisitions > y->acquisitions ? -1 : 0;
+	if (x->region_id != y->region_id)
+		return x->region_id < y->region_id ? -1 : 1;
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
 }
 
+static int cmp_u64_desc(uint64_t x, uint64_t y)
+{
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static int top_rank_cmp(const void *a, const void *b)
+{
+	const struct top_lock *x = a, *y = b;
+	int r;
+
+	if (x->d.seconds > 0 || y->d.seconds > 0) {
+		r = cmp_u64_desc(x->d.contended, y->d.contended);
+		if (!r)
+			r = cmp_u64_desc(x->d.wait_ns, y->d.wait_ns);
+		if (!r)
+			r = cmp_u64_desc(x->d.acquisitions, y->d.acquisitions);
+		if (r)
+			return r;
+	}
+	r = cmp_u64_desc(x->l.contended, y->l.contended);
+	if (!r)
+		r = cmp_u64_desc(x->l.wait_total_ns, y->l.wait_total_ns);
+	if (!r)
+		r = cmp_u64_desc(x->l.acquisitions, y->l.acquisitions);
+	return r;
+}
+
+/* Counters that went down belong to a new lock at the same place: from 0. */
+static uint64_t counter_delta(uint64_t now, uint64_t before)
+{
+	return now >= before ? now - before : now;
+}
+
+/* Each lock of the current sample against the same lock of the previous. */
+static void top_deltas(struct top_ctx *c)
+{
+	double seconds = (double)(c->cur.when_ns - c->prev.when_ns) / 1e9;
+	size_t i;
+
+	for (i = 0; i < c->cur.n && c->prev.n; i++) {
+		struct top_lock *t = &c->cur.v[i];
+		const struct top_lock *p = bsearch(t, c->prev.v, c->prev.n,
+						   sizeof(*p), top_key_cmp);
+
+		if (!p)
+			continue;	/* new since the last screen */
+		t->d.seconds = seconds > 0 ? seconds : 1e-9;
+		t->d.acquisitions = counter_delta(t->l.acquisitions, p->l.acquisitions);
+		t->d.contended = counter_delta(t->l.contended, p->l.contended);
+		t->d.wait_ns = counter_delta(t->l.wait_total_ns, p->l.wait_total_ns);
+	}
+}
+
+static uint64_t top_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Take a new sample; the current one becomes the previous. */
 static int top_collect(struct top_ctx *c)
 {
 	struct top_regions t = { 0 };
+	struct top_sample swap;
 	size_t i;
 	int ret;
 
-	c->n = 0;
+	swap = c->prev;
+	c->prev = c->cur;
+	c->cur = swap;
+	c->cur.n = 0;
+	c->cur.when_ns = top_now_ns();
 	ret = ipcx_nl_list_regions(c->nl, top_region_cb, &t);
 	for (i = 0; !ret && i < t.n; i++) {
 		c->region = t.name[i];
@@ -243,9 +329,11 @@ static int top_collect(struct top_ctx *c)
 	}
 	free(t.id);
 	free(t.name);
-	if (!ret)
-		qsort(c->v, c->n, sizeof(*c->v), top_cmp);
-	return ret;
+	if (ret)
+		return ret;
+	qsort(c->cur.v, c->cur.n, sizeof(*c->cur.v), top_key_cmp);
+	top_deltas(c);
+	return 0;
 }
 
 static volatile sig_atomic_t top_stop;
@@ -256,29 +344,71 @@ static void top_on_signal(int sig)
 	top_stop = 1;
 }
 
-static void top_print(const struct opts *o, const struct top_ctx *c)
+static void top_row(const struct top_lock *t)
 {
-	size_t i, n = c->n < (size_t)o->limit ? c->n : (size_t)o->limit;
+	char state[32], holder[40], wait[16], max[16];
+	const struct lock_delta *d = &t->d;
+
+	if (t->l.holder_pid)
+		snprintf(holder, sizeof(holder), "%u/%s", t->l.holder_pid, t->l.holder_comm);
+	else
+		snprintf(holder, sizeof(holder), "-");
+	printf("%-20s %8" PRIu64 " %-6s %-14s %-20s %4u ", t->region, t->l.offset,
+	       kind_name(t->l.kind), lock_state(&t->l, state, sizeof(state)), holder,
+	       t->l.waiters);
+	if (d->seconds > 0)
+		printf("%10.0f %9.0f %9s", (double)d->acquisitions / d->seconds,
+		       (double)d->contended / d->seconds,
+		       fmt_ns((uint64_t)((double)d->wait_ns / d->seconds), wait, sizeof(wait)));
+	else
+		printf("%10s %9s %9s", "-", "-", "-");
+	printf(" %10" PRIu64 " %9" PRIu64 " %9s %6" PRIu64 "\n", t->l.acquisitions,
+	       t->l.contended, fmt_ns(t->l.wait_max_ns, max, sizeof(max)), t->l.owner_deaths);
+}
+
+static void top_print(const struct opts *o, struct top_ctx *c)
+{
+	struct top_sample *s = &c->cur;
+	size_t i, n = s->n < (size_t)o->limit ? s->n : (size_t)o->limit;
 	char when[32];
 
+	qsort(s->v, s->n, sizeof(*s->v), top_rank_cmp);
 	if (o->json) {
 		fputs("[", stdout);
 		for (i = 0; i < n; i++) {
 			fputs(i ? ",\n " : " ", stdout);
-			lock_json(stdout, &c->v[i].l, c->v[i].region);
+			lock_json(stdout, &s->v[i].l, s->v[i].region, &s->v[i].d);
 		}
 		fputs(n ? "\n]\n" : "]\n", stdout);
-		return;
+	} else {
+		if (!o->once && isatty(STDOUT_FILENO))
+			fputs("\033[H\033[2J", stdout);
+		printf("ipcx top - %s - %zu locks, most contended in the last %.1f s first\n\n",
+		       fmt_time((uint64_t)time(NULL) * 1000000000ull, when, sizeof(when)), s->n,
+		       o->interval);
+		printf("%-20s %8s %-6s %-14s %-20s %4s %10s %9s %9s %10s %9s %9s %6s\n",
+		       "REGION", "OFFSET", "KIND", "STATE", "HOLDER", "WAIT", "ACQ/s", "CONT/s",
+		       "WAITED/s", "ACQUIRED", "CONTENDED", "WAIT-MAX", "DEATHS");
+		for (i = 0; i < n; i++)
+			top_row(&s->v[i]);
 	}
-	if (!o->once && isatty(STDOUT_FILENO))
-		fputs("\033[H\033[2J", stdout);
-	printf("ipcx top - %s - %zu locks, most contended first\n\n",
-	       fmt_time((uint64_t)time(NULL) * 1000000000ull, when, sizeof(when)), c->n);
-	lock_header(true);
-	for (i = 0; i < n; i++)
-		lock_row(&c->v[i].l, c->v[i].region);
+	/* back in key order for the next sample's lookups */
+	qsort(s->v, s->n, sizeof(*s->v), top_key_cmp);
 }
 
+static void top_sleep(double seconds)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)seconds;
+	ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
+	nanosleep(&ts, NULL);	/* a signal ends it early */
+}
+
+/*
+ * Every interval, one screen ranked by the last interval's movement;
+ * --once: two samples one interval apart, one screen, exit.
+ */
 int cmd_top(const struct opts *o)
 {
 	struct top_ctx c = { 0 };
@@ -292,23 +422,25 @@ int cmd_top(const struct opts *o)
 	sa.sa_handler = top_on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	while (!top_stop) {
-		struct timespec ts;
-
+	if (o->once) {
 		ret = top_collect(&c);
-		if (ret) {
-			ret = report(c.nl, "top", ret);
+		if (!ret)
+			top_sleep(o->interval);
+	}
+	while (!ret && !top_stop) {
+		ret = top_collect(&c);
+		if (ret)
 			break;
-		}
 		top_print(o, &c);
 		fflush(stdout);
 		if (o->once)
 			break;
-		ts.tv_sec = (time_t)o->interval;
-		ts.tv_nsec = (long)((o->interval - (double)ts.tv_sec) * 1e9);
-		nanosleep(&ts, NULL);	/* a signal ends it early */
+		top_sleep(o->interval);
 	}
-	free(c.v);
+	if (ret)
+		ret = report(c.nl, "top", ret);
+	free(c.cur.v);
+	free(c.prev.v);
 	ipcx_nl_close(c.nl);
 	return ret;
 }

@@ -31,7 +31,9 @@ static void usage(FILE *out)
 		"  locks NAME               the declared locks of a region and their stats\n"
 		"  top [--once] [--interval SECS] [--limit N]\n"
 		"                           the most contended locks, refreshed\n"
-		"  monitor                  print events until SIGINT/SIGTERM\n"
+		"  monitor [--all-namespaces]\n"
+		"                           print the events of this IPC namespace (of\n"
+		"                           all: needs CAP_NET_ADMIN) until SIGINT/SIGTERM\n"
 		"  version                  the module's ABI version and features\n"
 		"  help                     this text\n"
 		"\n"
@@ -133,12 +135,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "mode", required_argument, NULL, 'm' },
 		{ "lifetime", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "all-namespaces", no_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+joi:n:m:l:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+joi:n:m:l:hA", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			o->json = true;
@@ -164,6 +167,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'l':
 			if (parse_lifetime(optarg, &o->lifetime))
 				goto bad;
+			break;
+		case 'A':
+			o->all_ns = true;
 			break;
 		case 'h':
 			usage(stdout);

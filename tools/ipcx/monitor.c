@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* ipcx command: monitor, the events multicast group until SIGINT/SIGTERM. */
+/*
+ * ipcx command: monitor, the events of this IPC namespace (or of all, on the
+ * multicast group) until SIGINT/SIGTERM.
+ */
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -72,10 +75,10 @@ int cmd_monitor(const struct opts *o)
 	ret = open_nl_or_explain(&nl);
 	if (ret)
 		return ret;
-	ret = ipcx_nl_subscribe(nl);
+	ret = o->all_ns ? ipcx_nl_subscribe_all(nl) : ipcx_nl_subscribe(nl);
 	if (ret) {
-		if (ret == -EPERM)
-			fprintf(stderr, "ipcx: monitor: joining the events group needs CAP_NET_ADMIN\n");
+		if (ret == -EPERM && o->all_ns)
+			fprintf(stderr, "ipcx: monitor: the events of every namespace need CAP_NET_ADMIN\n");
 		else
 			report(nl, "monitor", ret);
 		ipcx_nl_close(nl);
@@ -85,12 +88,15 @@ int cmd_monitor(const struct opts *o)
 	sa.sa_handler = monitor_on_signal;	/* no SA_RESTART: poll returns */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (!o->json)
-		fprintf(stderr, "ipcx: monitoring events, ^C to stop\n");
+	/* on stderr, also with --json: a script may wait for it */
+	fprintf(stderr, "ipcx: monitoring events of %s, ^C to stop\n",
+		o->all_ns ? "every IPC namespace" : "this IPC namespace");
 	while (!monitor_stop) {
 		ret = ipcx_nl_recv_event(nl, &ev, 500);
-		if (ret == -EINTR)
+		if (ret == -EINTR) {	/* SIGINT/SIGTERM: a normal end */
+			ret = 0;
 			continue;
+		}
 		if (ret < 0) {
 			report(nl, "monitor", ret);
 			break;

@@ -648,17 +648,29 @@ struct ipcx_lock_stat {
  *   IPCX_NL_CMD_REGION_DEL   doit: unlink the name IPCX_NL_A_REGION_NAME, as
  *                            IPCX_IOC_REGION_UNLINK does (owner, creator or
  *                            CAP_SYS_ADMIN; EPERM otherwise, ENOENT).
- * Notifications, on the multicast group IPCX_NL_MCGRP_EVENTS (CAP_NET_ADMIN
- * to join), each with one IPCX_NL_A_EVENT nest (IPCX_NL_EVENT_A_*):
+ *   IPCX_NL_CMD_EVENTS_SUBSCRIBE   doit (family version 2): from now on the
+ *                            sending socket receives, unicast, the
+ *                            notifications below for the regions of the
+ *                            caller's IPC namespace only, with pids in the
+ *                            caller's pid namespace. No privilege needed;
+ *                            ENOSPC past the per-user or global limit of
+ *                            subscribed sockets. Ends with
+ *   IPCX_NL_CMD_EVENTS_UNSUBSCRIBE doit, or when the socket is closed. A
+ *                            socket whose receive buffer is full loses the
+ *                            notification and reads ENOBUFS, as with
+ *                            multicast.
+ * Notifications, to subscribed sockets (above) and on the multicast group
+ * IPCX_NL_MCGRP_EVENTS (every IPC namespace, so CAP_NET_ADMIN to join; pids
+ * there are in the initial pid namespace), each with one IPCX_NL_A_EVENT
+ * nest (IPCX_NL_EVENT_A_*):
  *   IPCX_NL_CMD_REGION_NEW_NTF, IPCX_NL_CMD_REGION_DEL_NTF (region id, name),
  *   IPCX_NL_CMD_HOLDER_DIED_NTF (region id, lock offset, pid, tgid, comm),
  *   IPCX_NL_CMD_LOCK_DEAD_NTF (a lock became unrecoverable: region id,
  *   offset, and the pid/comm of the thread that made it so).
- * Pids in notifications are in the initial pid namespace; pids in replies
- * are in the caller's.
+ * Pids in replies are in the caller's pid namespace.
  */
 #define IPCX_NL_FAMILY_NAME	"ipcx"
-#define IPCX_NL_FAMILY_VERSION	1
+#define IPCX_NL_FAMILY_VERSION	2
 #define IPCX_NL_MCGRP_EVENTS	"events"
 
 enum ipcx_nl_cmd {
@@ -671,6 +683,8 @@ enum ipcx_nl_cmd {
 	IPCX_NL_CMD_REGION_DEL_NTF,
 	IPCX_NL_CMD_HOLDER_DIED_NTF,
 	IPCX_NL_CMD_LOCK_DEAD_NTF,
+	IPCX_NL_CMD_EVENTS_SUBSCRIBE,
+	IPCX_NL_CMD_EVENTS_UNSUBSCRIBE,
 
 	__IPCX_NL_CMD_CNT,
 	IPCX_NL_CMD_MAX = __IPCX_NL_CMD_CNT - 1
@@ -746,6 +760,9 @@ enum ipcx_nl_stats_attr {
 	IPCX_NL_STATS_A_BYTES,			/* u64, charged bytes */
 	IPCX_NL_STATS_A_LOCKS,			/* u32, declared locks */
 	IPCX_NL_STATS_A_OWNERS,			/* u32, registered owner ids */
+	IPCX_NL_STATS_A_SUBSCRIBERS,		/* u32, sockets subscribed to events */
+	IPCX_NL_STATS_A_MAX_SUBSCRIBERS,	/* u32, limit, all users */
+	IPCX_NL_STATS_A_MAX_USER_SUBSCRIBERS,	/* u32, limit, per user */
 
 	__IPCX_NL_STATS_A_CNT,
 	IPCX_NL_STATS_A_MAX = __IPCX_NL_STATS_A_CNT - 1

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by netlink.c (the family and its commands) and nl_events.c (its
+ * notifications and their subscribers).
+ */
+#ifndef _IPCX_NL_H
+#define _IPCX_NL_H
+
+#include <net/genetlink.h>
+
+#include "internal.h"
+
+enum ipcx_nl_mcgrp {
+	IPCX_NL_MCGRP_EVENTS_IDX,
+};
+
+extern struct genl_family ipcx_nl_family;
+
+int ipcx_nl_events_start(void);
+void ipcx_nl_events_live(bool live);
+void ipcx_nl_events_stop(void);
+void ipcx_nl_events_stats(struct ipcx_stats *st);
+int ipcx_nl_subscribe_doit(struct sk_buff *skb, struct genl_info *info);
+int ipcx_nl_unsubscribe_doit(struct sk_buff *skb, struct genl_info *info);
+
+#endif /* _IPCX_NL_H */

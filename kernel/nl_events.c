@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Control plane notifications: region created / destroyed, lock holder
+ * died, lock unrecoverable (the uapi header lists their attributes). Each
+ * is sent
+ *  - on the multicast group "events": every IPC namespace's, pids in the
+ *    initial pid namespace, so joining needs CAP_NET_ADMIN (netlink.c);
+ *  - unicast to each socket subscribed (IPCX_NL_CMD_EVENTS_SUBSCRIBE) from
+ *    the region's IPC namespace, pids in the subscriber's pid namespace.
+ * Generic netlink of 6.1 cannot filter a multicast by the listener's IPC
+ * namespace, hence the subscriber list. A subscriber is keyed by (net,
+ * portid); its IPC namespace by the pinned mqueue mount, as regions are
+ * (names.c), so a namespace that dies is never mistaken for a new one.
+ * Subscriptions end on unsubscribe, on the socket's release
+ * (NETLINK_URELEASE), when a send finds the port gone, or at module exit.
+ * Limits (module parameters): max_subscribers in all, max_user_subscribers
+ * per uid; past them, ENOSPC.
+ *
+ * Locking:
+ *  - ipcx_nl_sem (rwsem), read side across every send; module exit takes
+ *    it for writing (ipcx_nl_events_live()) to stop notifications before
+ *    the family goes. Outside ipcx_nl_subs_lock.
+ *  - ipcx_nl_subs_lock (mutex): the subscriber list and its count. Taken by
+ *    the commands, the release notifier (process context, under netlink's
+ *    notifier chain rwsem) and senders. Messages are allocated with
+ *    GFP_KERNEL under it; netlink_unicast() from the kernel never blocks.
+ *  - Senders may sleep: they are called after every spinlock is dropped,
+ *    with ipcx_names_lock (creation), ipcx_lock_regions_mutex (death work)
+ *    or nothing held; both of those nest outside ipcx_nl_sem.
+ */
+#include <linux/cred.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/mount.h>
+#include <linux/mutex.h>
+#include <linux/netlink.h>
+#include <linux/notifier.h>
+#include <linux/pid_namespace.h>
+#include <linux/rwsem.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <net/net_namespace.h>
+
+#include "locks.h"
+#include "nl.h"
+
+static unsigned int max_subscribers = 1024;
+module_param(max_subscribers, uint, 0644);
+MODULE_PARM_DESC(max_subscribers, "sockets subscribed to events, all users (default 1024)");
+
+static unsigned int max_user_subscribers = 64;
+module_param(max_user_subscribers, uint, 0644);
+MODULE_PARM_DESC(max_user_subscribers, "sockets subscribed to events, per user (default 64)");
+
+static DECLARE_RWSEM(ipcx_nl_sem);
+static bool ipcx_nl_live;	/* ipcx_nl_sem; the family is registered */
+
+/**
+ * struct ipcx_nl_sub - a socket subscribed to its IPC namespace's events
+ * @node: in ipcx_nl_subs
+ * @net: the socket's network namespace, counted (get_net)
+ * @portid: the socket's port id in @net
+ * @ns_mnt: the subscriber's IPC namespace: its mqueue mount, pinned
+ * @pid_ns: pids in its notifications are numbered in it, counted
+ * @uid: who subscribed, for max_user_subscribers
+ *
+ * Lifetime: one per (net, portid), owned by ipcx_nl_subs; created by
+ * ipcx_nl_subscribe_doit(), freed by ipcx_nl_sub_free() under
+ * ipcx_nl_subs_lock (see the top of this file for when).
+ */
+struct ipcx_nl_sub {
+	struct list_head node;
+	struct net *net;
+	u32 portid;
+	struct vfsmount *ns_mnt;
+	struct pid_namespace *pid_ns;
+	kuid_t uid;
+};
+
+static DEFINE_MUTEX(ipcx_nl_subs_lock);
+static LIST_HEAD(ipcx_nl_subs);		/* ipcx_nl_subs_lock */
+static unsigned int ipcx_nl_nr_subs;	/* ipcx_nl_subs_lock */
+
+/* What a notification is about; pids are numbered per receiver. */
+struct ipcx_nl_event {
+	const struct ipcx_region *region;
+	const struct ipcx_lock *lock;	/* lock events, else NULL */
+	struct pid *pid;
+	struct pid *tgid;
+	const char *comm;
+};
+
+static int ipcx_nl_fill_event(struct sk_buff *skb, const struct ipcx_nl_event *ev,
+			      struct pid_namespace *pid_ns)
+{
+	const struct ipcx_region *region = ev->region;
+
+	if (nla_put_u64_64bit(skb, IPCX_NL_EVENT_A_REGION_ID, region->id,
+			      IPCX_NL_EVENT_A_PAD) ||
+	    (region->name && nla_put_string(skb, IPCX_NL_EVENT_A_NAME, region->name)))
+		return -EMSGSIZE;
+	if (!ev->lock)
+		return 0;
+	if (nla_put_u64_64bit(skb, IPCX_NL_EVENT_A_OFFSET, ev->lock->offset,
+			      IPCX_NL_EVENT_A_PAD) ||
+	    nla_put_u32(skb, IPCX_NL_EVENT_A_PID, pid_nr_ns(ev->pid, pid_ns)) ||
+	    nla_put_u32(skb, IPCX_NL_EVENT_A_TGID, pid_nr_ns(ev->tgid, pid_ns)) ||
+	    nla_put_string(skb, IPCX_NL_EVENT_A_COMM, ev->comm))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* One notification for a receiver whose pids are in @pid_ns, or NULL. */
+static struct sk_buff *ipcx_nl_event_msg(u8 cmd, const struct ipcx_nl_event *ev,
+					 struct pid_namespace *pid_ns)
+{
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	hdr = genlmsg_put(msg, 0, 0, &ipcx_nl_family, 0, cmd);
+	if (!hdr)
+		goto out_free;
+	nest = nla_nest_start(msg, IPCX_NL_A_EVENT);
+	if (!nest || ipcx_nl_fill_event(msg, ev, pid_ns))
+		goto out_free;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return msg;
+
+out_free:
+	nlmsg_free(msg);
+	return NULL;
+}
+
+static void ipcx_nl_sub_free(struct ipcx_nl_sub *sub)
+{
+	lockdep_assert_held(&ipcx_nl_subs_lock);
+	list_del(&sub->node);
+	ipcx_nl_nr_subs--;
+	put_net(sub->net);
+	mntput(sub->ns_mnt);
+	put_pid_ns(sub->pid_ns);
+	kfree(sub);
+}
+
+static struct ipcx_nl_sub *ipcx_nl_sub_find(const struct net *net, u32 portid)
+{
+	struct ipcx_nl_sub *sub;
+
+	lockdep_assert_held(&ipcx_nl_subs_lock);
+	list_for_each_entry(sub, &ipcx_nl_subs, node)
+		if (net_eq(sub->net, net) && sub->portid == portid)
+			return sub;
+	return NULL;
+}
+
+/* Send @ev to the multicast group and to the subscribers of its namespace. */
+static void ipcx_nl_notify(u8 cmd, const struct ipcx_nl_event *ev)
+{
+	struct ipcx_nl_sub *sub, *next;
+	struct sk_buff *msg;
+
+	might_sleep();
+	down_read(&ipcx_nl_sem);
+	if (!ipcx_nl_live)
+		goto out_unlock;
+	msg = ipcx_nl_event_msg(cmd, ev, &init_pid_ns);
+	/* -ESRCH (nobody listening) is normal; consumes @msg */
+	if (msg)
+		genlmsg_multicast_allns(&ipcx_nl_family, msg, 0, IPCX_NL_MCGRP_EVENTS_IDX);
+	mutex_lock(&ipcx_nl_subs_lock);
+	list_for_each_entry_safe(sub, next, &ipcx_nl_subs, node) {
+		if (sub->ns_mnt != ev->region->ns_mnt)
+			continue;
+		msg = ipcx_nl_event_msg(cmd, ev, sub->pid_ns);
+		if (!msg)
+			break;	/* out of memory: the rest miss this one */
+		/* a full receiver gets ENOBUFS (netlink_overrun), as on multicast */
+		if (genlmsg_unicast(sub->net, msg, sub->portid) == -ECONNREFUSED)
+			ipcx_nl_sub_free(sub);	/* the socket is gone */
+	}
+	mutex_unlock(&ipcx_nl_subs_lock);
+out_unlock:
+	up_read(&ipcx_nl_sem);
+}
+
+/**
+ * ipcx_nl_notify_region() - notify "region created" or "region destroyed"
+ * @region: the region (immutable fields only are read)
+ * @created: created rather than destroyed
+ *
+ * May sleep; called without spinlocks (see the top of this file).
+ */
+void ipcx_nl_notify_region(const struct ipcx_region *region, bool created)
+{
+	struct ipcx_nl_event ev = { .region = region };
+
+	ipcx_nl_notify(created ? IPCX_NL_CMD_REGION_NEW_NTF : IPCX_NL_CMD_REGION_DEL_NTF,
+		       &ev);
+}
+
+/**
+ * ipcx_nl_notify_lock() - notify a lock event (holder died, unrecoverable)
+ * @cmd: IPCX_NL_CMD_HOLDER_DIED_NTF or IPCX_NL_CMD_LOCK_DEAD_NTF
+ * @l: the lock; its region is alive (the caller holds a reference or the
+ *     death work's ipcx_lock_regions_mutex)
+ * @pid: the thread (may be NULL: unknown), held by the caller
+ * @tgid: its process, likewise
+ * @comm: its command name
+ *
+ * May sleep: never called with ipcx_lock.lock held.
+ */
+void ipcx_nl_notify_lock(u8 cmd, const struct ipcx_lock *l, struct pid *pid,
+			 struct pid *tgid, const char *comm)
+{
+	struct ipcx_nl_event ev = {
+		.region = l->region,
+		.lock = l,
+		.pid = pid,
+		.tgid = tgid,
+		.comm = comm,
+	};
+
+	ipcx_nl_notify(cmd, &ev);
+}
+
+static unsigned int ipcx_nl_user_subs(kuid_t uid)
+{
+	struct ipcx_nl_sub *sub;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&ipcx_nl_subs_lock);
+	list_for_each_entry(sub, &ipcx_nl_subs, node)
+		n += uid_eq(sub->uid, uid);
+	return n;
+}
+
+/* IPCX_NL_CMD_EVENTS_SUBSCRIBE: again from a subscribed socket: no change. */
+int ipcx_nl_subscribe_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct ipcx_nl_sub *sub;
+	kuid_t uid = current_uid();
+	int ret = 0;
+
+	sub = kzalloc(sizeof(*sub), GFP_KERNEL_ACCOUNT);
+	if (!sub)
+		return -ENOMEM;
+	mutex_lock(&ipcx_nl_subs_lock);
+	if (ipcx_nl_sub_find(net, info->snd_portid))
+		goto out_unlock;
+	ret = -ENOSPC;
+	if (ipcx_nl_nr_subs >= READ_ONCE(max_subscribers)) {
+		NL_SET_ERR_MSG(info->extack, "too many subscribed sockets (max_subscribers)");
+		goto out_unlock;
+	}
+	if (ipcx_nl_user_subs(uid) >= READ_ONCE(max_user_subscribers)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "too many subscribed sockets of this user (max_user_subscribers)");
+		goto out_unlock;
+	}
+	sub->net = get_net(net);
+	sub->portid = info->snd_portid;
+	sub->ns_mnt = ipcx_names_ns_get();
+	sub->pid_ns = get_pid_ns(task_active_pid_ns(current));
+	sub->uid = uid;
+	list_add_tail(&sub->node, &ipcx_nl_subs);
+	ipcx_nl_nr_subs++;
+	sub = NULL;
+	ret = 0;
+out_unlock:
+	mutex_unlock(&ipcx_nl_subs_lock);
+	kfree(sub);
+	return ret;
+}
+
+/* IPCX_NL_CMD_EVENTS_UNSUBSCRIBE: ENOENT when the socket was not subscribed. */
+int ipcx_nl_unsubscribe_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ipcx_nl_sub *sub;
+	int ret = -ENOENT;
+
+	mutex_lock(&ipcx_nl_subs_lock);
+	sub = ipcx_nl_sub_find(genl_info_net(info), info->snd_portid);
+	if (sub) {
+		ipcx_nl_sub_free(sub);
+		ret = 0;
+	} else {
+		NL_SET_ERR_MSG(info->extack, "this socket is not subscribed");
+	}
+	mutex_unlock(&ipcx_nl_subs_lock);
+	return ret;
+}
+
+/* A netlink socket is released: drop its subscription, if any. */
+static int ipcx_nl_on_release(struct notifier_block *nb, unsigned long state,
+			      void *data)
+{
+	struct netlink_notify *n = data;
+	struct ipcx_nl_sub *sub;
+
+	if (state != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
+		return NOTIFY_DONE;
+	mutex_lock(&ipcx_nl_subs_lock);
+	sub = ipcx_nl_sub_find(n->net, n->portid);
+	if (sub)
+		ipcx_nl_sub_free(sub);
+	mutex_unlock(&ipcx_nl_subs_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block ipcx_nl_release_nb = {
+	.notifier_call = ipcx_nl_on_release,
+};
+
+void ipcx_nl_events_stats(struct ipcx_stats *st)
+{
+	mutex_lock(&ipcx_nl_subs_lock);
+	st->subscribers = ipcx_nl_nr_subs;
+	mutex_unlock(&ipcx_nl_subs_lock);
+	st->max_subscribers = READ_ONCE(max_subscribers);
+	st->max_user_subscribers = READ_ONCE(max_user_subscribers);
+}
+
+/* Before the family is registered: follow socket releases. */
+int ipcx_nl_events_start(void)
+{
+	return netlink_register_notifier(&ipcx_nl_release_nb);
+}
+
+/* Notifications start (after the family is registered) or stop (before). */
+void ipcx_nl_events_live(bool live)
+{
+	down_write(&ipcx_nl_sem);
+	ipcx_nl_live = live;
+	up_write(&ipcx_nl_sem);
+}
+
+/* After the family is gone (no command runs): drop every subscription. */
+void ipcx_nl_events_stop(void)
+{
+	struct ipcx_nl_sub *sub, *next;
+
+	netlink_unregister_notifier(&ipcx_nl_release_nb);
+	mutex_lock(&ipcx_nl_subs_lock);
+	list_for_each_entry_safe(sub, next, &ipcx_nl_subs, node)
+		ipcx_nl_sub_free(sub);
+	mutex_unlock(&ipcx_nl_subs_lock);
+}
