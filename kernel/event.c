@@ -16,6 +16,10 @@
  * anything. With a robust mutex this is the robust condition variable no
  * peer has.
  *
+ * The kernel signals too: a mutex declared with IPCX_LOCK_F_DEATH_EVENT
+ * has its event signalled whenever one of its holders is found dead
+ * (mutex.c), so one sleep covers "data" and "a peer died".
+ *
  * Locking: each function takes ipcx_lock.lock itself.
  */
 #include "locks.h"
@@ -98,4 +102,22 @@ unsigned int ipcx_event_wake(struct ipcx_lock *l, unsigned int n)
 	spin_unlock(&l->lock);
 	wake_up_all(&l->pollq);
 	return woken;
+}
+
+/**
+ * ipcx_event_signal() - a signal from the kernel: the sequence moves on (as
+ * a user's `word += 2`) and every waiter and lock fd wakes
+ * @l: the event
+ *
+ * One atomic add on the word (user space may change it concurrently: an
+ * add never loops). Takes ipcx_lock.lock itself: never called with another
+ * lock's held.
+ */
+void ipcx_event_signal(struct ipcx_lock *l)
+{
+	spin_lock(&l->lock);
+	if (!l->revoked)
+		atomic_add(2, (atomic_t *)l->word);
+	spin_unlock(&l->lock);
+	ipcx_event_wake(l, 0);
 }

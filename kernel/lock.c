@@ -111,19 +111,24 @@ static void ipcx_lock_free(struct ipcx_lock *l)
  * @offset: byte offset, IPCX_LOCK_ALIGN-aligned, block inside the region
  * @kind: enum ipcx_lock_kind
  * @value: a semaphore's initial count (0 for other kinds)
+ * @death_event: a mutex's death event (an event of @region), or NULL
  *
- * Return: the lock (same kind declared again: the existing one),
+ * Return: the lock (same kind declared again: the existing one, unless
+ * @death_event differs from its own: -EEXIST),
  * ERR_PTR(-EINVAL / -EEXIST / -ENOSPC / -ENOMEM / -EIDRM).
  */
 struct ipcx_lock *ipcx_lock_declare(struct ipcx_region *region, u64 offset,
-				    u32 kind, u32 value)
+				    u32 kind, u32 value, struct ipcx_lock *death_event)
 {
 	struct ipcx_region_locks *tab = &region->locks;
 	struct ipcx_lock *l;
 	int ret;
 
 	if (!ipcx_lock_kind_valid(kind) || !IS_ALIGNED(offset, IPCX_LOCK_ALIGN) ||
-	    (kind == IPCX_LOCK_SEM ? value > IPCX_SEM_VALUE_MAX : value))
+	    (kind == IPCX_LOCK_SEM ? value > IPCX_SEM_VALUE_MAX : value) ||
+	    (death_event && (kind != IPCX_LOCK_MUTEX ||
+			     death_event->kind != IPCX_LOCK_EVENT ||
+			     death_event->region != region)))
 		return ERR_PTR(-EINVAL);
 
 	mutex_lock(&region->resize_lock);	/* the size stays while we pin */
@@ -134,7 +139,8 @@ struct ipcx_lock *ipcx_lock_declare(struct ipcx_region *region, u64 offset,
 		goto out_unlock;
 	l = xa_load(&tab->xa, offset / IPCX_LOCK_ALIGN);
 	if (l) {
-		if (l->kind != kind)
+		if (l->kind != kind ||
+		    (death_event && l->death_event != death_event))
 			l = ERR_PTR(-EEXIST);
 		goto out_unlock;
 	}
@@ -153,6 +159,7 @@ struct ipcx_lock *ipcx_lock_declare(struct ipcx_region *region, u64 offset,
 	l->offset = offset;
 	l->region = region;
 	l->kind = kind;
+	l->death_event = death_event;
 	spin_lock_init(&l->lock);
 	INIT_LIST_HEAD(&l->waiters);
 	INIT_LIST_HEAD(&l->undos);

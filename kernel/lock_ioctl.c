@@ -50,9 +50,9 @@ static int ipcx_lock_call_timeout(struct ipcx_lock_call *c)
  * 0, the lock of that kind at op.offset. @write: the operation changes the
  * region, so a read-only attachment may not do it.
  */
-static int ipcx_lock_call_begin(struct ipcx_lock_call *c, struct file *file,
-				unsigned long arg, size_t usize, u32 kind,
-				bool write)
+static int ipcx_lock_call_begin_flags(struct ipcx_lock_call *c, struct file *file,
+				      unsigned long arg, size_t usize, u32 kind,
+				      bool write, u32 flags_ok)
 {
 	struct ipcx_attach *att;
 	int ret;
@@ -62,7 +62,7 @@ static int ipcx_lock_call_begin(struct ipcx_lock_call *c, struct file *file,
 				  IPCX_LOCK_OP_SIZE_VER0);
 	if (ret)
 		return ret;
-	if ((c->op.flags & ~IPCX_LOCK_F_ALL) || c->op.__reserved0 ||
+	if ((c->op.flags & ~flags_ok) || c->op.__reserved0 ||
 	    c->op.__reserved[0] || c->op.__reserved[1] ||
 	    memchr_inv(&c->op.died, 0, sizeof(c->op.died)))
 		return -EINVAL;
@@ -81,6 +81,15 @@ static int ipcx_lock_call_begin(struct ipcx_lock_call *c, struct file *file,
 		return -EINVAL;
 	c->lock = ipcx_lock_find(c->region, c->op.offset, kind);
 	return PTR_ERR_OR_ZERO(c->lock);
+}
+
+/* The common case: IPCX_LOCK_F_ALL, each operation rejects what it ignores. */
+static int ipcx_lock_call_begin(struct ipcx_lock_call *c, struct file *file,
+				unsigned long arg, size_t usize, u32 kind,
+				bool write)
+{
+	return ipcx_lock_call_begin_flags(c, file, arg, usize, kind, write,
+					  IPCX_LOCK_F_ALL);
 }
 
 static long ipcx_lock_call_end(struct ipcx_lock_call *c, unsigned long arg,
@@ -117,16 +126,28 @@ long ipcx_ioc_owner_register(struct file *file, unsigned long arg, size_t usize)
 
 long ipcx_ioc_lock_declare(struct file *file, unsigned long arg, size_t usize)
 {
+	struct ipcx_lock *death_event = NULL;
 	struct ipcx_lock_call c;
 	struct ipcx_lock *l;
 	int ret;
 
-	ret = ipcx_lock_call_begin(&c, file, arg, usize, 0, true);
+	ret = ipcx_lock_call_begin_flags(&c, file, arg, usize, 0, true,
+					 IPCX_LOCK_F_DEATH_EVENT);
 	if (ret)
 		return ret;
-	if (c.op.flags || c.op.value > U32_MAX)
+	if (c.op.flags & IPCX_LOCK_F_DEATH_EVENT) {
+		/* value: the event's offset; the lock starts free */
+		if (c.op.kind != IPCX_LOCK_MUTEX)
+			return -EINVAL;
+		death_event = ipcx_lock_find(c.region, c.op.value, IPCX_LOCK_EVENT);
+		if (IS_ERR(death_event))
+			return PTR_ERR(death_event);
+		c.op.value = 0;
+	}
+	if (c.op.value > U32_MAX)
 		return -EINVAL;
-	l = ipcx_lock_declare(c.region, c.op.offset, c.op.kind, c.op.value);
+	l = ipcx_lock_declare(c.region, c.op.offset, c.op.kind, c.op.value,
+			      death_event);
 	return PTR_ERR_OR_ZERO(l);
 }
 

@@ -112,6 +112,9 @@ struct ipcx_waiter {
  * @last_death: the last of them
  * @undos: semaphores: struct ipcx_sem_undo of owners that used
  *         IPCX_LOCK_F_UNDO
+ * @death_event: mutexes: an event of the same region signalled when a
+ *         holder is found dead (IPCX_LOCK_F_DEATH_EVENT), or NULL;
+ *         immutable once declared, and freed with this lock's region
  *
  * Lifetime: owned by its region's lock table (struct ipcx_region_locks);
  * freed by ipcx_region_teardown_locks() when the region is freed, which can
@@ -137,6 +140,7 @@ struct ipcx_lock {
 	u64 owner_deaths;
 	struct ipcx_death last_death;
 	struct list_head undos;
+	struct ipcx_lock *death_event;
 };
 
 /* owner.c */
@@ -154,7 +158,7 @@ void ipcx_owner_to_user(u32 id, struct ipcx_owner_info *info);
 
 /* lock.c */
 struct ipcx_lock *ipcx_lock_declare(struct ipcx_region *region, u64 offset,
-				    u32 kind, u32 value);
+				    u32 kind, u32 value, struct ipcx_lock *death_event);
 struct ipcx_lock *ipcx_lock_find(struct ipcx_region *region, u64 offset, u32 kind);
 void ipcx_locks_owner_died(struct ipcx_owner *owner);
 u32 ipcx_lock_waiters_bit(const struct ipcx_lock *l);
@@ -176,6 +180,7 @@ bool ipcx_mutex_takeable(struct ipcx_lock *l);
 int ipcx_event_wait(struct ipcx_lock *l, u32 seq, ktime_t *deadline,
 		    clockid_t clock);
 unsigned int ipcx_event_wake(struct ipcx_lock *l, unsigned int n);
+void ipcx_event_signal(struct ipcx_lock *l);
 
 /* sem.c */
 int ipcx_sem_wait(struct ipcx_lock *l, struct ipcx_owner *me, bool undo,

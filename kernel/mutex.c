@@ -195,6 +195,8 @@ int ipcx_mutex_lock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 out_unlock:
 	spin_unlock(&l->lock);
 	if (took_dead) {	/* may sleep: after l->lock */
+		if (l->death_event)
+			ipcx_event_signal(l->death_event);
 		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, dead.pid,
 				    dead.tgid, dead.comm);
 		ipcx_death_clear(&dead);
@@ -329,9 +331,13 @@ void ipcx_mutex_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 		died = true;
 	}
 	spin_unlock(&l->lock);
-	if (died)	/* may sleep: after l->lock */
-		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, owner->pid,
-				    owner->tgid, owner->comm);
+	if (!died)
+		return;
+	if (l->death_event)
+		ipcx_event_signal(l->death_event);
+	/* may sleep: after l->lock */
+	ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, owner->pid, owner->tgid,
+			    owner->comm);
 }
 
 /* For poll: could a trylock succeed now (free, or the holder is gone)? */

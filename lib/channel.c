@@ -29,7 +29,19 @@
  * when no sender is attached (once one was) and the ring is empty; a
  * sender gets -EPIPE when no receiver is attached (once one was).
  *
- * Sleeping without lost wake-ups. A waiter (1) increments rx_waiting or
+ * Sleeping, with a module that has death events (IPCX_FEAT_DEATH_EVENT):
+ * each slot mutex is declared so that the kernel signals the other role's
+ * event when its holder dies (senders' slots: ev_rx; receivers': ev_tx).
+ * A waiter (1) increments rx_waiting or tx_waiting, (2) reads the event's
+ * sequence, (3) re-checks the ring and the peers, (4) sleeps in
+ * IPCX_IOC_EVENT_WAIT while the sequence is still the one of (2): one
+ * system call, as a pipe's read. Data, a close (which broadcasts) and a
+ * death all move the sequence, so whatever happens after (2) ends the
+ * sleep. Open checks with the kernel that every peer slot is so declared
+ * (re-declaring with the same event succeeds, with none gives EEXIST);
+ * otherwise the lock-fd scheme below is used.
+ *
+ * Sleeping without lost wake-ups, without death events. A waiter (1) increments rx_waiting or
  * tx_waiting, (2) reads its lock fd on the event, which marks the
  * sequence seen, (3) re-checks the ring and the peers, (4) polls the event
  * fd together with lock fds on the mutexes of the peers alive at (3). A
@@ -50,6 +62,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -116,6 +129,11 @@ struct ipcx_chan {
 	int evfd;
 	int peerfd[CHAN_MAX_PEERS];
 	int fd_given;
+	/* the kernel signals our event when a peer dies (checked at open) */
+	int death_linked;
+	/* re-checks before sleeping: none when the opener may use one CPU only
+	 * (the peer cannot run while we spin) */
+	int spins;
 	/* zero copy in progress */
 	int pending;
 	uint64_t pend_pos;
@@ -198,8 +216,17 @@ int ipcx_chan_init(int fd, void *base, uint64_t size,
 	ret = ipcx_event_init(&ev, fd, base, OFF_EV_RX);
 	if (!ret)
 		ret = ipcx_event_init(&ev, fd, base, OFF_EV_TX);
-	for (i = 0; !ret && i < attr->max_senders + attr->max_receivers; i++)
-		ret = ipcx_mutex_init(&m, fd, base, OFF_SLOTS + i * IPCX_LOCK_ALIGN);
+	for (i = 0; !ret && i < attr->max_senders + attr->max_receivers; i++) {
+		uint64_t slot = OFF_SLOTS + i * IPCX_LOCK_ALIGN;
+
+		/* a sender's death wakes receivers, and the other way round */
+		ret = ipcx_mutex_declare_death_event(fd, slot, i < attr->max_senders ?
+						     OFF_EV_RX : OFF_EV_TX);
+		if (ret == -EINVAL)	/* a module without death events */
+			ret = 0;
+		if (!ret)
+			ret = ipcx_mutex_init(&m, fd, base, slot);
+	}
 	if (ret)
 		return ret;
 	__atomic_store_n(&h->magic, CHAN_MAGIC, __ATOMIC_RELEASE);
@@ -276,6 +303,36 @@ static int chan_attach(struct ipcx_chan *c)
 	return -EUSERS;
 }
 
+static uint32_t *peer_word(struct ipcx_chan *c, uint32_t i);
+static uint32_t peer_count(struct ipcx_chan *c);
+
+/* Spinning only pays when the peer can run meanwhile: more than one CPU. */
+static int chan_may_run_beside_peer(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 1;
+	return CPU_COUNT(&set) > 1;
+}
+
+/*
+ * Does the kernel signal our event when any peer dies? Asking it to declare
+ * each peer slot with that death event again answers: 0 when it is so
+ * declared, EEXIST when not (the region is not trusted to say).
+ */
+static void chan_check_death_links(struct ipcx_chan *c)
+{
+	uint64_t ev = c->role == IPCX_CHAN_RECV ? OFF_EV_RX : OFF_EV_TX;
+	uint32_t i;
+
+	for (i = 0; i < peer_count(c); i++)
+		if (ipcx_mutex_declare_death_event(c->fd, (uint64_t)((char *)peer_word(c, i) -
+								     c->base), ev))
+			return;
+	c->death_linked = 1;
+}
+
 int ipcx_chan_open(int fd, void *base, uint64_t size, unsigned int role,
 		   struct ipcx_chan **chp)
 {
@@ -305,6 +362,8 @@ int ipcx_chan_open(int fd, void *base, uint64_t size, unsigned int role,
 		free(c);
 		return ret;
 	}
+	chan_check_death_links(c);
+	c->spins = chan_may_run_beside_peer() ? CHAN_SPINS : 0;
 	*chp = c;
 	return 0;
 }
@@ -597,6 +656,15 @@ static int chan_wait(struct ipcx_chan *c, const struct timespec *abstime,
 	if (ret)
 		return ret;
 	__atomic_fetch_add(waiting, 1, __ATOMIC_SEQ_CST);
+	if (c->death_linked) {
+		/* one syscall: the event moves on data and on a peer's death */
+		struct ipcx_event *ev = c->role == IPCX_CHAN_RECV ? &c->ev_rx : &c->ev_tx;
+		uint32_t seq = ipcx_event_seq(ev);
+
+		if (!chan_ready(c) && peers_alive(c) != 0)
+			ret = ipcx_event_wait(ev, seq, abstime, clock);
+		goto out;
+	}
 	ret = chan_arm(c);
 	if (ret || chan_ready(c))
 		goto out;
@@ -665,9 +733,9 @@ static int chan_loop(struct ipcx_chan *c, int (*try)(struct ipcx_chan *, void *)
 			continue;
 		}
 		/* a short spin on two loads, then sleep */
-		while (spins++ < CHAN_SPINS && !chan_ready(c))
+		while (spins++ < c->spins && !chan_ready(c))
 			cpu_relax();
-		if (spins <= CHAN_SPINS)
+		if (spins <= c->spins)
 			continue;
 		ret = chan_wait(c, abstime, clock);
 		if (ret)

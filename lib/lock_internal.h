@@ -17,6 +17,10 @@ int ipcx_lock_locate(int fd, void *base, uint64_t offset, int *hfd,
 
 /* IPCX_IOC_LOCK_DECLARE of a block of @kind (@value: a semaphore's count). */
 int ipcx_lock_declare(int fd, uint64_t offset, uint32_t kind, uint32_t value);
+/* A mutex whose holders' deaths signal the event at @event_offset
+ * (IPCX_LOCK_F_DEATH_EVENT): 0, -EEXIST (declared otherwise), -EINVAL
+ * (a module without the feature), or another -errno. */
+int ipcx_mutex_declare_death_event(int fd, uint64_t offset, uint64_t event_offset);
 
 /* The kernel path of a lock operation: ioctl @cmd on the lock at @offset. */
 int ipcx_lock_slow(int fd, uint64_t offset, unsigned long cmd, unsigned int flags,

@@ -30,3 +30,15 @@ int ipcx_lock_declare(int fd, uint64_t offset, uint32_t kind, uint32_t value)
 	op.value = value;
 	return ipcx_lock_ioctl(fd, IPCX_IOC_LOCK_DECLARE, &op);
 }
+
+int ipcx_mutex_declare_death_event(int fd, uint64_t offset, uint64_t event_offset)
+{
+	struct ipcx_lock_op op;
+
+	memset(&op, 0, sizeof(op));
+	op.offset = offset;
+	op.kind = IPCX_LOCK_MUTEX;
+	op.flags = IPCX_LOCK_F_DEATH_EVENT;
+	op.value = event_offset;
+	return ipcx_lock_ioctl(fd, IPCX_IOC_LOCK_DECLARE, &op);
+}

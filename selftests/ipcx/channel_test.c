@@ -523,6 +523,38 @@ TEST_F(chan, poll_readiness)
 	EXPECT_EQ(0, ipcx_chan_close(rx));
 }
 
+/*
+ * The readiness fd of a receiver reports the death of the last sender (the
+ * kernel signals the receivers' event), and recv then gives EOF.
+ */
+TEST_F(chan, poll_readiness_reports_sender_death)
+{
+	struct ipcx_chan *rx;
+	int fd, pipefd[2];
+	char b[64];
+	pid_t pid;
+
+	make_chan(_metadata, self, 0, 64, 4, 1, 1);
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &rx));
+	fd = ipcx_chan_fd(rx);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	if (!pid) {
+		child_attach(self, IPCX_CHAN_SEND, pipefd[1]);
+		for (;;)
+			pause();
+	}
+	ASSERT_EQ(1, read(pipefd[0], b, 1));
+	EXPECT_EQ(-EAGAIN, ipcx_chan_recv(rx, b, sizeof(b), IPCX_CHAN_NONBLOCK, NULL, 0));
+	EXPECT_EQ(0, readable(fd, 100));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	EXPECT_EQ(1, readable(fd, 5000));
+	EXPECT_EQ(0, ipcx_chan_recv(rx, b, sizeof(b), IPCX_CHAN_NONBLOCK, NULL, 0));
+	EXPECT_EQ(0, ipcx_chan_close(rx));
+}
+
 TEST_F(chan, zero_copy_and_sizes)
 {
 	struct ipcx_chan *rx, *tx;

@@ -278,4 +278,111 @@ TEST_F(ev, mutex_fd_epoll_readable_on_release_and_on_death)
 	close(lfd);
 }
 
+/* DECLARE of a mutex at @off whose deaths signal the event at @ev. */
+static int declare_death_event(int fd, uint64_t off, uint32_t kind, uint64_t ev)
+{
+	struct ipcx_lock_op op;
+
+	memset(&op, 0, sizeof(op));
+	op.offset = off;
+	op.kind = kind;
+	op.flags = IPCX_LOCK_F_DEATH_EVENT;
+	op.value = ev;
+	return ioctl(fd, IPCX_IOC_LOCK_DECLARE, &op) ? -errno : 0;
+}
+
+#define LINKED_OFF	128
+
+/* The declaration rules of IPCX_LOCK_F_DEATH_EVENT, and the feature bit. */
+TEST_F(ev, death_event_declaration_rules)
+{
+	struct ipcx_version ver;
+	struct ipcx_lock_op op;
+
+	ASSERT_EQ(0, ipcx_get_version(self->fd, &ver));
+	EXPECT_TRUE(ver.features & IPCX_FEAT_DEATH_EVENT);
+	/* only a mutex takes it, and only an event of the region is one */
+	EXPECT_EQ(-EINVAL, declare_death_event(self->fd, LINKED_OFF, IPCX_LOCK_EVENT, EVENT_OFF));
+	EXPECT_EQ(-EINVAL, declare_death_event(self->fd, LINKED_OFF, IPCX_LOCK_SEM, EVENT_OFF));
+	EXPECT_EQ(-EINVAL, declare_death_event(self->fd, LINKED_OFF, IPCX_LOCK_MUTEX, MUTEX_OFF));
+	EXPECT_EQ(-ENOENT, declare_death_event(self->fd, LINKED_OFF, IPCX_LOCK_MUTEX, 192));
+	EXPECT_EQ(-EINVAL, declare_death_event(self->fd, LINKED_OFF, IPCX_LOCK_MUTEX, EVENT_OFF + 1));
+	EXPECT_EQ(-ENOENT, declare_death_event(self->fd, LINKED_OFF, IPCX_LOCK_MUTEX, 1ull << 40));
+	/* declared; again with the same event: fine; with none: the same lock */
+	EXPECT_EQ(0, declare_death_event(self->fd, LINKED_OFF, IPCX_LOCK_MUTEX, EVENT_OFF));
+	EXPECT_EQ(0, declare_death_event(self->fd, LINKED_OFF, IPCX_LOCK_MUTEX, EVENT_OFF));
+	ASSERT_EQ(0, ipcx_event_init(&self->e, self->fd, self->base, 256));
+	EXPECT_EQ(-EEXIST, declare_death_event(self->fd, LINKED_OFF, IPCX_LOCK_MUTEX, 256));
+	/* a mutex declared without one keeps none */
+	EXPECT_EQ(-EEXIST, declare_death_event(self->fd, MUTEX_OFF, IPCX_LOCK_MUTEX, EVENT_OFF));
+	/* no other operation takes the flag */
+	memset(&op, 0, sizeof(op));
+	op.offset = MUTEX_OFF;
+	op.flags = IPCX_LOCK_F_DEATH_EVENT;
+	EXPECT_EQ(-1, ioctl(self->fd, IPCX_IOC_MUTEX_LOCK, &op));
+	EXPECT_EQ(EINVAL, errno);
+	op.offset = EVENT_OFF;
+	EXPECT_EQ(-1, ioctl(self->fd, IPCX_IOC_EVENT_WAKE, &op));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/*
+ * A holder of a linked mutex is SIGKILLed: the kernel moves the event's
+ * sequence, a sleeper on the event wakes, and the event's lock fd polls
+ * readable, with no user-space signaller.
+ */
+TEST_F(ev, death_event_signalled_when_holder_dies)
+{
+	struct ipcx_mutex linked;
+	int p[2], go[2], ret, efd;
+	uint32_t seq;
+	pid_t waiter, holder;
+	char c;
+
+	ASSERT_EQ(0, declare_death_event(self->fd, LINKED_OFF, IPCX_LOCK_MUTEX, EVENT_OFF));
+	ASSERT_EQ(0, ipcx_mutex_attach(&linked, self->fd, self->base, LINKED_OFF));
+	ASSERT_EQ(0, pipe(go));
+	holder = fork();
+	ASSERT_GE(holder, 0);
+	if (holder == 0) {
+		c = ipcx_mutex_lock(&linked) == 0 ? 'L' : 'E';
+		if (write(go[1], &c, 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	ASSERT_EQ(1, read(go[0], &c, 1));
+	ASSERT_EQ('L', c);
+
+	efd = ipcx_lock_fd(self->fd, EVENT_OFF);
+	ASSERT_GE(efd, 0);
+	ASSERT_EQ(sizeof(uint64_t), read(efd, &(uint64_t){ 0 }, sizeof(uint64_t)));
+	EXPECT_EQ(0, readable_within(efd, 50));
+	seq = ipcx_event_seq(&self->e);
+	ASSERT_EQ(0, pipe(p));
+	waiter = spawn_waiter(&self->e, seq, p[1]);
+	ASSERT_GE(waiter, 0);
+	ASSERT_EQ(0, lh_wait_waiters(self->fd, EVENT_OFF, 1, 10000));
+
+	kill(holder, SIGKILL);
+	waitpid(holder, NULL, 0);
+	ASSERT_EQ(0, lh_exit_code(lh_wait_child(waiter, 10000)));
+	ASSERT_EQ(sizeof(ret), read(p[0], &ret, sizeof(ret)));
+	EXPECT_EQ(0, ret);
+	EXPECT_NE(seq, ipcx_event_seq(&self->e));
+	EXPECT_EQ(1, readable_within(efd, 3000));
+	/* the mutex itself: free, with the death to report */
+	EXPECT_EQ(-EOWNERDEAD, ipcx_mutex_lock(&linked));
+	EXPECT_EQ(0, ipcx_mutex_consistent(&linked));
+	EXPECT_EQ(0, ipcx_mutex_unlock(&linked));
+	/* a plain unlock is user space's business: the event does not move */
+	seq = ipcx_event_seq(&self->e);
+	EXPECT_EQ(0, ipcx_mutex_lock(&linked));
+	EXPECT_EQ(0, ipcx_mutex_unlock(&linked));
+	EXPECT_EQ(seq, ipcx_event_seq(&self->e));
+	close(efd);
+	close(p[0]);
+	close(p[1]);
+}
+
 TEST_HARNESS_MAIN

@@ -30,12 +30,13 @@
 
 /* ABI version: major changes never happen; minor grows with features. */
 #define IPCX_ABI_MAJOR		1
-#define IPCX_ABI_MINOR		2
+#define IPCX_ABI_MINOR		3
 
 /* Feature bits reported in struct ipcx_version.features. */
 #define IPCX_FEAT_VERSION	_BITULL(0)	/* IPCX_IOC_VERSION */
 #define IPCX_FEAT_REGIONS	_BITULL(1)	/* IPCX_IOC_REGION_* (0x01-0x06) */
 #define IPCX_FEAT_LOCKS		_BITULL(2)	/* lock ioctls 0x20-0x2d, UNLINK_REVOKE */
+#define IPCX_FEAT_DEATH_EVENT	_BITULL(3)	/* IPCX_LOCK_F_DEATH_EVENT (ABI 1.3) */
 
 #define IPCX_IOC_MAGIC		0xB9
 
@@ -508,7 +509,8 @@ struct ipcx_owner_info {
  * @timeout_nsec: 0..999999999
  * @value: EVENT_WAIT: the sequence seen (word >> 1); EVENT_WAKE: how many
  *         waiters to wake (0 = all); out: EVENT_WAKE: how many were woken;
- *         DECLARE of a semaphore: its initial count
+ *         DECLARE of a semaphore: its initial count; DECLARE of a mutex
+ *         with IPCX_LOCK_F_DEATH_EVENT: the offset of its death event
  * @owner: out: the caller's owner id (OWNER_REGISTER, MUTEX_LOCK)
  * @__reserved0: zero
  * @died: out, with EOWNERDEAD: the owner that died holding the lock
@@ -535,6 +537,17 @@ struct ipcx_lock_op {
 #define IPCX_LOCK_F_UNDO	_BITUL(3)	/* SEM_WAIT/POST: undo at death */
 #define IPCX_LOCK_F_ALL		(IPCX_LOCK_F_TIMEOUT | IPCX_LOCK_F_REALTIME | \
 				 IPCX_LOCK_F_TRYLOCK | IPCX_LOCK_F_UNDO)
+/*
+ * DECLARE of a mutex only: @value is the offset of an event already
+ * declared in the same region, which the kernel signals (as a user's
+ * `word += 2` plus EVENT_WAKE of all) each time it finds a holder of this
+ * mutex dead. A sleeper can then wait on that one event for both "data"
+ * and "a peer died" (libipcx channels do). Declaring the mutex again with
+ * another event, or with one when it has none, gives EEXIST; without the
+ * flag, the declared mutex is returned as it is. Not in IPCX_LOCK_F_ALL:
+ * no other operation takes it.
+ */
+#define IPCX_LOCK_F_DEATH_EVENT	_BITUL(4)
 
 /**
  * struct ipcx_lock_stat - what the kernel knows of one lock
