@@ -10,6 +10,7 @@
 
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
+#include <net/genetlink.h>
 
 /* 6.3 made vma->vm_flags read-only behind vm_flags_set()/vm_flags_clear(). */
 static inline void ipcx_vm_flags_set(struct vm_area_struct *vma,
@@ -42,6 +43,16 @@ ipcx_mm_get_unmapped_area(struct file *file, unsigned long addr,
 	return mm_get_unmapped_area(current->mm, file, addr, len, pgoff, flags);
 #else
 	return current->mm->get_unmapped_area(file, addr, len, pgoff, flags);
+#endif
+}
+
+/* 6.2 put a struct genl_info (with the parsed attributes) in dumps' info. */
+static inline struct nlattr **ipcx_genl_dumpit_attrs(struct netlink_callback *cb)
+{
+#ifdef IPCX_HAVE_GENL_DUMPIT_INFO_INFO
+	return genl_dumpit_info(cb)->info.attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
 #endif
 }
 

@@ -28,6 +28,7 @@
 #include <linux/string.h>
 #include <net/genetlink.h>
 
+#include "compat.h"
 #include "internal.h"
 #include "locks.h"
 #include "nl.h"
@@ -258,14 +259,13 @@ static int ipcx_nl_lock_msg(struct sk_buff *skb, struct netlink_callback *cb,
 
 static int ipcx_nl_lock_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	struct ipcx_region *region;
 	unsigned long idx = cb->args[1];
 	struct ipcx_lock *l;
 	int ret = 0;
 
 	if (!cb->args[0]) {
-		region = ipcx_nl_region(info->attrs, cb->extack);
+		region = ipcx_nl_region(ipcx_genl_dumpit_attrs(cb), cb->extack);
 		if (IS_ERR(region))
 			return PTR_ERR(region);
 		cb->args[0] = region->id;

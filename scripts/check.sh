@@ -9,11 +9,11 @@
 #   5. the VM runner itself: a module that WARNs must fail the run
 #   6. ipcx-bench --smoke natively: every available mechanism gives results
 #      with verified checksums, and the plots are written
-#   7. debug: the selftests on a KASAN/lockdep/kmemleak/UBSAN kernel built
+#   7. matrix: the selftests on Debian's 6.12 from bookworm-backports too
+#           (fetched into build/cache; CHECK_MATRIX=0 skips it)
+#   8. debug: the selftests on a KASAN/lockdep/kmemleak/UBSAN kernel built
 #           from linux-source-6.1 (scripts/debug-kernel.sh), then rmmod and
 #           a kmemleak scan; any kernel report fails (CHECK_DEBUG=0 skips it)
-# Not run by default (make check-matrix):
-#   matrix  the selftests on Debian's 6.12 from bookworm-backports too
 # CHECK_STEPS="lib asan static dkms vm runner bench" selects steps;
 # CHECK_RESULTS=DIR keeps results elsewhere than build/check.
 set -u
@@ -23,7 +23,9 @@ build=${BUILD:-$top/build}
 res=${CHECK_RESULTS:-$build/check}
 debug_step=debug
 [ "${CHECK_DEBUG:-1}" = 0 ] && debug_step=
-steps=${CHECK_STEPS:-lib asan static dkms vm runner bench $debug_step}
+matrix_step=matrix
+[ "${CHECK_MATRIX:-1}" = 0 ] && matrix_step=
+steps=${CHECK_STEPS:-lib asan static dkms vm runner bench $matrix_step $debug_step}
 kver=$("$here/kver.sh") || exit 1
 kdir=${KDIR:-/usr/src/linux-headers-$kver}
 checkpatch=${CHECKPATCH:-$top/../shared/tools/checkpatch/checkpatch.pl}
