@@ -54,17 +54,34 @@ step_lib() {
 # The same unit tests built with -fsanitize=address,undefined (mk/asan.mk):
 # a sanitizer report makes the program exit non-zero.
 step_asan() {
-	local t name log rc
+	local t name log rc a
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 	for t in "$build"/asan/tests/*_test; do
 		[ -x "$t" ] || { tap "$res/asan.tap" 1 "ASan unit tests built (make asan-tests)"; return; }
 		name=$(basename "$t")
 		log=$res/asan-$name.log
-		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
-		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$t" > "$log" 2>&1
+		"$t" > "$log" 2>&1
 		rc=$?
 		[ $rc -eq 0 ] || { grep -E 'ERROR|runtime error|not ok' "$log" | head -20; }
 		tap "$res/asan.tap" $rc "$name under ASan+LSan+UBSan (status $rc)"
 	done
+	# the tools: ipcx-bench's classic mechanisms, the command's error paths
+	# (no module here: exit 3); in the VM, scripts/asan-guest.sh does the rest
+	log=$res/asan-bench.log
+	"$build/asan/tools/ipcx-bench" --smoke > "$log" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] || { grep -E 'ERROR|runtime error' "$log" | head -20; }
+	tap "$res/asan.tap" $rc "ipcx-bench --smoke under ASan+LSan+UBSan (status $rc)"
+	for a in "--help:0" "ls:3" "frobnicate:2" "create x:2" "top --interval -1:2" "stat:2"; do
+		log=$res/asan-ipcx.log
+		"$build/asan/tools/ipcx" ${a%:*} > "$log" 2>&1
+		rc=$?
+		grep -qE 'ERROR: |runtime error' "$log" && rc=99
+		tap "$res/asan.tap" "$([ $rc -eq "${a##*:}" ]; echo $?)" \
+			"ASan ipcx ${a%:*}: exit ${a##*:} without a sanitizer report (got $rc)"
+	done
+	unset ASAN_OPTIONS UBSAN_OPTIONS
 }
 
 step_static() {
@@ -104,7 +121,8 @@ step_dkms() {
 step_vm() {
 	local f=$res/vm.tap rc
 	"$here/vm-run.sh" --out "$build/vm/selftests" -- \
-		"modprobe ipcx && selftests/run.sh $build/selftests"
+		"modprobe ipcx && { selftests/run.sh $build/selftests; r=\$?;
+		 scripts/asan-guest.sh $build; a=\$?; [ \$r -eq 0 ] && [ \$a -eq 0 ]; }"
 	rc=$?
 	cp "$build"/vm/selftests/*_test.tap "$res/" 2>/dev/null
 	tap "$f" $rc "VM run of the selftests finished with a clean dmesg (status $rc)"

@@ -652,8 +652,10 @@ TEST(cli_ls_locks_rm)
 {
 	static char out[65536];
 	char name[64], cmd[512];
-	const char *tool = "build/tools/ipcx";
+	const char *tool = getenv("IPCX_TOOL");
 
+	if (!tool || !*tool)
+		tool = "build/tools/ipcx";
 	if (access(tool, X_OK))
 		SKIP(return, "%s not built (run from the top of the tree)", tool);
 	if (access(IPCX_DEVICE_PATH, F_OK))

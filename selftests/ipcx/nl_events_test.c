@@ -26,7 +26,15 @@
 #include "kselftest_harness.h"
 
 #define PG 4096UL
-#define IPCX_TOOL "build/tools/ipcx"
+/* the ipcx command: $IPCX_TOOL (e.g. the ASan build), else the normal one */
+static const char *ipcx_tool(void)
+{
+	const char *t = getenv("IPCX_TOOL");
+
+	return t && *t ? t : "build/tools/ipcx";
+}
+
+#define IPCX_TOOL ipcx_tool()
 #define PARAM_USER_SUBS "/sys/module/ipcx/parameters/max_user_subscribers"
 
 static void tname(char *buf, size_t len, const char *tag)

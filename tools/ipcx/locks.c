@@ -331,7 +331,8 @@ static int top_collect(struct top_ctx *c)
 	free(t.name);
 	if (ret)
 		return ret;
-	qsort(c->cur.v, c->cur.n, sizeof(*c->cur.v), top_key_cmp);
+	if (c->cur.n)	/* v may be NULL: nothing to sort (qsort wants an array) */
+		qsort(c->cur.v, c->cur.n, sizeof(*c->cur.v), top_key_cmp);
 	top_deltas(c);
 	return 0;
 }
@@ -372,7 +373,8 @@ static void top_print(const struct opts *o, struct top_ctx *c)
 	size_t i, n = s->n < (size_t)o->limit ? s->n : (size_t)o->limit;
 	char when[32];
 
-	qsort(s->v, s->n, sizeof(*s->v), top_rank_cmp);
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), top_rank_cmp);
 	if (o->json) {
 		fputs("[", stdout);
 		for (i = 0; i < n; i++) {
@@ -393,7 +395,8 @@ static void top_print(const struct opts *o, struct top_ctx *c)
 			top_row(&s->v[i]);
 	}
 	/* back in key order for the next sample's lookups */
-	qsort(s->v, s->n, sizeof(*s->v), top_key_cmp);
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), top_key_cmp);
 }
 
 static void top_sleep(double seconds)
