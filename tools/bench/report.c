@@ -100,9 +100,12 @@ static void tp_row(struct tctx *t, const struct bench_row *r)
 	const struct bench_row *b = find(t->res, t->base, r->work, r->size, r->placement);
 	char pl[16];
 
+	const struct bench_row *mc = find(t->res, "memcpy", r->work, r->size, r->placement);
+
 	place_str(r, pl, sizeof(pl));
 	fprintf(t->f, "  %-15s %7zu %-7s %12.0f %8.3f", r->mech, r->size, pl, r->msgs_s, r->gb_s);
 	ratio(t->f, r->msgs_s, b ? b->msgs_s : 0);
+	ratio(t->f, r->msgs_s, mc ? mc->msgs_s : 0);
 	fputc('\n', t->f);
 }
 
@@ -151,7 +154,8 @@ static void machine_line(FILE *f, const struct bench_machine *m, const struct be
 		m->release, m->machine, m->cpu, m->nproc, m->virt);
 	fprintf(f, "times in ns; x base: this row / %s's row at the same size and placement "
 		"(latency: >1 is slower; throughput: >1 is faster);\n"
-		"x sys: p50 / one getppid(); x line: p50 / one cross-CPU cache-line round trip. "
+		"x sys: p50 / one getppid(); x line: p50 / one cross-CPU cache-line round trip;\n"
+		"x mcpy: throughput / one process's memcpy+check of the same messages. "
 		"Compare within one run only.\n", o->baseline);
 }
 
@@ -185,7 +189,7 @@ void report_table(FILE *f, const struct bench_results *res, const struct bench_m
 	     "  x base   x sys  x line");
 	section(&t, W_PINGPONG, lat3);
 	head(f, "one-way throughput (receiver checks every byte)",
-	     "mechanism          size place         msgs/s     GB/s  x base");
+	     "mechanism          size place         msgs/s     GB/s  x base  x mcpy");
 	section(&t, W_THROUGHPUT, tp_row);
 	head(f, "wake-up latency of a sleeping receiver (8-byte message), ns",
 	     "mechanism          size place         p50       p99       min       max   x base"

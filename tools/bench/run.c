@@ -65,11 +65,15 @@ static void measure(struct plan *p, const struct bench_mech *m, const char *name
 
 static void baselines(struct plan *p)
 {
+	const size_t *s;
 	int pl;
 
 	measure(p, NULL, "syscall", W_BASE, 0, 0, work_syscall);
 	for (pl = 0; pl < p->nplace; pl++)
 		measure(p, NULL, "cacheline", W_BASE, p->nplace - 1 - pl, 0, work_cacheline);
+	/* one process, pinned like the throughput receivers */
+	for (s = p->o->prof->sizes; *s; s++)
+		measure(p, NULL, "memcpy", W_THROUGHPUT, 1, *s, work_memcpy);
 }
 
 static void contended(struct plan *p, const struct bench_mech *m)

@@ -45,6 +45,7 @@ void job_stats(struct job *j);
 /* the workloads: each fills one row */
 void work_pingpong(struct job *j);
 void work_throughput(struct job *j);
+void work_memcpy(struct job *j);
 void work_wake(struct job *j);
 void work_lock(struct job *j);
 void work_contend(struct job *j);

@@ -12,6 +12,10 @@
  *               receive
  *   wake-up     side 1 sleeps in recv; side 0 waits 1 ms, stamps the time
  *               into an 8-byte message and sends it; side 1 subtracts
+ *   memcpy      the throughput baseline: one process copies each message
+ *               from one buffer to another and checks it as a receiver
+ *               does: what moving a message costs with one copy and no
+ *               peer, in the same run ("x mcpy" in the throughput table)
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -156,17 +160,62 @@ static void tp_done(struct job *j)
 	j->row->gb_s = j->row->msgs_s * (double)j->size / 1e9;
 }
 
-void work_throughput(struct job *j)
+static int tp_reps(const struct job *j)
 {
 	uint64_t n = j->prof->tp_bytes / j->size;
 
 	if (n > (uint64_t)j->prof->tp_max_msgs)
 		n = (uint64_t)j->prof->tp_max_msgs;
+	return n < 16 ? 16 : (int)n;
+}
+
+void work_throughput(struct job *j)
+{
 	j->role[0] = tp_send;
 	j->role[1] = tp_recv;
-	j->reps = n < 16 ? 16 : (int)n;
+	j->reps = tp_reps(j);
 	j->warmup = j->prof->warmup;
 	job_measure(j, 0, j->size, 2, j->row->cpus, msg_worker, tp_done);
+}
+
+static int memcpy_worker(int side, void *arg)
+{
+	struct job *j = arg;
+	uint64_t base = payload_expect(j->size, 0) - 1;
+	int i, rc = 0, n = j->warmup + j->reps;
+	char *src = malloc(j->size), *dst = malloc(j->size);
+
+	(void)side;
+	if (!src || !dst) {
+		rc = job_fail(j, -ENOMEM, "buffers");
+		goto out;
+	}
+	payload_fill(src, j->size, 0);
+	for (i = 0; i < n; i++) {
+		if (i == j->warmup)
+			j->sh->t_start = now_ns();
+		set_seq(src, (uint64_t)i + 1);
+		memcpy(dst, src, j->size);
+		__asm__ volatile("" : : "r"(dst) : "memory");	/* check the copy */
+		if (get_seq(dst) != (uint64_t)i + 1 ||
+		    payload_sum(dst, j->size) != base + (uint64_t)i + 1) {
+			rc = job_fail(j, 0, "payload checksum");
+			goto out;
+		}
+		j->sh->checked++;
+	}
+	j->sh->t_end = now_ns();
+out:
+	free(src);
+	free(dst);
+	return rc;
+}
+
+void work_memcpy(struct job *j)
+{
+	j->reps = tp_reps(j);
+	j->warmup = j->prof->warmup;
+	job_measure(j, 0, j->size, 1, j->row->cpus, memcpy_worker, tp_done);
 }
 
 static int wake_waiter(struct job *j, void *buf, void *rbuf)
