@@ -596,6 +596,71 @@ static const struct fi_path path_register = {
 	.call = p_register, .threaded = 1, .allowed = { ENOMEM, EFAULT },
 };
 
+/*
+ * MUTEX_LOCK / RW_WRLOCK from a thread without owner id: registering it
+ * allocates. A fresh lock per shot; the thread exits holding the lock if
+ * it took it, and the kernel then marks the lock's holder dead.
+ */
+static int p_new_region_locks(struct fi_ctx *c)
+{
+	int ret = p_new_region(c);
+
+	ret = ret ?: declare(c->fd, 0, IPCX_LOCK_MUTEX, 0);
+	return ret ?: declare(c->fd, 64, IPCX_LOCK_RWLOCK, 0);
+}
+
+static int p_mutex_lock(struct fi_ctx *c)
+{
+	struct ipcx_lock_op op = { .offset = 0, .flags = IPCX_LOCK_F_TRYLOCK };
+
+	return xioctl(c->fd, IPCX_IOC_MUTEX_LOCK, &op);
+}
+
+static int p_rw_wrlock(struct fi_ctx *c)
+{
+	struct ipcx_lock_op op = { .offset = 64, .flags = IPCX_LOCK_F_TRYLOCK };
+
+	return xioctl(c->fd, IPCX_IOC_RW_WRLOCK, &op);
+}
+
+/* Free, unless the reply was lost after the lock was taken (EFAULT). */
+static const char *p_lock_free(struct fi_ctx *c, uint64_t off, int err)
+{
+	uint32_t word;
+
+	if (lock_word(c->fd, off, &word))
+		return "LOCK_STAT failed";
+	if (!(word & ~IPCX_LOCKW_WAITERS))
+		return NULL;
+	if (err == -EFAULT) {
+		c->lost_reply++;
+		return NULL;
+	}
+	return "the lock was taken although the call failed";
+}
+
+static const char *p_mutex_free(struct fi_ctx *c, int err)
+{
+	return p_lock_free(c, 0, err);
+}
+
+static const char *p_rw_free(struct fi_ctx *c, int err)
+{
+	return p_lock_free(c, 64, err);
+}
+
+static const struct fi_path path_mutex_lock = {
+	.name = "MUTEX_LOCK (new thread)",
+	.begin = p_new_region_locks, .call = p_mutex_lock, .intact = p_mutex_free,
+	.end = p_closefile_only, .threaded = 1, .allowed = { ENOMEM, EFAULT },
+};
+
+static const struct fi_path path_rw_wrlock = {
+	.name = "RW_WRLOCK (new thread)",
+	.begin = p_new_region_locks, .call = p_rw_wrlock, .intact = p_rw_free,
+	.end = p_closefile_only, .threaded = 1, .allowed = { ENOMEM, EFAULT },
+};
+
 #define SEM_OFF 128
 
 static int p_sem_wait_undo(struct fi_ctx *c)
@@ -865,6 +930,8 @@ FI_PATH(declare_event);
 FI_PATH(declare_sem);
 FI_PATH(lock_fd);
 FI_PATH(register);
+FI_PATH(mutex_lock);
+FI_PATH(rw_wrlock);
 FI_PATH(sem_wait);
 FI_PATH(sem_post);
 FI_PATH(nl_get);
