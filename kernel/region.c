@@ -152,7 +152,14 @@ struct ipcx_region *ipcx_region_create(const char *name, u64 size, umode_t mode,
 	}
 	region->shmem = shmem_file_setup("ipcx", size, VM_NORESERVE);
 	if (IS_ERR(region->shmem)) {
+		/*
+		 * shmem says ENOSPC when it cannot allocate the inode (its
+		 * internal mount has no limits): out of memory, not the
+		 * max_regions/max_total_bytes ENOSPC of our ABI.
+		 */
 		ret = PTR_ERR(region->shmem);
+		if (ret == -ENOSPC)
+			ret = -ENOMEM;
 		goto out_free_name;
 	}
 	ipcx_region_init(region, charged, mode, lifetime);

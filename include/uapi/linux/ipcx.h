@@ -17,7 +17,8 @@
  *    structures are filled up to the size user space passed.
  *  - All ioctls use one magic, IPCX_IOC_MAGIC (0xB9, unused in
  *    Documentation/userspace-api/ioctl/ioctl-number.rst of Linux 6.1).
- *  - Unknown ioctl numbers fail with ENOTTY.
+ *  - Unknown ioctl numbers fail with ENOTTY, and so do known numbers
+ *    encoded with another direction than the one defined here.
  */
 #ifndef _UAPI_LINUX_IPCX_H
 #define _UAPI_LINUX_IPCX_H
@@ -584,6 +585,17 @@ struct ipcx_lock_stat {
 #define IPCX_LOCK_STAT_SIZE_VER0	160
 
 /*
+ * Errors every lock ioctl but IPCX_IOC_OWNER_REGISTER shares, before its
+ * own: EFAULT (bad pointer), EINVAL (structure smaller than VER0, unknown
+ * flags, non-zero __reserved0/__reserved/died, negative or out-of-range
+ * timeout, timeout fields or IPCX_LOCK_F_REALTIME without
+ * IPCX_LOCK_F_TIMEOUT), E2BIG (larger structure, non-zero tail), ENXIO
+ * (the file has no region), EACCES (read-only attachment, for all that
+ * change the region: every one but EVENT_WAIT, LOCK_STAT and LOCK_FD);
+ * then, finding the lock: EINVAL (offset not IPCX_LOCK_ALIGN-aligned, or
+ * the lock there is of another kind than the ioctl's or op.kind), ENOENT
+ * (no lock declared there, or offset beyond the region).
+ *
  * IPCX_IOC_OWNER_REGISTER - give the calling thread an owner id (op.owner).
  *   Registering again returns the same id. Errors: ENOSPC (ids exhausted),
  *   ENOMEM.
@@ -620,8 +632,12 @@ struct ipcx_lock_stat {
  *   died; op.died filled). Flags: TIMEOUT, REALTIME, TRYLOCK (EBUSY).
  *   Errors: as MUTEX_LOCK, and EAGAIN (RDLOCK: all reader slots taken and
  *   TRYLOCK).
- * IPCX_IOC_RW_UNLOCK - release the caller's write or read hold and wake
- *   sleepers. Errors: EPERM (caller holds neither).
+ * IPCX_IOC_RW_UNLOCK - release the caller's write hold, or its read slot
+ *   if user space has not cleared it yet, and wake sleepers. A read unlock
+ *   clears the slot in user space first and then calls this to wake the
+ *   sleepers, so holding nothing is not an error: it only wakes (0).
+ *   Errors: EPERM (the calling thread has no owner id), ENOENT, EINVAL,
+ *   EIDRM.
  *   IPCX_IOC_MUTEX_CONSISTENT works on a reader-writer lock held for writing.
  * IPCX_IOC_LOCK_STAT - fill struct ipcx_lock_stat for stat.offset.
  * IPCX_IOC_LOCK_FD - return a new file descriptor (O_CLOEXEC) for the lock
@@ -680,6 +696,14 @@ struct ipcx_lock_stat {
  *   IPCX_NL_CMD_HOLDER_DIED_NTF (region id, lock offset, pid, tgid, comm),
  *   IPCX_NL_CMD_LOCK_DEAD_NTF (a lock became unrecoverable: region id,
  *   offset, and the pid/comm of the thread that made it so).
+ * Malformed requests fail with an extack message (NLMSGERR_ATTR_MSG):
+ * EINVAL for an attribute of the wrong type or length, a name that is not
+ * NUL-terminated, longer than IPCX_NAME_MAX, empty or holding '/', a
+ * reply-only, padding or unknown attribute, or a missing selector; ERANGE
+ * for IPCX_NL_A_REGION_ID 0. The genetlink core itself answers an unknown
+ * command, a notification number, or a doit/dump a command does not have
+ * with EOPNOTSUPP, and a message without genetlink header with EINVAL,
+ * both without a message.
  * Pids in replies are in the caller's pid namespace.
  */
 #define IPCX_NL_FAMILY_NAME	"ipcx"
