@@ -595,6 +595,12 @@ struct ipcx_lock_stat {
  * then, finding the lock: EINVAL (offset not IPCX_LOCK_ALIGN-aligned, or
  * the lock there is of another kind than the ioctl's or op.kind), ENOENT
  * (no lock declared there, or offset beyond the region).
+ * An EFAULT from writing the answer back comes after the operation took
+ * effect, as with accept(2): a MUTEX_LOCK, RW_*LOCK or SEM_WAIT that
+ * returns it holds the lock or the unit (only a caller that unmaps or
+ * write-protects its own argument meanwhile gets there).
+ * IPCX_LOCK_F_DEATH_EVENT is a DECLARE flag (see its definition); DECLARE
+ * with it can also give ENOENT / EINVAL for op.value (no event there).
  *
  * IPCX_IOC_OWNER_REGISTER - give the calling thread an owner id (op.owner).
  *   Registering again returns the same id. Errors: ENOSPC (ids exhausted),
