@@ -286,7 +286,8 @@ static int fi_stats_settled(struct nlr *nl, const struct nlr_stats *base,
 		if (ret || (now->regions == base->regions &&
 			    now->bytes == base->bytes &&
 			    now->locks == base->locks &&
-			    now->owners == base->owners))
+			    now->owners == base->owners &&
+			    now->subscribers == base->subscribers))
 			break;
 		usleep(10000);
 	}
@@ -875,6 +876,31 @@ static const struct fi_path path_nl_del = {
 	.end = p_nl_del_end, .allowed = { ENOMEM, ENOBUFS, EFAULT },
 };
 
+static int p_nl_subscribe(struct fi_ctx *c)
+{
+	return nlr_call(&c->nl, 0, IPCX_NL_CMD_EVENTS_SUBSCRIBE, NULL, 0, NULL,
+			NULL).err;
+}
+
+/*
+ * Served: unsubscribe. Failed: close the socket, which must also drop a
+ * subscription whose ACK was lost (the module follows socket releases);
+ * the subscriber count is then checked against the baseline.
+ */
+static void p_nl_subscribe_end(struct fi_ctx *c, int err)
+{
+	if (!err && nlr_call(&c->nl, 0, IPCX_NL_CMD_EVENTS_UNSUBSCRIBE, NULL, 0,
+			     NULL, NULL).err)
+		err = -EPROTO;
+	p_nl_reopen(c, err);
+}
+
+static const struct fi_path path_nl_subscribe = {
+	.name = "netlink EVENTS_SUBSCRIBE",
+	.call = p_nl_subscribe, .end = p_nl_subscribe_end,
+	.allowed = { ENOMEM, ENOBUFS, EFAULT },
+};
+
 /* ---- the loop ------------------------------------------------------------ */
 
 FIXTURE(fi) {
@@ -939,6 +965,7 @@ FI_PATH(nl_dump);
 FI_PATH(nl_locks);
 FI_PATH(nl_stats);
 FI_PATH(nl_del);
+FI_PATH(nl_subscribe);
 
 TEST_F_TIMEOUT(fi, every_fault_site_fails_cleanly, 200)
 {
@@ -990,6 +1017,7 @@ TEST_F_TIMEOUT(fi, every_fault_site_fails_cleanly, 200)
 		EXPECT_EQ(base.bytes, now.bytes) TH_LOG("%s: fault %d", p->name, n);
 		EXPECT_EQ(base.locks, now.locks) TH_LOG("%s: fault %d", p->name, n);
 		EXPECT_EQ(base.owners, now.owners) TH_LOG("%s: fault %d", p->name, n);
+		EXPECT_EQ(base.subscribers, now.subscribers) TH_LOG("%s: fault %d", p->name, n);
 		if (!_metadata->passed)
 			break;
 	}

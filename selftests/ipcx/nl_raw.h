@@ -244,7 +244,7 @@ static inline void nlr_close(struct nlr *n)
 
 /* The module's live counts, from IPCX_NL_CMD_STATS_GET. */
 struct nlr_stats {
-	uint32_t regions, locks, owners;
+	uint32_t regions, locks, owners, subscribers;
 	uint64_t bytes;
 	int seen;
 };
@@ -268,6 +268,9 @@ static inline void nlr_stats_cb(const struct nlattr *attrs, int len, void *arg)
 	a = nlr_find(attrs, nlen, IPCX_NL_STATS_A_OWNERS);
 	if (a)
 		st->owners = *(const uint32_t *)nlr_data(a);
+	a = nlr_find(attrs, nlen, IPCX_NL_STATS_A_SUBSCRIBERS);
+	if (a)
+		st->subscribers = *(const uint32_t *)nlr_data(a);
 	a = nlr_find(attrs, nlen, IPCX_NL_STATS_A_BYTES);
 	if (a)
 		memcpy(&st->bytes, nlr_data(a), sizeof(st->bytes));
