@@ -6,9 +6,10 @@
  * SIGKILLed peer goes, poll readiness, zero copy, and a ring scribbled on
  * by a peer (errors, never a crash).
  *
- * IPCX_CHAN_MSGS sets the number of messages of the integrity tests;
- * without it: 1M, or 20000 inside the test VM (IPCX_VM_OUT set), where
- * TCG makes 1M take minutes.
+ * IPCX_CHAN_MSGS sets the number of messages of the integrity tests
+ * (default 1M, issue #6; the stream test moves 64 bytes per message);
+ * make check's debug-kernel step passes a smaller count. Each integrity
+ * test prints its count and how long it took.
  */
 #include <poll.h>
 #include <stdio.h>
@@ -75,7 +76,12 @@ static long nmsgs(void)
 
 	if (e && atol(e) > 0)
 		return atol(e);
-	return getenv("IPCX_VM_OUT") ? 20000 : 1000000;
+	return 1000000;
+}
+
+static double secs_since(uint64_t t0)
+{
+	return (lh_now_ns(CLOCK_MONOTONIC) - t0) / 1e9;
 }
 
 /* ---- checksummed messages ---- */
@@ -213,6 +219,8 @@ static void run_mpmc(struct __test_metadata *_metadata, FIXTURE_DATA(chan) *self
 	unsigned char *seen;
 	long *counts;
 	pid_t pids[16];
+	uint64_t t0;
+	double secs;
 	int k;
 
 	make_chan(_metadata, self, 0, MAX_MSG, 64, nprod, ncons);
@@ -223,6 +231,7 @@ static void run_mpmc(struct __test_metadata *_metadata, FIXTURE_DATA(chan) *self
 	counts = (long *)(((uintptr_t)counts + 7) & ~7ul);
 	memset(seen, 0, seen_len);
 	seen_len += 8;
+	t0 = lh_now_ns(CLOCK_MONOTONIC);
 	for (k = 0; k < ncons; k++) {
 		pids[k] = fork();
 		if (!pids[k])
@@ -237,6 +246,7 @@ static void run_mpmc(struct __test_metadata *_metadata, FIXTURE_DATA(chan) *self
 		EXPECT_EQ(0, lh_exit_code(lh_wait_child(pids[k], 280000))) {
 			TH_LOG("child %d (%s) failed", k, k < ncons ? "consumer" : "producer");
 		}
+	secs = secs_since(t0);
 	for (k = 0; k < ncons; k++)
 		total += counts[k];
 	EXPECT_EQ(per * nprod, total);
@@ -244,7 +254,8 @@ static void run_mpmc(struct __test_metadata *_metadata, FIXTURE_DATA(chan) *self
 		if (!seen[i])
 			break;
 	EXPECT_EQ(per * nprod, i);
-	TH_LOG("%ld messages, %d producers x %d consumers", per * nprod, nprod, ncons);
+	TH_LOG("%ld messages, %d producers x %d consumers: %.2f s, %.0f msg/s",
+	       per * nprod, nprod, ncons, secs, per * nprod / (secs > 0 ? secs : 1e-9));
 }
 
 TEST_F_TIMEOUT(chan, spsc_integrity, 300)
@@ -262,7 +273,7 @@ TEST_F_TIMEOUT(chan, stream_integrity, 120)
 	long total = nmsgs() * 64, got = 0;
 	unsigned char buf[4096];
 	struct ipcx_chan *ch;
-	uint64_t rs = 7, pos = 0;
+	uint64_t rs = 7, pos = 0, t0 = lh_now_ns(CLOCK_MONOTONIC);
 	pid_t pid;
 	int n, i;
 
@@ -299,6 +310,7 @@ TEST_F_TIMEOUT(chan, stream_integrity, 120)
 	EXPECT_EQ(total, got);
 	EXPECT_EQ(0, lh_exit_code(lh_wait_child(pid, 10000)));
 	EXPECT_EQ(0, ipcx_chan_close(ch));
+	TH_LOG("stream: %ld bytes in random chunks: %.2f s", got, secs_since(t0));
 }
 
 /* Full: -EAGAIN, timeout, then a blocked sender woken by a receiver. */
