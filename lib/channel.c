@@ -7,8 +7,8 @@
  *   0     struct chan_hdr: magic, version, geometry, ever-attached flags
  *   64    tail (next position a sender claims)        -- own cache line
  *   128   head (next position a receiver claims)      -- own cache line
- *   192   rx_waiting: receivers about to sleep        -- own cache line
- *   256   tx_waiting: senders about to sleep          -- own cache line
+ *   192   rx_waiting: receivers about to sleep, rx_armed  -- own cache line
+ *   256   tx_waiting: senders about to sleep, tx_armed    -- own cache line
  *   320   event "not empty" (receivers wait on it)
  *   384   event "not full"  (senders wait on it)
  *   448   max_senders mutexes, then max_receivers mutexes (64 bytes each)
@@ -54,15 +54,19 @@
  * tx_waiting, (2) reads its lock fd on the event, which marks the
  * sequence seen, (3) takes lock fds on the mutexes of the peers alive,
  * (4) re-checks the ring and the peers, (5) polls the event fd together
- * with those lock fds. A
- * sender publishes, then (full fence) signals "not empty" only when
- * rx_waiting is non-zero; receivers do the same for "not full". Either the
- * waiter's check sees the data, or the signaller sees the counter and the
- * event moves after (2), so the poll returns. A peer that dies or closes
- * makes its mutex takeable, which makes its lock fd readable: a waiter
- * wakes when a peer it watched goes (and a dead one's claim is skippable
- * from then on); a peer that arrived after (3) is seen at the next check. A waiter that dies leaves its count behind;
- * that only costs later signals a system call.
+ * with those lock fds. After (2) it sets rx_armed (tx_armed). A sender
+ * publishes, then (full fence) signals "not empty" only when rx_waiting is
+ * non-zero and it is the one that swaps rx_armed from 1 to 0; receivers do
+ * the same for "not full". Either the waiter's check sees the data, or the
+ * signaller sees the counter and the flag (or another signaller took the
+ * flag and signalled after it was set), and the event moves after (2), so
+ * the poll returns. One signal wakes every poller of the event, so a ring
+ * filling while its receiver sleeps costs one system call, not one per
+ * message. A peer that dies or closes makes its mutex takeable, which
+ * makes its lock fd readable: a waiter wakes when a peer it watched goes
+ * (and a dead one's claim is skippable from then on); a peer that arrived
+ * after (3) is seen at the next check. A waiter that dies leaves its count
+ * behind; that only costs later publishes an atomic swap.
  *
  * Nothing read from the region is trusted: the geometry is copied into the
  * handle at open and checked against the region size; every position is
@@ -131,6 +135,7 @@ struct ipcx_chan {
 	char *ring;
 	uint64_t *tail, *head;
 	uint32_t *rx_waiting, *tx_waiting;
+	uint32_t *rx_armed, *tx_armed;	/* a waiter armed since the last signal */
 	struct ipcx_event ev_rx, ev_tx;
 	struct ipcx_mutex self;
 	uint64_t *rec;		/* our claim record */
@@ -266,6 +271,8 @@ static int chan_load(struct ipcx_chan *c, uint64_t size)
 	c->head = (uint64_t *)(c->base + OFF_HEAD);
 	c->rx_waiting = (uint32_t *)(c->base + OFF_RXW);
 	c->tx_waiting = (uint32_t *)(c->base + OFF_TXW);
+	c->rx_armed = c->rx_waiting + 1;
+	c->tx_armed = c->tx_waiting + 1;
 	return 0;
 }
 
@@ -422,10 +429,12 @@ static struct chan_slot *slot_at(struct ipcx_chan *c, uint64_t pos)
 	return (struct chan_slot *)(c->ring + (pos & c->mask) * c->slot_size);
 }
 
-static void chan_wake(uint32_t *waiting, struct ipcx_event *ev)
+/* Signal ev when a waiter is registered and armed since the last signal. */
+static void chan_wake(uint32_t *waiting, uint32_t *armed, struct ipcx_event *ev)
 {
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (__atomic_load_n(waiting, __ATOMIC_RELAXED))
+	if (__atomic_load_n(waiting, __ATOMIC_RELAXED) &&
+	    __atomic_exchange_n(armed, 0, __ATOMIC_SEQ_CST))
 		ipcx_event_signal(ev);
 }
 
@@ -444,9 +453,9 @@ static void rec_done(struct ipcx_chan *c, int wake)
 	if (!wake)
 		return;
 	if (c->role == IPCX_CHAN_SEND)
-		chan_wake(c->rx_waiting, &c->ev_rx);
+		chan_wake(c->rx_waiting, c->rx_armed, &c->ev_rx);
 	else
-		chan_wake(c->tx_waiting, &c->ev_tx);
+		chan_wake(c->tx_waiting, c->tx_armed, &c->ev_tx);
 }
 
 /* Does a live endpoint of role record a claim of pos? */
@@ -716,6 +725,12 @@ static int chan_arm(struct ipcx_chan *c)
 	if (read(fd, &seq, sizeof(seq)) != sizeof(seq))
 		ret = -errno;
 	errno = saved;
+	if (!ret) {
+		/* the next publish (give-back) signals */
+		__atomic_store_n(c->role == IPCX_CHAN_RECV ? c->rx_armed : c->tx_armed, 1,
+				 __ATOMIC_SEQ_CST);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	}
 	return ret;
 }
 
@@ -965,9 +980,9 @@ static int try_stream(struct ipcx_chan *c, void *arg)
 	ring_copy(c, at, io->buf, n, tx);
 	__atomic_store_n(tx ? c->tail : c->head, at + n, __ATOMIC_RELEASE);
 	if (tx)
-		chan_wake(c->rx_waiting, &c->ev_rx);
+		chan_wake(c->rx_waiting, c->rx_armed, &c->ev_rx);
 	else
-		chan_wake(c->tx_waiting, &c->ev_tx);
+		chan_wake(c->tx_waiting, c->tx_armed, &c->ev_tx);
 	return (int)n;
 }
 
@@ -1035,8 +1050,11 @@ int ipcx_chan_fd(struct ipcx_chan *c)
 	if (ret < 0)
 		return ret;
 	c->fd_given = 1;
-	/* a permanent waiter: every publish signals the event */
+	/* a permanent waiter, armed: the next publish signals the event; a
+	 * call that returns -EAGAIN arms it again */
 	__atomic_fetch_add(c->role == IPCX_CHAN_RECV ? c->rx_waiting : c->tx_waiting,
 			   1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(c->role == IPCX_CHAN_RECV ? c->rx_armed : c->tx_armed, 1,
+			 __ATOMIC_SEQ_CST);
 	return c->evfd;
 }
