@@ -7,12 +7,13 @@
  *   0     struct chan_hdr: magic, version, geometry, ever-attached flags
  *   64    tail (next position a sender claims)        -- own cache line
  *   128   head (next position a receiver claims)      -- own cache line
- *   192   rx_waiting: receivers about to sleep        -- own cache line
- *   256   tx_waiting: senders about to sleep          -- own cache line
+ *   192   rx_waiting: receivers about to sleep, rx_armed  -- own cache line
+ *   256   tx_waiting: senders about to sleep, tx_armed    -- own cache line
  *   320   event "not empty" (receivers wait on it)
  *   384   event "not full"  (senders wait on it)
  *   448   max_senders mutexes, then max_receivers mutexes (64 bytes each)
- *   ring  64-byte aligned after the locks
+ *   recs  one claim record per endpoint, same order (64 bytes each)
+ *   ring  after the records
  *
  * Messages: a bounded multi-producer multi-consumer queue (Vyukov): each
  * slot has a sequence; a sender claims position p when slot p's sequence
@@ -21,6 +22,26 @@
  * back as p + capacity. Length 0 marks a cancelled slot, which receivers
  * skip. Streams: a single-producer single-consumer byte ring with head and
  * tail byte counters.
+ *
+ * Endpoints that die mid-message. A sender killed between claiming a slot
+ * and publishing it leaves a hole that receivers cannot pass; a receiver
+ * killed between claiming and giving back leaves a slot senders cannot
+ * reuse. Either would stall the ring for good. So every endpoint writes
+ * its claim record (position << 1 | 1) before its claim CAS and clears it
+ * after publishing / giving back. A receiver whose head slot is claimed
+ * (tail beyond it) but unpublished, and which finds no live sender
+ * recording that position, skips it: it claims it like a message and
+ * gives it back. A sender whose tail slot was taken by a receiver (head
+ * beyond it) but not given back, with no live receiver recording it,
+ * gives it back itself (CAS on the slot's sequence, which only grows).
+ * Safe because the record is written before the claim CAS: whoever saw
+ * the CAS (through tail or head) sees the record, and a live claimer's
+ * record names the slot until it published. A live endpoint whose CAS
+ * lost may briefly leave a stale record; it clears it and signals before
+ * it sleeps or leaves. A new endpoint taking a dead one's slot clears its
+ * record (the dead claim is then skippable) before it signals. The message
+ * in a skipped slot is lost, as if the dead endpoint had never sent or
+ * had received it.
  *
  * Attachment and peer death. Each endpoint holds one mutex of its role's
  * slot table for as long as it is open. If its thread dies, the kernel
@@ -43,16 +64,21 @@
  *
  * Sleeping without lost wake-ups, without death events. A waiter (1) increments rx_waiting or
  * tx_waiting, (2) reads its lock fd on the event, which marks the
- * sequence seen, (3) re-checks the ring and the peers, (4) polls the event
- * fd together with lock fds on the mutexes of the peers alive at (3). A
- * sender publishes, then (full fence) signals "not empty" only when
- * rx_waiting is non-zero; receivers do the same for "not full". Either the
- * waiter's check sees the data, or the signaller sees the counter and the
- * event moves after (2), so the poll returns. A peer that dies or closes
- * makes its mutex takeable, which makes its lock fd readable: a waiter
- * wakes when the last peer it watched goes; a peer that arrived after (3)
- * is seen at the next check. A waiter that dies leaves its count behind;
- * that only costs later signals a system call.
+ * sequence seen, (3) takes lock fds on the mutexes of the peers alive,
+ * (4) re-checks the ring and the peers, (5) polls the event fd together
+ * with those lock fds. After (2) it sets rx_armed (tx_armed). A sender
+ * publishes, then (full fence) signals "not empty" only when rx_waiting is
+ * non-zero and it is the one that swaps rx_armed from 1 to 0; receivers do
+ * the same for "not full". Either the waiter's check sees the data, or the
+ * signaller sees the counter and the flag (or another signaller took the
+ * flag and signalled after it was set), and the event moves after (2), so
+ * the poll returns. One signal wakes every poller of the event, so a ring
+ * filling while its receiver sleeps costs one system call, not one per
+ * message. A peer that dies or closes makes its mutex takeable, which
+ * makes its lock fd readable: a waiter wakes when a peer it watched goes
+ * (and a dead one's claim is skippable from then on); a peer that arrived
+ * after (3) is seen at the next check. A waiter that dies leaves its count
+ * behind; that only costs later publishes an atomic swap.
  *
  * Nothing read from the region is trusted: the geometry is copied into the
  * handle at open and checked against the region size; every position is
@@ -70,7 +96,7 @@
 #include "lock_internal.h"
 
 #define CHAN_MAGIC	0x4e414843u	/* "CHAN" */
-#define CHAN_VERSION	1
+#define CHAN_VERSION	2		/* 2: claim records */
 #define CHAN_SPINS	100		/* re-checks before sleeping */
 #define CHAN_MAX_PEERS	64
 #define CHAN_MAX_CAP	(1u << 24)
@@ -122,8 +148,11 @@ struct ipcx_chan {
 	char *ring;
 	uint64_t *tail, *head;
 	uint32_t *rx_waiting, *tx_waiting;
+	uint32_t *rx_armed, *tx_armed;	/* a waiter armed since the last signal */
 	struct ipcx_event ev_rx, ev_tx;
 	struct ipcx_mutex self;
+	uint64_t *rec;		/* our claim record */
+	char *recs;		/* every endpoint's */
 	/* lock fds, opened on first need: the event this role waits on and
 	 * the peers' slot mutexes */
 	int evfd;
@@ -157,7 +186,9 @@ static int chan_geometry(const struct ipcx_chan_attr *a, uint32_t *slot_size,
 	if (!stream && (!a->max_msg || a->max_msg > CHAN_MAX_MSG))
 		return -EINVAL;
 	*slot_size = stream ? 1 : (sizeof(struct chan_slot) + a->max_msg + 63) & ~63u;
-	*ring_off = OFF_SLOTS + (uint64_t)(a->max_senders + a->max_receivers) * IPCX_LOCK_ALIGN;
+	/* the lock blocks, then as many claim records */
+	*ring_off = OFF_SLOTS + 2 * (uint64_t)(a->max_senders + a->max_receivers) *
+				IPCX_LOCK_ALIGN;
 	*ring_bytes = (uint64_t)a->capacity * *slot_size;
 	return 0;
 }
@@ -262,10 +293,13 @@ static int chan_load(struct ipcx_chan *c, uint64_t size)
 	c->mask = a.capacity - 1;
 	c->ring_bytes = bytes;
 	c->ring = c->base + off;
+	c->recs = c->base + OFF_SLOTS + (uint64_t)(c->max_tx + c->max_rx) * IPCX_LOCK_ALIGN;
 	c->tail = (uint64_t *)(c->base + OFF_TAIL);
 	c->head = (uint64_t *)(c->base + OFF_HEAD);
 	c->rx_waiting = (uint32_t *)(c->base + OFF_RXW);
 	c->tx_waiting = (uint32_t *)(c->base + OFF_TXW);
+	c->rx_armed = c->rx_waiting + 1;
+	c->tx_armed = c->tx_waiting + 1;
 	return 0;
 }
 
@@ -273,6 +307,13 @@ static uint64_t chan_slot_off(unsigned int role, uint32_t i, uint32_t max_tx)
 {
 	return OFF_SLOTS + (uint64_t)(role == IPCX_CHAN_SEND ? i : max_tx + i) *
 			   IPCX_LOCK_ALIGN;
+}
+
+/* The claim record of endpoint i of role. */
+static uint64_t *rec_of(struct ipcx_chan *c, unsigned int role, uint32_t i)
+{
+	return (uint64_t *)(c->recs + (uint64_t)(role == IPCX_CHAN_SEND ? i : c->max_tx + i) *
+				      IPCX_LOCK_ALIGN);
 }
 
 /* Take a free (or dead owner's) slot of our role. */
@@ -294,6 +335,9 @@ static int chan_attach(struct ipcx_chan *c)
 			continue;
 		if (ret)
 			return ret;
+		/* a dead predecessor's claim: skippable once cleared */
+		c->rec = rec_of(c, c->role, i);
+		__atomic_store_n(c->rec, 0, __ATOMIC_SEQ_CST);
 		__atomic_store_n(c->role == IPCX_CHAN_SEND ? &h->ever_sender :
 				 &h->ever_receiver, 1, __ATOMIC_SEQ_CST);
 		/* waiters that saw no peer yet start watching us */
@@ -384,8 +428,10 @@ int ipcx_chan_close(struct ipcx_chan *c)
 
 	if (!c)
 		return -EINVAL;
-	if (c->pending)
-		ipcx_chan_commit(c, 0);
+	if (c->pending && c->role == IPCX_CHAN_SEND)
+		ipcx_chan_commit(c, 0);		/* a cancelled slot */
+	else if (c->pending)
+		ipcx_chan_release(c);
 	if (c->fd_given)
 		__atomic_fetch_sub(c->role == IPCX_CHAN_RECV ? c->rx_waiting :
 				   c->tx_waiting, 1, __ATOMIC_SEQ_CST);
@@ -442,10 +488,86 @@ static struct chan_slot *slot_at(struct ipcx_chan *c, uint64_t pos)
 	return (struct chan_slot *)(c->ring + (pos & c->mask) * c->slot_size);
 }
 
+/* Signal ev when a waiter is registered and armed since the last signal. */
+static void chan_wake(uint32_t *waiting, uint32_t *armed, struct ipcx_event *ev)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(waiting, __ATOMIC_RELAXED) &&
+	    __atomic_exchange_n(armed, 0, __ATOMIC_SEQ_CST))
+		ipcx_event_signal(ev);
+}
+
+/* Record the position we are about to claim; the claim CAS (seq_cst)
+ * orders it before the claim. */
+static void rec_claim(struct ipcx_chan *c, uint64_t pos)
+{
+	__atomic_store_n(c->rec, pos << 1 | 1, __ATOMIC_RELEASE);
+}
+
+/* Our claim is over (published, given back, or lost the race): clear the
+ * record and wake the other side, which may be waiting on it. */
+static void rec_done(struct ipcx_chan *c, int wake)
+{
+	__atomic_store_n(c->rec, 0, __ATOMIC_RELEASE);
+	if (!wake)
+		return;
+	if (c->role == IPCX_CHAN_SEND)
+		chan_wake(c->rx_waiting, c->rx_armed, &c->ev_rx);
+	else
+		chan_wake(c->tx_waiting, c->tx_armed, &c->ev_tx);
+}
+
+/* Does a live endpoint of role record a claim of pos? */
+static int claim_live(struct ipcx_chan *c, unsigned int role, uint64_t pos)
+{
+	uint32_t i, n = role == IPCX_CHAN_SEND ? c->max_tx : c->max_rx;
+
+	for (i = 0; i < n; i++) {
+		if (__atomic_load_n(rec_of(c, role, i), __ATOMIC_ACQUIRE) != (pos << 1 | 1))
+			continue;
+		if (word_live(__atomic_load_n((uint32_t *)(c->base +
+				chan_slot_off(role, i, c->max_tx)), __ATOMIC_ACQUIRE)))
+			return 1;
+	}
+	return 0;
+}
+
+/* Receiver: the slot at pos (the head) was claimed by a sender (tail is
+ * beyond it) that died before publishing it. */
+static int rx_hole_dead(struct ipcx_chan *c, uint64_t pos)
+{
+	uint64_t tail = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
+	struct chan_slot *s = slot_at(c, pos);
+
+	if ((int64_t)(tail - pos) <= 0 || tail - pos > c->capacity ||
+	    __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) != pos ||
+	    claim_live(c, IPCX_CHAN_SEND, pos))
+		return 0;
+	return __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) == pos;
+}
+
+/* Sender: the slot at pos (the tail) holds position pos - capacity, which
+ * a receiver (head is beyond it) claimed and died before giving back;
+ * *seq is its sequence. */
+static int tx_slot_dead(struct ipcx_chan *c, uint64_t pos, uint64_t *seq)
+{
+	uint64_t prev = pos - c->capacity, head;
+	struct chan_slot *s = slot_at(c, pos);
+
+	*seq = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
+	if (*seq != prev && *seq != prev + 1)
+		return 0;
+	head = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
+	if ((int64_t)(head - prev) <= 0 || claim_live(c, IPCX_CHAN_RECV, prev))
+		return 0;
+	return __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) == *seq;
+}
+
 /* Claim the slot at tail: 0 and *pos, -EAGAIN when full, -EPROTO. */
 static int msg_claim_tx(struct ipcx_chan *c, uint64_t *pos_out)
 {
 	uint64_t pos = __atomic_load_n(c->tail, __ATOMIC_RELAXED);
+	int recorded = 0, ret;
 
 	for (;;) {
 		struct chan_slot *s = slot_at(c, pos);
@@ -454,6 +576,8 @@ static int msg_claim_tx(struct ipcx_chan *c, uint64_t *pos_out)
 		uint64_t again;
 
 		if (diff == 0) {
+			rec_claim(c, pos);
+			recorded = 1;
 			if (__atomic_compare_exchange_n(c->tail, &pos, pos + 1, 0,
 							__ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
 				*pos_out = pos;
@@ -470,20 +594,38 @@ static int msg_claim_tx(struct ipcx_chan *c, uint64_t *pos_out)
 				continue;
 			}
 			/* tail - head never exceeds the capacity */
-			return pos - head > c->capacity ? -EPROTO : -EAGAIN;
+			if (pos - head > c->capacity) {
+				ret = -EPROTO;
+				break;
+			}
+			if (tx_slot_dead(c, pos, &seq)) {
+				/* give it back for the dead receiver */
+				__atomic_compare_exchange_n(&s->seq, &seq, pos, 0,
+							    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
+				continue;
+			}
+			ret = -EAGAIN;
+			break;
 		}
 		again = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
-		if (again == pos)	/* a slot ahead of the tail */
-			return -EPROTO;
+		if (again == pos) {	/* a slot ahead of the tail */
+			ret = -EPROTO;
+			break;
+		}
 		pos = again;
 	}
+	if (recorded)
+		rec_done(c, 1);
+	return ret;
 }
 
 /* Claim the slot at head: 0 and *pos, -EAGAIN when empty, -EPROTO,
- * -EMSGSIZE (a valid message longer than limit: left in place). */
+ * -EMSGSIZE (a valid message longer than limit: left in place). Holes of
+ * dead senders are skipped. */
 static int msg_claim_rx(struct ipcx_chan *c, uint64_t *pos_out, uint64_t limit)
 {
 	uint64_t pos = __atomic_load_n(c->head, __ATOMIC_RELAXED);
+	int recorded = 0, ret;
 
 	for (;;) {
 		struct chan_slot *s = slot_at(c, pos);
@@ -494,8 +636,12 @@ static int msg_claim_rx(struct ipcx_chan *c, uint64_t *pos_out, uint64_t limit)
 		if (diff == 0) {
 			uint32_t len = __atomic_load_n(&s->len, __ATOMIC_RELAXED);
 
-			if (len <= c->max_msg && len > limit)
-				return -EMSGSIZE;
+			if (len <= c->max_msg && len > limit) {
+				ret = -EMSGSIZE;
+				break;
+			}
+			rec_claim(c, pos);
+			recorded = 1;
 			if (__atomic_compare_exchange_n(c->head, &pos, pos + 1, 0,
 							__ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
 				*pos_out = pos;
@@ -510,20 +656,41 @@ static int msg_claim_rx(struct ipcx_chan *c, uint64_t *pos_out, uint64_t limit)
 				pos = again;
 				continue;
 			}
-			return tail - pos > c->capacity ? -EPROTO : -EAGAIN;
+			if (tail - pos > c->capacity) {
+				ret = -EPROTO;
+				break;
+			}
+			if (tail != pos && rx_hole_dead(c, pos)) {
+				/* claim the dead sender's slot and give it back */
+				rec_claim(c, pos);
+				recorded = 1;
+				if (__atomic_compare_exchange_n(c->head, &pos, pos + 1, 0,
+								__ATOMIC_SEQ_CST,
+								__ATOMIC_RELAXED)) {
+					again = pos;
+					__atomic_compare_exchange_n(&s->seq, &again,
+								    pos + c->capacity, 0,
+								    __ATOMIC_SEQ_CST,
+								    __ATOMIC_RELAXED);
+					rec_done(c, 1);
+					recorded = 0;
+					pos++;
+				}
+				continue;
+			}
+			ret = -EAGAIN;
+			break;
 		}
 		again = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
-		if (again == pos)
-			return -EPROTO;
+		if (again == pos) {
+			ret = -EPROTO;
+			break;
+		}
 		pos = again;
 	}
-}
-
-static void chan_wake(uint32_t *waiting, struct ipcx_event *ev)
-{
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (__atomic_load_n(waiting, __ATOMIC_RELAXED))
-		ipcx_event_signal(ev);
+	if (recorded)
+		rec_done(c, 1);
+	return ret;
 }
 
 static void msg_publish(struct ipcx_chan *c, uint64_t pos, uint32_t len)
@@ -532,13 +699,13 @@ static void msg_publish(struct ipcx_chan *c, uint64_t pos, uint32_t len)
 
 	s->len = len;
 	__atomic_store_n(&s->seq, pos + 1, __ATOMIC_RELEASE);
-	chan_wake(c->rx_waiting, &c->ev_rx);
+	rec_done(c, 1);
 }
 
 static void msg_give_back(struct ipcx_chan *c, uint64_t pos)
 {
 	__atomic_store_n(&slot_at(c, pos)->seq, pos + c->capacity, __ATOMIC_RELEASE);
-	chan_wake(c->tx_waiting, &c->ev_tx);
+	rec_done(c, 1);
 }
 
 /* ---- streams -------------------------------------------------------- */
@@ -577,17 +744,20 @@ static void ring_copy(struct ipcx_chan *c, uint64_t pos, void *buf, size_t n, in
 /* Is the ring ready for us (data for a receiver, room for a sender)? */
 static int chan_ready(struct ipcx_chan *c)
 {
-	uint64_t at;
+	uint64_t at, seq;
 
 	if (c->flags & IPCX_CHAN_STREAM)
 		return stream_room(c, &at) != 0;
-	/* a committed (or scribbled) slot at head wakes a receiver */
+	/* a committed (or scribbled) slot at head wakes a receiver, and so
+	 * does a dead sender's hole (skipped) */
 	if (c->role == IPCX_CHAN_RECV) {
 		at = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
-		return __atomic_load_n(&slot_at(c, at)->seq, __ATOMIC_ACQUIRE) != at;
+		return __atomic_load_n(&slot_at(c, at)->seq, __ATOMIC_ACQUIRE) != at ||
+		       rx_hole_dead(c, at);
 	}
 	at = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
-	return __atomic_load_n(&slot_at(c, at)->seq, __ATOMIC_ACQUIRE) == at;
+	return __atomic_load_n(&slot_at(c, at)->seq, __ATOMIC_ACQUIRE) == at ||
+	       tx_slot_dead(c, at, &seq);
 }
 
 static int chan_evfd(struct ipcx_chan *c)
@@ -614,6 +784,12 @@ static int chan_arm(struct ipcx_chan *c)
 	if (read(fd, &seq, sizeof(seq)) != sizeof(seq))
 		ret = -errno;
 	errno = saved;
+	if (!ret) {
+		/* the next publish (give-back) signals */
+		__atomic_store_n(c->role == IPCX_CHAN_RECV ? c->rx_armed : c->tx_armed, 1,
+				 __ATOMIC_SEQ_CST);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	}
 	return ret;
 }
 
@@ -666,7 +842,7 @@ static int chan_wait(struct ipcx_chan *c, const struct timespec *abstime,
 		goto out;
 	}
 	ret = chan_arm(c);
-	if (ret || chan_ready(c))
+	if (ret)
 		goto out;
 	pfd[0].fd = c->evfd;
 	pfd[0].events = POLLIN;
@@ -683,6 +859,11 @@ static int chan_wait(struct ipcx_chan *c, const struct timespec *abstime,
 		pfd[n].fd = c->peerfd[i];
 		pfd[n++].events = POLLIN;
 	}
+	/* after the peers are watched: one that dies from now on wakes us
+	 * (its lock fd is readable while its mutex is takeable), one that
+	 * died before is seen here, its abandoned slot too */
+	if (chan_ready(c))
+		goto out;
 	if (n == 1 && peers_alive(c) == 0)
 		goto out;	/* the caller sees EOF / EPIPE */
 	saved = errno;
@@ -789,7 +970,7 @@ int ipcx_chan_reserve(struct ipcx_chan *c, size_t len, void **buf,
 
 int ipcx_chan_commit(struct ipcx_chan *c, size_t len)
 {
-	if (!c || !c->pending || len > c->max_msg)
+	if (!c || !c->pending || c->role != IPCX_CHAN_SEND || len > c->max_msg)
 		return -EINVAL;
 	c->pending = 0;
 	msg_publish(c, c->pend_pos, (uint32_t)len);
@@ -867,9 +1048,9 @@ static int try_stream(struct ipcx_chan *c, void *arg)
 	ring_copy(c, at, io->buf, n, tx);
 	__atomic_store_n(tx ? c->tail : c->head, at + n, __ATOMIC_RELEASE);
 	if (tx)
-		chan_wake(c->rx_waiting, &c->ev_rx);
+		chan_wake(c->rx_waiting, c->rx_armed, &c->ev_rx);
 	else
-		chan_wake(c->tx_waiting, &c->ev_tx);
+		chan_wake(c->tx_waiting, c->tx_armed, &c->ev_tx);
 	return (int)n;
 }
 
@@ -937,8 +1118,11 @@ int ipcx_chan_fd(struct ipcx_chan *c)
 	if (ret < 0)
 		return ret;
 	c->fd_given = 1;
-	/* a permanent waiter: every publish signals the event */
+	/* a permanent waiter, armed: the next publish signals the event; a
+	 * call that returns -EAGAIN arms it again */
 	__atomic_fetch_add(c->role == IPCX_CHAN_RECV ? c->rx_waiting : c->tx_waiting,
 			   1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(c->role == IPCX_CHAN_RECV ? c->rx_armed : c->tx_armed, 1,
+			 __ATOMIC_SEQ_CST);
 	return c->evfd;
 }

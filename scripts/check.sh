@@ -129,10 +129,12 @@ step_vm() {
 }
 
 # The debug guest: panic on any WARN (KASAN and UBSAN reports too), hung
-# tasks reported after 60 s; the soak test shortened (KASAN under TCG is
-# ~10x slower). Times measured here are in README.md.
+# tasks reported after 60 s; the soak tests shortened and the channel
+# integrity runs given fewer messages (KASAN under TCG is ~10x slower).
+# Times measured here are in README.md.
 DEBUG_APPEND="panic_on_warn=1 sysctl.kernel.hung_task_timeout_secs=60"
 DEBUG_SOAK=${DEBUG_SOAK_SECONDS:-10}
+DEBUG_CHAN_MSGS=${DEBUG_CHAN_MSGS:-100000}
 
 # module_for TAP KDIR DIR WHAT: build ipcx.ko against KDIR in DIR, record it
 module_for() {
@@ -166,7 +168,8 @@ step_debug() {
 	"$here/vm-run.sh" --kernel "$tree/arch/x86/boot/bzImage" \
 		--modules "$build/kbuild/debug/kernel" --out "$build/vm/debug" \
 		--timeout "${DEBUG_TIMEOUT:-1500}" --boot-time 420 \
-		--append "$DEBUG_APPEND" --env "IPCX_SOAK_SECONDS=$DEBUG_SOAK" -- \
+		--append "$DEBUG_APPEND" --env "IPCX_SOAK_SECONDS=$DEBUG_SOAK" \
+		--env "IPCX_CHAN_MSGS=$DEBUG_CHAN_MSGS" -- \
 		"scripts/debug-guest.sh $build/selftests"
 	rc=$?
 	keep_taps "$build/vm/debug" debug-

@@ -3,18 +3,22 @@
  * Channels (lib/channel.c): ordering and integrity of checksummed messages
  * of random sizes (SPSC, 4x4 MPMC, byte streams), blocking when full or
  * empty, non-blocking -EAGAIN, timeouts, end of file and -EPIPE when a
- * SIGKILLed peer goes, poll readiness, zero copy, and a ring scribbled on
- * by a peer (errors, never a crash).
+ * SIGKILLed peer goes, slots of peers killed mid-message recovered, poll
+ * readiness, zero copy, and a ring scribbled on by a peer (errors, never a
+ * crash).
  *
- * IPCX_CHAN_MSGS sets the number of messages of the integrity tests;
- * without it: 1M, or 20000 inside the test VM (IPCX_VM_OUT set), where
- * TCG makes 1M take minutes.
+ * IPCX_CHAN_MSGS sets the number of messages of the integrity tests
+ * (default 1M, issue #6; the stream test moves 8 bytes per message);
+ * make check's debug-kernel step passes a smaller count. Each integrity
+ * test prints its count and how long it took.
  */
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include "lock_helpers.h"
+#include "msg_helpers.h"
 #include "kselftest_harness.h"
 
 #define MAX_MSG		512
@@ -75,63 +79,15 @@ static long nmsgs(void)
 
 	if (e && atol(e) > 0)
 		return atol(e);
-	return getenv("IPCX_VM_OUT") ? 20000 : 1000000;
+	return 1000000;
 }
 
-/* ---- checksummed messages ---- */
-
-struct msg_hdr {
-	uint32_t producer;
-	uint32_t len;
-	uint64_t seq;
-	uint64_t sum;
-};
-
-static uint64_t rnd(uint64_t *s)
+static double secs_since(uint64_t t0)
 {
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
+	return (lh_now_ns(CLOCK_MONOTONIC) - t0) / 1e9;
 }
 
-static uint64_t fnv(const unsigned char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	while (n--)
-		h = (h ^ *p++) * 1099511628211ull;
-	return h;
-}
-
-static size_t msg_make(unsigned char *buf, uint32_t producer, uint64_t seq, uint64_t *rs)
-{
-	struct msg_hdr *h = (void *)buf;
-	size_t len = sizeof(*h) + rnd(rs) % (MAX_MSG - sizeof(*h) + 1);
-	size_t i;
-
-	for (i = sizeof(*h); i < len; i++)
-		buf[i] = (unsigned char)rnd(rs);
-	h->producer = producer;
-	h->len = len;
-	h->seq = seq;
-	h->sum = fnv(buf + sizeof(*h), len - sizeof(*h));
-	return len;
-}
-
-/* 0 when buf is a good message; its producer and seq */
-static int msg_check(const unsigned char *buf, int len, uint32_t *producer, uint64_t *seq)
-{
-	const struct msg_hdr *h = (const void *)buf;
-
-	if (len < (int)sizeof(*h) || h->len != (uint32_t)len)
-		return -1;
-	if (h->sum != fnv(buf + sizeof(*h), len - sizeof(*h)))
-		return -2;
-	*producer = h->producer;
-	*seq = h->seq;
-	return 0;
-}
+/* ---- checksummed messages (msg_helpers.h) ---- */
 
 static int producer_run(FIXTURE_DATA(chan) *self, uint32_t id, long n)
 {
@@ -143,8 +99,9 @@ static int producer_run(FIXTURE_DATA(chan) *self, uint32_t id, long n)
 	if (ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_SEND, &ch))
 		return 10;
 	for (i = 0; i < n; i++) {
-		size_t len = msg_make(buf, id, i, &rs);
+		size_t len = msg_len(&rs, MAX_MSG);
 
+		msg_fill(buf, len, id, i, &rs);
 		if (i & 1) {	/* every other message zero-copy */
 			void *p;
 
@@ -193,7 +150,7 @@ static int consumer_run(FIXTURE_DATA(chan) *self, int nprod, long per,
 			break;
 		if (len < 0)
 			return 21;
-		if (msg_check(buf, len, &p, &s))
+		if (msg_verify(buf, len, &p, &s))
 			return 22;
 		if (p >= (uint32_t)nprod || s >= (uint64_t)per || (int64_t)s <= last[p])
 			return 23;
@@ -213,6 +170,9 @@ static void run_mpmc(struct __test_metadata *_metadata, FIXTURE_DATA(chan) *self
 	unsigned char *seen;
 	long *counts;
 	pid_t pids[16];
+	struct rusage ru0, ru1;
+	uint64_t t0;
+	double secs;
 	int k;
 
 	make_chan(_metadata, self, 0, MAX_MSG, 64, nprod, ncons);
@@ -223,6 +183,8 @@ static void run_mpmc(struct __test_metadata *_metadata, FIXTURE_DATA(chan) *self
 	counts = (long *)(((uintptr_t)counts + 7) & ~7ul);
 	memset(seen, 0, seen_len);
 	seen_len += 8;
+	getrusage(RUSAGE_CHILDREN, &ru0);
+	t0 = lh_now_ns(CLOCK_MONOTONIC);
 	for (k = 0; k < ncons; k++) {
 		pids[k] = fork();
 		if (!pids[k])
@@ -237,6 +199,8 @@ static void run_mpmc(struct __test_metadata *_metadata, FIXTURE_DATA(chan) *self
 		EXPECT_EQ(0, lh_exit_code(lh_wait_child(pids[k], 280000))) {
 			TH_LOG("child %d (%s) failed", k, k < ncons ? "consumer" : "producer");
 		}
+	secs = secs_since(t0);
+	getrusage(RUSAGE_CHILDREN, &ru1);
 	for (k = 0; k < ncons; k++)
 		total += counts[k];
 	EXPECT_EQ(per * nprod, total);
@@ -244,7 +208,12 @@ static void run_mpmc(struct __test_metadata *_metadata, FIXTURE_DATA(chan) *self
 		if (!seen[i])
 			break;
 	EXPECT_EQ(per * nprod, i);
-	TH_LOG("%ld messages, %d producers x %d consumers", per * nprod, nprod, ncons);
+	/* sleeps (voluntary switches) per message tell a batched run from
+	 * one that hands every message over with a wake-up */
+	TH_LOG("%ld messages, %d producers x %d consumers: %.2f s, %.0f msg/s, "
+	       "%.3f sleeps/msg", per * nprod, nprod, ncons, secs,
+	       per * nprod / (secs > 0 ? secs : 1e-9),
+	       (double)(ru1.ru_nvcsw - ru0.ru_nvcsw) / (per * nprod));
 }
 
 TEST_F_TIMEOUT(chan, spsc_integrity, 300)
@@ -259,10 +228,10 @@ TEST_F_TIMEOUT(chan, mpmc_4x4_integrity, 300)
 
 TEST_F_TIMEOUT(chan, stream_integrity, 120)
 {
-	long total = nmsgs() * 64, got = 0;
+	long total = nmsgs() * 8, got = 0;
 	unsigned char buf[4096];
 	struct ipcx_chan *ch;
-	uint64_t rs = 7, pos = 0;
+	uint64_t rs = 7, pos = 0, t0 = lh_now_ns(CLOCK_MONOTONIC);
 	pid_t pid;
 	int n, i;
 
@@ -299,6 +268,7 @@ TEST_F_TIMEOUT(chan, stream_integrity, 120)
 	EXPECT_EQ(total, got);
 	EXPECT_EQ(0, lh_exit_code(lh_wait_child(pid, 10000)));
 	EXPECT_EQ(0, ipcx_chan_close(ch));
+	TH_LOG("stream: %ld bytes in random chunks: %.2f s", got, secs_since(t0));
 }
 
 /* Full: -EAGAIN, timeout, then a blocked sender woken by a receiver. */
@@ -477,6 +447,101 @@ TEST_F(chan, epipe_receiver_killed)
 	EXPECT_EQ(0, ipcx_chan_close(tx));
 }
 
+/* A sender SIGKILLed between reserve and commit leaves a hole at the
+ * head: receivers wait while it lives, then skip it and get what other
+ * senders queued behind it. */
+TEST_F(chan, dead_sender_hole_skipped)
+{
+	struct ipcx_chan *rx, *tx;
+	struct timespec ts;
+	int i, pipefd[2];
+	char b[64];
+	pid_t pid;
+
+	make_chan(_metadata, self, 0, 64, 4, 2, 1);
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &rx));
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	if (!pid) {
+		void *p;
+
+		tx = child_attach(self, IPCX_CHAN_SEND, pipefd[1]);
+		if (ipcx_chan_reserve(tx, 8, &p, 0, NULL, 0) || write(pipefd[1], "y", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	ASSERT_EQ(1, read(pipefd[0], b, 1));
+	ASSERT_EQ(1, read(pipefd[0], b, 1));	/* slot 0 reserved */
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_SEND, &tx));
+	ASSERT_EQ(2, ipcx_chan_send(tx, "m1", 2, 0, NULL, 0));
+	ASSERT_EQ(2, ipcx_chan_send(tx, "m2", 2, 0, NULL, 0));
+	/* the claimer lives: its slot is waited for */
+	ts = lh_deadline(CLOCK_MONOTONIC, 200);
+	EXPECT_EQ(-ETIMEDOUT, ipcx_chan_recv(rx, b, sizeof(b), 0, &ts, CLOCK_MONOTONIC));
+	kill(pid, SIGKILL);
+	lh_wait_child(pid, 10000);
+	ts = lh_deadline(CLOCK_MONOTONIC, 10000);
+	ASSERT_EQ(2, ipcx_chan_recv(rx, b, sizeof(b), 0, &ts, CLOCK_MONOTONIC));
+	EXPECT_EQ(0, memcmp(b, "m1", 2));
+	ASSERT_EQ(2, ipcx_chan_recv(rx, b, sizeof(b), 0, &ts, CLOCK_MONOTONIC));
+	EXPECT_EQ(0, memcmp(b, "m2", 2));
+	/* the skipped slot is in use again: two laps of the ring */
+	for (i = 0; i < 8; i++) {
+		ASSERT_EQ(sizeof(i), ipcx_chan_send(tx, &i, sizeof(i), 0, &ts, CLOCK_MONOTONIC));
+		ASSERT_EQ(sizeof(i), ipcx_chan_recv(rx, b, sizeof(b), 0, &ts, CLOCK_MONOTONIC));
+		EXPECT_EQ(0, memcmp(b, &i, sizeof(i)));
+	}
+	EXPECT_EQ(0, ipcx_chan_close(tx));
+	EXPECT_EQ(0, ipcx_chan_close(rx));
+}
+
+/* A receiver SIGKILLed holding a message (a view not released) leaves a
+ * slot senders cannot reuse: once it is dead a sender gives it back. */
+TEST_F(chan, dead_receiver_slot_reclaimed)
+{
+	struct ipcx_chan *rx, *tx;
+	struct timespec ts;
+	int i, n, pipefd[2];
+	char b[64];
+	pid_t pid;
+
+	make_chan(_metadata, self, 0, 64, 4, 1, 2);
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_SEND, &tx));
+	i = 0;
+	ASSERT_EQ(sizeof(i), ipcx_chan_send(tx, &i, sizeof(i), 0, NULL, 0));
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	if (!pid) {
+		const void *v;
+
+		rx = child_attach(self, IPCX_CHAN_RECV, pipefd[1]);
+		if (ipcx_chan_recv_view(rx, &v, 0, NULL, 0) != sizeof(int) ||
+		    write(pipefd[1], "y", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	ASSERT_EQ(1, read(pipefd[0], b, 1));
+	ASSERT_EQ(1, read(pipefd[0], b, 1));	/* message 0 held */
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &rx));
+	for (i = 1; i < 4; i++)
+		ASSERT_EQ(sizeof(i), ipcx_chan_send(tx, &i, sizeof(i), 0, NULL, 0));
+	/* full: the holder lives */
+	ts = lh_deadline(CLOCK_MONOTONIC, 200);
+	EXPECT_EQ(-ETIMEDOUT, ipcx_chan_send(tx, &i, sizeof(i), 0, &ts, CLOCK_MONOTONIC));
+	kill(pid, SIGKILL);
+	lh_wait_child(pid, 10000);
+	ts = lh_deadline(CLOCK_MONOTONIC, 10000);
+	ASSERT_EQ(sizeof(i), ipcx_chan_send(tx, &i, sizeof(i), 0, &ts, CLOCK_MONOTONIC));
+	for (i = 1; i < 5; i++) {
+		ASSERT_EQ(sizeof(n), ipcx_chan_recv(rx, &n, sizeof(n), 0, &ts, CLOCK_MONOTONIC));
+		EXPECT_EQ(i, n);
+	}
+	EXPECT_EQ(0, ipcx_chan_close(tx));
+	EXPECT_EQ(0, ipcx_chan_close(rx));
+}
+
 static int readable(int fd, int ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
@@ -624,8 +689,9 @@ TEST_F(chan, corrupted_ring)
 	*head = h;
 	/* a length beyond max_msg: dropped with -EBADMSG, the ring goes on */
 	{
-		/* first slot of the ring: right after the lock blocks */
-		uint64_t ring_off = 448 + 2 * 64;
+		/* first slot of the ring: after the lock blocks and the
+		 * claim records, 2 x 64 bytes each */
+		uint64_t ring_off = 448 + 2 * 64 + 2 * 64;
 		uint32_t *len = (uint32_t *)((char *)self->base + ring_off + (h & 7) * 128 + 8);
 
 		*len = 0x7fffffff;
@@ -646,7 +712,7 @@ TEST_F(chan, corrupted_ring)
 	 * crash fails the test */
 	pid = fork();
 	if (!pid) {
-		uint64_t rs = 12345, *words = (uint64_t *)((char *)self->base + 448 + 128);
+		uint64_t rs = 12345, *words = (uint64_t *)((char *)self->base + 448 + 256);
 		int i, r;
 
 		if (ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &rx) ||
