@@ -54,7 +54,8 @@
  * each slot mutex is declared so that the kernel signals the other role's
  * event when its holder dies (senders' slots: ev_rx; receivers': ev_tx).
  * A waiter (1) increments rx_waiting or tx_waiting, (2) reads the event's
- * sequence, (3) re-checks the ring and the peers, (4) sleeps in
+ * sequence and sets rx_armed (tx_armed, see below), (3) re-checks the ring
+ * and the peers, (4) sleeps in
  * IPCX_IOC_EVENT_WAIT while the sequence is still the one of (2): one
  * system call, as a pipe's read. Data, a close (which broadcasts) and a
  * death all move the sequence, so whatever happens after (2) ends the
@@ -488,13 +489,17 @@ static struct chan_slot *slot_at(struct ipcx_chan *c, uint64_t pos)
 	return (struct chan_slot *)(c->ring + (pos & c->mask) * c->slot_size);
 }
 
-/* Signal ev when a waiter is registered and armed since the last signal. */
+/*
+ * Signal ev when a waiter is registered and armed since the last signal.
+ * Every waiter wakes (a broadcast): one armed flag stands for all of them,
+ * whether they poll the event's lock fd or sleep in EVENT_WAIT.
+ */
 static void chan_wake(uint32_t *waiting, uint32_t *armed, struct ipcx_event *ev)
 {
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (__atomic_load_n(waiting, __ATOMIC_RELAXED) &&
 	    __atomic_exchange_n(armed, 0, __ATOMIC_SEQ_CST))
-		ipcx_event_signal(ev);
+		ipcx_event_broadcast(ev);
 }
 
 /* Record the position we are about to claim; the claim CAS (seq_cst)
@@ -837,6 +842,10 @@ static int chan_wait(struct ipcx_chan *c, const struct timespec *abstime,
 		struct ipcx_event *ev = c->role == IPCX_CHAN_RECV ? &c->ev_rx : &c->ev_tx;
 		uint32_t seq = ipcx_event_seq(ev);
 
+		/* armed after the sequence is read: the next publish signals */
+		__atomic_store_n(c->role == IPCX_CHAN_RECV ? c->rx_armed : c->tx_armed, 1,
+				 __ATOMIC_SEQ_CST);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (!chan_ready(c) && peers_alive(c) != 0)
 			ret = ipcx_event_wait(ev, seq, abstime, clock);
 		goto out;
