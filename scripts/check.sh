@@ -254,6 +254,26 @@ for s in $steps; do
 	"step_$s"
 done
 
+# What the hardening tests counted, per kernel: TAP comment lines the
+# selftests print (fault sites, bad-input cases, fuzz iterations, race
+# rounds, kills survived, messages checked).
+counts() {
+	local t run
+	for t in "$res"/*_test.tap; do
+		[ -f "$t" ] || continue
+		run=$(basename "$t")
+		case $run in
+		debug-*) run="6.1 debug" ;;
+		[0-9]*) run=${run%-*_test.tap} ;;
+		*) run=6.1 ;;
+		esac
+		grep -hE '^# (fault injection|bad-input catalogue|fuzz|races?|soak):|[0-9]+ messages, [0-9]+ producers' "$t" |
+			sed "s|^# selftests/ipcx/[a-z_]*\.c:[0-9]*:[a-z0-9_]*:|# |;s|^# |  [$run] |"
+	done
+}
+echo "=== counts"
+counts
+
 pass=$(cat "$res"/*.tap | grep -cE '^ok ')
 fail=$(cat "$res"/*.tap | grep -cE '^not ok ')
 skip=$(cat "$res"/*.tap | grep -E '^ok ' | grep -c '# SKIP')
