@@ -161,8 +161,8 @@ struct ipcx_chan {
 	int fd_given;
 	/* the kernel signals our event when a peer dies (checked at open) */
 	int death_linked;
-	/* re-checks before sleeping: none when the opener may use one CPU only
-	 * (the peer cannot run while we spin) */
+	/* re-checks before sleeping; 0 on one CPU (chan_spin_limit() also
+	 * skips them when every peer last waited on our CPU) */
 	int spins;
 	/* zero copy in progress */
 	int pending;
@@ -317,6 +317,39 @@ static uint64_t *rec_of(struct ipcx_chan *c, unsigned int role, uint32_t i)
 				      IPCX_LOCK_ALIGN);
 }
 
+/*
+ * Where an endpoint last ran: CPU + 1 in the second word of its claim
+ * record (0: not known), updated when it claims a slot and before it
+ * spins. A hint only, for spinning: a scribbled value costs at most a
+ * useless spin or a sleep.
+ */
+static uint32_t *cpu_hint_of(uint64_t *rec)
+{
+	return (uint32_t *)(rec + 1);
+}
+
+/*
+ * Spin before sleeping only when a peer may run meanwhile: not when every
+ * peer last waited on the CPU we are on (it cannot answer while we spin).
+ */
+static int chan_spin_limit(struct ipcx_chan *c)
+{
+	unsigned int peer = c->role == IPCX_CHAN_SEND ? IPCX_CHAN_RECV : IPCX_CHAN_SEND;
+	uint32_t i, n = c->role == IPCX_CHAN_SEND ? c->max_rx : c->max_tx;
+	int cpu = sched_getcpu();
+
+	if (!c->spins || cpu < 0)
+		return c->spins;
+	__atomic_store_n(cpu_hint_of(c->rec), (uint32_t)cpu + 1, __ATOMIC_RELAXED);
+	for (i = 0; i < n; i++) {
+		uint32_t hint = __atomic_load_n(cpu_hint_of(rec_of(c, peer, i)), __ATOMIC_RELAXED);
+
+		if (hint != (uint32_t)cpu + 1)
+			return c->spins;	/* one elsewhere, or not known yet */
+	}
+	return 0;
+}
+
 /* Take a free (or dead owner's) slot of our role. */
 static int chan_attach(struct ipcx_chan *c)
 {
@@ -339,6 +372,7 @@ static int chan_attach(struct ipcx_chan *c)
 		/* a dead predecessor's claim: skippable once cleared */
 		c->rec = rec_of(c, c->role, i);
 		__atomic_store_n(c->rec, 0, __ATOMIC_SEQ_CST);
+		__atomic_store_n(cpu_hint_of(c->rec), 0, __ATOMIC_RELAXED);
 		__atomic_store_n(c->role == IPCX_CHAN_SEND ? &h->ever_sender :
 				 &h->ever_receiver, 1, __ATOMIC_SEQ_CST);
 		/* waiters that saw no peer yet start watching us */
@@ -351,14 +385,10 @@ static int chan_attach(struct ipcx_chan *c)
 static uint32_t *peer_word(struct ipcx_chan *c, uint32_t i);
 static uint32_t peer_count(struct ipcx_chan *c);
 
-/* Spinning only pays when the peer can run meanwhile: more than one CPU. */
-static int chan_may_run_beside_peer(void)
+/* Spinning can only pay on a machine with more than one CPU. */
+static int chan_smp(void)
 {
-	cpu_set_t set;
-
-	if (sched_getaffinity(0, sizeof(set), &set))
-		return 1;
-	return CPU_COUNT(&set) > 1;
+	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
 }
 
 /*
@@ -408,7 +438,7 @@ int ipcx_chan_open(int fd, void *base, uint64_t size, unsigned int role,
 		return ret;
 	}
 	chan_check_death_links(c);
-	c->spins = chan_may_run_beside_peer() ? CHAN_SPINS : 0;
+	c->spins = chan_smp() ? CHAN_SPINS : 0;
 	*chp = c;
 	return 0;
 }
@@ -502,11 +532,22 @@ static void chan_wake(uint32_t *waiting, uint32_t *armed, struct ipcx_event *ev)
 		ipcx_event_broadcast(ev);
 }
 
+/* Keep our CPU hint current (our own record's line, written anyway). */
+static void cpu_hint_update(struct ipcx_chan *c)
+{
+	int cpu = sched_getcpu();	/* rseq or vDSO: no system call */
+
+	if (cpu >= 0 && __atomic_load_n(cpu_hint_of(c->rec), __ATOMIC_RELAXED) !=
+			(uint32_t)cpu + 1)
+		__atomic_store_n(cpu_hint_of(c->rec), (uint32_t)cpu + 1, __ATOMIC_RELAXED);
+}
+
 /* Record the position we are about to claim; the claim CAS (seq_cst)
  * orders it before the claim. */
 static void rec_claim(struct ipcx_chan *c, uint64_t pos)
 {
 	__atomic_store_n(c->rec, pos << 1 | 1, __ATOMIC_RELEASE);
+	cpu_hint_update(c);
 }
 
 /* Our claim is over (published, given back, or lost the race): clear the
@@ -898,7 +939,7 @@ static int chan_loop(struct ipcx_chan *c, int (*try)(struct ipcx_chan *, void *)
 		     void *arg, unsigned int flags, const struct timespec *abstime,
 		     clockid_t clock)
 {
-	int ret, spins = 0, armed = 0;
+	int ret, spins = 0, armed = 0, limit = -1;
 
 	if (flags & ~IPCX_CHAN_NONBLOCK)
 		return -EINVAL;
@@ -922,10 +963,12 @@ static int chan_loop(struct ipcx_chan *c, int (*try)(struct ipcx_chan *, void *)
 			armed = 1;
 			continue;
 		}
-		/* a short spin on two loads, then sleep */
-		while (spins++ < c->spins && !chan_ready(c))
+		/* a short spin on two loads (if a peer may answer meanwhile), then sleep */
+		if (limit < 0)
+			limit = chan_spin_limit(c);
+		while (spins++ < limit && !chan_ready(c))
 			cpu_relax();
-		if (spins <= c->spins)
+		if (spins <= limit)
 			continue;
 		ret = chan_wait(c, abstime, clock);
 		if (ret)
