@@ -112,4 +112,17 @@ static inline int lh_wait_waiters(int fd, uint64_t offset, unsigned int n, long 
 	return -1;
 }
 
+/* The module's limits and live counts (regions, bytes, locks, owners). */
+static inline int lh_stats(struct ipcx_nl_stats *st)
+{
+	struct ipcx_nl *nl;
+	int ret = ipcx_nl_open(&nl);
+
+	if (ret)
+		return ret;
+	ret = ipcx_nl_stats(nl, st);
+	ipcx_nl_close(nl);
+	return ret;
+}
+
 #endif
