@@ -6,7 +6,7 @@
  * the module's region, byte, lock and owner counts are back to what they
  * were before (nothing leaked, nothing left named).
  *
- * Environment: IPCX_FUZZ_ITERATIONS (default 20000; 3000 on a lockdep
+ * Environment: IPCX_FUZZ_ITERATIONS (default 30000; 10000 on a lockdep
  * kernel), IPCX_FUZZ_SEED (default: the fuzzer picks one and prints it),
  * IPCX_FUZZ_BIN (default: ../tools/ipcx-fuzz next to this binary).
  * Kernel reports (KASAN, lockdep, WARN) fail the VM run itself.
@@ -38,7 +38,7 @@ static unsigned long fuzz_iterations(void)
 	if (e && *e)
 		return strtoul(e, NULL, 0);
 	/* lockdep + KASAN under TCG are several times slower */
-	return access("/proc/lockdep", F_OK) ? 20000 : 3000;
+	return access("/proc/lockdep", F_OK) ? 30000 : 10000;
 }
 
 static void fuzz_bin(char *buf, size_t len)

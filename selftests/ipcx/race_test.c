@@ -638,7 +638,7 @@ static void *name_churn(void *arg)
 
 	pin(0);
 	for (i = 0; i < r->rounds; i++) {
-		int persistent = i & 1;
+		int persistent = i % 4 != 0;	/* AUTO_REMOVE one time in four */
 
 		fd = open_region(r->name, 2 * PG, IPCX_OPEN_CREATE | IPCX_OPEN_EXCL,
 				 persistent ? IPCX_LIFETIME_PERSISTENT :

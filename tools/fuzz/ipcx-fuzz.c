@@ -37,6 +37,7 @@
 #include <getopt.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -76,7 +77,7 @@
 	X(SEM_WAIT, 3) X(SEM_POST, 3) X(RW_RDLOCK, 3) X(RW_WRLOCK, 3) \
 	X(RW_UNLOCK, 3) X(RAW_IOCTL, 4) X(MMAP, 6) X(MUNMAP, 3) X(MREMAP, 2) \
 	X(MPROTECT, 1) X(TOUCH, 6) X(POLL, 3) X(FORK, 1) X(THREAD, 1) \
-	X(NETLINK, 4) X(NL_DUMP, 2)
+	X(NETLINK, 4) X(NL_DUMP, 2) X(UNSHARE_IPC, 0)
 
 #define X_ENUM(name, w) OP_##name,
 #define X_NAME(name, w) #name,
@@ -388,17 +389,46 @@ static uint64_t rname(struct ctx *c)
 }
 
 /*
- * Where an ioctl structure of @size bytes goes: a normal buffer, the end of
- * the argument pages (its tail in the guard page when @size is larger than
- * what was filled), the read-only page, NULL or a kernel address. @src
- * (kernel-struct bytes, @ksize) is copied there.
+ * The structure inside one of our ipcx mappings: the kernel's copies then
+ * fault through ipcx's own vm_ops (SIGBUS territory after a shrink gives
+ * EFAULT). Returns with maps_lock read-held (do_ioctl() drops it), or 0.
  */
-static unsigned long rarg(struct ctx *c, const void *src, size_t ksize,
-			  size_t usize)
+static unsigned long arg_in_map(struct ctx *c, const void *src, size_t size)
 {
-	char *end = c->arg + ARG_PAGES * PG;
+	int i = below(&c->r, NMAPS);
+	size_t len, off;
 	char *p;
 
+	pthread_rwlock_rdlock(&maps_lock);
+	len = maps[i].len < TOUCH_PAGES * PG ? maps[i].len : TOUCH_PAGES * PG;
+	if (!maps[i].addr || len < size) {
+		pthread_rwlock_unlock(&maps_lock);
+		return 0;
+	}
+	off = below(&c->r, len - size + 1) & ~7UL;
+	p = (char *)maps[i].addr + off;
+	in_touch = 1;
+	if (!sigsetjmp(touch_jmp, 1))
+		memcpy(p, src, size);	/* may fault: read-only, shrunk */
+	in_touch = 0;
+	return (unsigned long)p;
+}
+
+/*
+ * Where an ioctl structure of @size bytes goes: a normal buffer, the end of
+ * the argument pages (its tail in the guard page when @size is larger than
+ * what was filled), the read-only page, one of our ipcx mappings, NULL or a
+ * kernel address. @src (kernel-struct bytes, @ksize) is copied there.
+ * *@in_map tells that maps_lock is read-held.
+ */
+static unsigned long rarg(struct ctx *c, const void *src, size_t ksize,
+			  size_t usize, int *in_map)
+{
+	char *end = c->arg + ARG_PAGES * PG;
+	unsigned long a;
+	char *p;
+
+	*in_map = 0;
 	switch (below(&c->r, 40)) {
 	case 0:
 		return 0;
@@ -410,6 +440,14 @@ static unsigned long rarg(struct ctx *c, const void *src, size_t ksize,
 		return (unsigned long)p;
 	case 3:		/* read-only: inputs work, outputs fault */
 		return (unsigned long)c->ro;
+	case 4:
+	case 5:
+		a = arg_in_map(c, src, ksize);
+		if (a) {
+			*in_map = 1;
+			return a;
+		}
+		__attribute__((fallthrough));
 	default:	/* the structure, then zeroes or garbage up to usize */
 		p = end - (usize > ksize ? usize : ksize) - 8 * below(&c->r, 2);
 		memset(p, 0, usize > ksize ? usize : ksize);
@@ -455,7 +493,8 @@ static long do_ioctl(struct ctx *c, int fd, unsigned long cmd, const void *st,
 {
 	size_t usize;
 	unsigned long ucmd = fz_cmd(c, cmd, &usize);
-	unsigned long arg = rarg(c, st, ksize, usize);
+	int in_map;
+	unsigned long arg = rarg(c, st, ksize, usize, &in_map);
 	long ret;
 
 	if (blocking)
@@ -463,6 +502,8 @@ static long do_ioctl(struct ctx *c, int fd, unsigned long cmd, const void *st,
 	ret = sysret(ioctl(fd, ucmd, arg));
 	if (blocking)
 		disarm(c);
+	if (in_map)
+		pthread_rwlock_unlock(&maps_lock);
 	return ret;
 }
 
@@ -1111,6 +1152,12 @@ static long op_fork(struct ctx *c)
 			_exit(1);
 		child.in_child = 1;
 		child.depth = 1;
+		/*
+		 * Sometimes a new IPC namespace: its names die with the
+		 * child and are swept at the next named creation.
+		 */
+		if (chance(&child.r, 15))
+			record(OP_UNSHARE_IPC, sysret(unshare(CLONE_NEWIPC)));
 		run_ops(&child, 1 + below(&child.r, 12));
 		__atomic_add_fetch(&stats->children, 1, __ATOMIC_RELAXED);
 		if (chance(&child.r, 20))
@@ -1320,6 +1367,20 @@ static int cleanup(void)
 		ipcx_nl_close(nl);
 	}
 	close(fd);
+	/* a named creation sweeps the names of the children's dead namespaces */
+	snprintf(name, sizeof(name), "%ssweep", prefix);
+	fd = open(IPCX_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		struct ipcx_region_open ro = {
+			.name = (uint64_t)(uintptr_t)name, .size = PG,
+			.flags = IPCX_OPEN_CREATE, .mode = 0600,
+			.lifetime = IPCX_LIFETIME_AUTO_REMOVE,
+		};
+
+		if (ioctl(fd, IPCX_IOC_REGION_OPEN, &ro))
+			ret = -errno;
+		close(fd);
+	}
 	return ret;
 }
 
