@@ -84,6 +84,7 @@ FIXTURE_SETUP(fuzz)
 		SKIP(return, "ipcx module not loaded");
 	ASSERT_GE(fd, 0);
 	close(fd);
+	ASSERT_EQ(0, lh_sweep_dead_names());
 	ASSERT_EQ(0, lh_stats(&self->base));
 }
 

@@ -214,6 +214,7 @@ FIXTURE_SETUP(race)
 		SKIP(return, "ipcx module not loaded");
 	ASSERT_GE(fd, 0);
 	close(fd);
+	ASSERT_EQ(0, lh_sweep_dead_names());
 	ASSERT_EQ(0, lh_stats(&st));
 	self->base = st.regions;
 }
