@@ -120,10 +120,10 @@ TEST_F_TIMEOUT(fuzz, random_sequences, FUZZ_LIMIT_S + 30)
 		alarm(FUZZ_LIMIT_S);	/* a stuck fuzzer dies of SIGALRM */
 		if (seed_env && *seed_env)
 			execl(bin, bin, "--iterations", iters, "--procs", "3",
-			      "--threads", "3", "--seed", seed_env, (char *)NULL);
+			      "--threads", "3", "--seed", seed_env, "--stall", "60", (char *)NULL);
 		else
 			execl(bin, bin, "--iterations", iters, "--procs", "3",
-			      "--threads", "3", (char *)NULL);
+			      "--threads", "3", "--stall", "60", (char *)NULL);
 		_exit(127);
 	}
 	close(pfd[1]);

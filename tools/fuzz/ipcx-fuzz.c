@@ -27,13 +27,16 @@
  * stores only. Regions are named "fz<pid>-..." and removed at the end.
  *
  * Exit status: 0 when every process and thread finished (invalid calls
- * failing is fine), 1 otherwise (a worker killed by a signal, a stuck
- * worker is for the caller's timeout), 2 for usage errors. Output ends
+ * failing is fine), 1 otherwise (a worker killed by a signal, or no
+ * operation finished for --stall seconds, default 60: then every worker
+ * thread's wchan, syscall and kernel stack are printed and the workers
+ * killed), 2 for usage errors. Output ends
  * with "# fuzz: N iterations, P processes x T threads, seed S, E errnos
  * seen" and a histogram of results per operation.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <getopt.h>
 #include <poll.h>
 #include <pthread.h>
@@ -92,6 +95,7 @@ struct fuzz_stats {
 	unsigned long signals[NR_OPS];	/* SIGBUS/SIGSEGV caught in stores */
 	unsigned long iterations;
 	unsigned long children;
+	unsigned long ops;		/* progress, for the stall check */
 };
 
 static struct fuzz_stats *stats;
@@ -99,6 +103,7 @@ static uint64_t opt_seed;
 static unsigned long opt_iterations = 20000;
 static unsigned int opt_procs = 3, opt_threads = 3;
 static int opt_netlink = 1, opt_fork = 1, opt_verbose;
+static unsigned int opt_stall = 60;	/* seconds without progress */
 static char prefix[32];			/* "fz<pid>-" */
 static int nl_family = -1;
 
@@ -107,6 +112,7 @@ static void record(int op, long ret)
 	int col = ret >= 0 ? 0 : (-ret < NERR - 1 ? (int)-ret : NERR - 1);
 
 	__atomic_add_fetch(&stats->res[op][col], 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&stats->ops, 1, __ATOMIC_RELAXED);
 }
 
 /* the result of a syscall-style call: -errno or >= 0 */
@@ -284,7 +290,12 @@ static void ctx_fini(struct ctx *c)
 	munmap(c->nm, 2 * PG);
 }
 
-/* Cut the next blocking call short after 1..20 ms (EINTR). */
+/*
+ * Cut the next blocking call short after 1..20 ms (EINTR). The timer
+ * repeats every 5 ms until disarm(): a signal that lands before the call
+ * has started sleeping (the thread was preempted in between) must not
+ * leave it asleep for good.
+ */
 static void arm(struct ctx *c)
 {
 	struct itimerspec its = { 0 };
@@ -292,6 +303,7 @@ static void arm(struct ctx *c)
 	if (!c->has_timer)
 		return;
 	its.it_value.tv_nsec = (1 + below(&c->r, 20)) * 1000000L;
+	its.it_interval.tv_nsec = 5000000L;
 	timer_settime(c->timer, 0, &its, NULL);
 }
 
@@ -1419,11 +1431,93 @@ static void print_histogram(void)
 	}
 }
 
+/* Print what every thread of @pid is doing (kernel stack when readable). */
+static void dump_task(pid_t pid)
+{
+	char path[384], buf[4096];
+	struct dirent *d;
+	DIR *dir;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		static const char *const files[] = { "comm", "wchan", "syscall", "stack" };
+		unsigned int i;
+
+		if (d->d_name[0] == '.')
+			continue;
+		fprintf(stderr, "ipcx-fuzz: stalled: pid %d tid %s\n", pid, d->d_name);
+		for (i = 0; i < 4; i++) {
+			snprintf(path, sizeof(path), "/proc/%d/task/%s/%s", pid, d->d_name, files[i]);
+			f = fopen(path, "r");
+			if (!f)
+				continue;
+			n = fread(buf, 1, sizeof(buf) - 1, f);
+			buf[n] = '\0';
+			fclose(f);
+			fprintf(stderr, "  %s: %s%s", files[i], buf, n && buf[n - 1] == '\n' ? "" : "\n");
+		}
+	}
+	closedir(dir);
+}
+
+/*
+ * Wait for the workers; when no operation completes for opt_stall
+ * seconds, report every worker thread (and its children) and kill them.
+ */
+static int wait_workers(pid_t *pids, unsigned int n)
+{
+	unsigned long last = 0, now;
+	unsigned int live = n, i, idle = 0;
+	int status, rc = 0;
+	pid_t pid;
+	char cmd[64];
+
+	while (live) {
+		pid = waitpid(-1, &status, WNOHANG);
+		if (pid > 0) {
+			live--;
+			if (WIFEXITED(status) && !WEXITSTATUS(status))
+				continue;
+			fprintf(stderr, "ipcx-fuzz: worker %d %s %d\n", pid,
+				WIFSIGNALED(status) ? "died of signal" : "exited with",
+				WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+			rc = 1;
+			continue;
+		}
+		if (pid < 0)
+			break;
+		sleep(1);
+		now = __atomic_load_n(&stats->ops, __ATOMIC_RELAXED);
+		idle = now == last ? idle + 1 : 0;
+		last = now;
+		if (!opt_stall || idle < opt_stall)
+			continue;
+		fprintf(stderr, "ipcx-fuzz: no progress for %u s\n", opt_stall);
+		for (i = 0; i < n; i++) {
+			dump_task(pids[i]);
+			/* the worker's forked children, if any */
+			snprintf(cmd, sizeof(cmd), "pgrep -P %d >&2", pids[i]);
+			if (system(cmd) < 0)
+				perror("system");
+		}
+		for (i = 0; i < n; i++)
+			kill(pids[i], SIGKILL);
+		opt_stall = 0;
+		rc = 1;
+	}
+	return rc;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: ipcx-fuzz [--seed S] [--iterations N] [--procs P] [--threads T]\n"
-		"                 [--no-netlink] [--no-fork] [--verbose]\n");
+		"                 [--no-netlink] [--no-fork] [--stall S] [--verbose]\n");
 	exit(2);
 }
 
@@ -1450,15 +1544,16 @@ int main(int argc, char **argv)
 		{ "no-netlink", no_argument, NULL, 'N' },
 		{ "no-fork", no_argument, NULL, 'F' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "stall", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sigaction sa;
 	unsigned long per_thread;
-	int opt, status, rc = 0, have_seed = 0, fd;
+	int opt, rc, have_seed = 0, fd;
+	pid_t pid, pids[64];
 	unsigned int i;
-	pid_t pid;
 
-	while ((opt = getopt_long(argc, argv, "s:n:p:t:NFv", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:n:p:t:NFvS:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 's': opt_seed = strtoull(optarg, NULL, 0); have_seed = 1; break;
 		case 'n': opt_iterations = strtoul(optarg, NULL, 0); break;
@@ -1467,6 +1562,7 @@ int main(int argc, char **argv)
 		case 'N': opt_netlink = 0; break;
 		case 'F': opt_fork = 0; break;
 		case 'v': opt_verbose++; break;
+		case 'S': opt_stall = strtoul(optarg, NULL, 0); break;
 		default: usage();
 		}
 	}
@@ -1514,15 +1610,9 @@ int main(int argc, char **argv)
 		}
 		if (!pid)
 			_exit(worker_process(i, per_thread));
+		pids[i] = pid;
 	}
-	while ((pid = wait(&status)) > 0) {
-		if (WIFEXITED(status) && !WEXITSTATUS(status))
-			continue;
-		fprintf(stderr, "ipcx-fuzz: worker %d %s %d\n", pid,
-			WIFSIGNALED(status) ? "died of signal" : "exited with",
-			WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-		rc = 1;
-	}
+	rc = wait_workers(pids, opt_procs);
 	if (cleanup())
 		fprintf(stderr, "ipcx-fuzz: cleanup listing failed\n");
 	print_histogram();
