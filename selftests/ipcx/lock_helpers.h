@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -110,6 +111,44 @@ static inline int lh_wait_waiters(int fd, uint64_t offset, unsigned int n, long 
 		lh_msleep(2);
 	}
 	return -1;
+}
+
+/* The module's limits and live counts (regions, bytes, locks, owners). */
+static inline int lh_stats(struct ipcx_nl_stats *st)
+{
+	struct ipcx_nl *nl;
+	int ret = ipcx_nl_open(&nl);
+
+	if (ret)
+		return ret;
+	ret = ipcx_nl_stats(nl, st);
+	ipcx_nl_close(nl);
+	return ret;
+}
+
+/*
+ * Names of dead IPC namespaces are dropped at the next named creation (see
+ * kernel/names.c): create one so that no earlier test's leftovers vanish
+ * in the middle of a test that counts regions. 0 or -errno.
+ */
+static inline int lh_sweep_dead_names(void)
+{
+	struct ipcx_region_open ro = { 0 };
+	char name[64];
+	int fd = open(IPCX_DEVICE_PATH, O_RDWR | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	snprintf(name, sizeof(name), "lh-sweep-%d", getpid());
+	ro.name = (uintptr_t)name;
+	ro.size = 4096;
+	ro.flags = IPCX_OPEN_CREATE;
+	ro.mode = 0600;
+	ro.lifetime = IPCX_LIFETIME_AUTO_REMOVE;
+	if (ioctl(fd, IPCX_IOC_REGION_OPEN, &ro))
+		ret = -errno;
+	close(fd);
+	return ret;
 }
 
 #endif
