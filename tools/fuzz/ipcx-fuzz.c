@@ -697,6 +697,14 @@ static long op_lock(struct ctx *c, int fd, int op)
 		}
 		lop.value = lop.kind == IPCX_LOCK_SEM && chance(&c->r, 80) ?
 			    below(&c->r, 4) : (chance(&c->r, 80) ? 0 : rsize(&c->r));
+		if (chance(&c->r, 25)) {
+			/* a mutex whose holders' deaths signal an event: the one
+			 * op_dev_open declares, or any offset */
+			lop.flags = IPCX_LOCK_F_DEATH_EVENT;
+			lop.kind = chance(&c->r, 85) ? IPCX_LOCK_MUTEX : lop.kind;
+			lop.value = chance(&c->r, 70) ? (IPCX_LOCK_EVENT - 1) * 64ULL :
+							roffset(&c->r);
+		}
 		break;
 	case OP_EVENT_WAIT:
 		lop.value = chance(&c->r, 80) ? below(&c->r, 4) : rnd(&c->r);
@@ -1085,8 +1093,10 @@ static long op_netlink(struct ctx *c)
 		msg.n.nlmsg_len = NLMSG_LENGTH(below(r, GENL_HDRLEN + len + 1));
 	msg.n.nlmsg_type = chance(r, 95) ? (uint16_t)nl_family : (uint16_t)rnd(r);
 	msg.n.nlmsg_seq = (uint32_t)rnd(r);
-	/* mostly the four requests, sometimes a notification's number or junk */
-	msg.g.cmd = chance(r, 75) ? (uint8_t)(1 + below(r, IPCX_NL_CMD_REGION_DEL)) :
+	/* mostly the requests, sometimes a notification's number or junk */
+	msg.g.cmd = chance(r, 10) ? (uint8_t)(IPCX_NL_CMD_EVENTS_SUBSCRIBE +
+					    below(r, 2)) :
+		    chance(r, 75) ? (uint8_t)(1 + below(r, IPCX_NL_CMD_REGION_DEL)) :
 		    chance(r, 60) ? (uint8_t)below(r, IPCX_NL_CMD_MAX + 2) : (uint8_t)rnd(r);
 	/* mostly what the command supports: dumps for GET, doit for the rest */
 	n = msg.g.cmd == IPCX_NL_CMD_LOCK_GET ||
