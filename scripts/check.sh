@@ -267,7 +267,7 @@ counts() {
 		[0-9]*) run=${run%-*_test.tap} ;;
 		*) run=6.1 ;;
 		esac
-		grep -hE '^# (fault injection|bad-input catalogue|fuzz|races?|soak):|[0-9]+ messages, [0-9]+ producers' "$t" |
+		grep -hE '^# (fault injection|bad-input catalogue|fuzz|soak|[a-z_]+_vs_[a-z_]+):|[0-9]+ messages, [0-9]+ producers' "$t" |
 			sed "s|^# selftests/ipcx/[a-z_]*\.c:[0-9]*:[a-z0-9_]*:|# |;s|^# |  [$run] |"
 	done
 }
