@@ -328,19 +328,33 @@ static uint32_t *cpu_hint_of(uint64_t *rec)
 	return (uint32_t *)(rec + 1);
 }
 
+/* Keep our CPU hint current (our own record's line, written anyway);
+ * returns the CPU, or -1 if unknown. */
+static int cpu_hint_update(struct ipcx_chan *c)
+{
+	int cpu = sched_getcpu();	/* rseq or vDSO: no system call */
+
+	if (cpu >= 0 && __atomic_load_n(cpu_hint_of(c->rec), __ATOMIC_RELAXED) !=
+			(uint32_t)cpu + 1)
+		__atomic_store_n(cpu_hint_of(c->rec), (uint32_t)cpu + 1, __ATOMIC_RELAXED);
+	return cpu;
+}
+
 /*
  * Spin before sleeping only when a peer may run meanwhile: not when every
- * peer last waited on the CPU we are on (it cannot answer while we spin).
+ * peer last ran on the CPU we are on (it cannot answer while we spin).
  */
 static int chan_spin_limit(struct ipcx_chan *c)
 {
 	unsigned int peer = c->role == IPCX_CHAN_SEND ? IPCX_CHAN_RECV : IPCX_CHAN_SEND;
 	uint32_t i, n = c->role == IPCX_CHAN_SEND ? c->max_rx : c->max_tx;
-	int cpu = sched_getcpu();
+	int cpu;
 
-	if (!c->spins || cpu < 0)
+	if (!c->spins)
+		return 0;
+	cpu = cpu_hint_update(c);
+	if (cpu < 0)
 		return c->spins;
-	__atomic_store_n(cpu_hint_of(c->rec), (uint32_t)cpu + 1, __ATOMIC_RELAXED);
 	for (i = 0; i < n; i++) {
 		uint32_t hint = __atomic_load_n(cpu_hint_of(rec_of(c, peer, i)), __ATOMIC_RELAXED);
 
@@ -530,16 +544,6 @@ static void chan_wake(uint32_t *waiting, uint32_t *armed, struct ipcx_event *ev)
 	if (__atomic_load_n(waiting, __ATOMIC_RELAXED) &&
 	    __atomic_exchange_n(armed, 0, __ATOMIC_SEQ_CST))
 		ipcx_event_broadcast(ev);
-}
-
-/* Keep our CPU hint current (our own record's line, written anyway). */
-static void cpu_hint_update(struct ipcx_chan *c)
-{
-	int cpu = sched_getcpu();	/* rseq or vDSO: no system call */
-
-	if (cpu >= 0 && __atomic_load_n(cpu_hint_of(c->rec), __ATOMIC_RELAXED) !=
-			(uint32_t)cpu + 1)
-		__atomic_store_n(cpu_hint_of(c->rec), (uint32_t)cpu + 1, __ATOMIC_RELAXED);
 }
 
 /* Record the position we are about to claim; the claim CAS (seq_cst)
