@@ -122,13 +122,16 @@ static void ipcx_rw_writer_died(struct ipcx_lock *l, u32 w,
 	ipcx_rw_wake_all(l);
 }
 
-/* A writer found dead by an acquirer (not the death work): tell the monitors. */
-static void ipcx_rw_notify_death(struct ipcx_lock *l,
-				 const struct ipcx_death *dead)
+/*
+ * A writer found dead by an acquirer (not the death work): tell the
+ * monitors, then drop the copy's pid references (ipcx_death_copy()).
+ */
+static void ipcx_rw_notify_death(struct ipcx_lock *l, struct ipcx_death *dead)
 {
 	if (dead->time_ns)
 		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, dead->pid,
 				    dead->tgid, dead->comm);
+	ipcx_death_clear(dead);
 }
 
 /*
