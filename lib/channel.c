@@ -823,6 +823,14 @@ static int chan_evfd(struct ipcx_chan *c)
 	return c->evfd;
 }
 
+/* The next publish (give-back) by the other side signals our event. */
+static void chan_set_armed(struct ipcx_chan *c)
+{
+	__atomic_store_n(c->role == IPCX_CHAN_RECV ? c->rx_armed : c->tx_armed, 1,
+			 __ATOMIC_SEQ_CST);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
 /* Mark the event seen, so that the next move makes the fd readable. */
 static int chan_arm(struct ipcx_chan *c)
 {
@@ -834,12 +842,8 @@ static int chan_arm(struct ipcx_chan *c)
 	if (read(fd, &seq, sizeof(seq)) != sizeof(seq))
 		ret = -errno;
 	errno = saved;
-	if (!ret) {
-		/* the next publish (give-back) signals */
-		__atomic_store_n(c->role == IPCX_CHAN_RECV ? c->rx_armed : c->tx_armed, 1,
-				 __ATOMIC_SEQ_CST);
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	}
+	if (!ret)
+		chan_set_armed(c);
 	return ret;
 }
 
@@ -887,10 +891,7 @@ static int chan_wait(struct ipcx_chan *c, const struct timespec *abstime,
 		struct ipcx_event *ev = c->role == IPCX_CHAN_RECV ? &c->ev_rx : &c->ev_tx;
 		uint32_t seq = ipcx_event_seq(ev);
 
-		/* armed after the sequence is read: the next publish signals */
-		__atomic_store_n(c->role == IPCX_CHAN_RECV ? c->rx_armed : c->tx_armed, 1,
-				 __ATOMIC_SEQ_CST);
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		chan_set_armed(c);	/* after the sequence is read */
 		if (!chan_ready(c) && peers_alive(c) != 0)
 			ret = ipcx_event_wait(ev, seq, abstime, clock);
 		goto out;
@@ -1178,7 +1179,6 @@ int ipcx_chan_fd(struct ipcx_chan *c)
 	 * call that returns -EAGAIN arms it again */
 	__atomic_fetch_add(c->role == IPCX_CHAN_RECV ? c->rx_waiting : c->tx_waiting,
 			   1, __ATOMIC_SEQ_CST);
-	__atomic_store_n(c->role == IPCX_CHAN_RECV ? c->rx_armed : c->tx_armed, 1,
-			 __ATOMIC_SEQ_CST);
+	chan_set_armed(c);
 	return c->evfd;
 }

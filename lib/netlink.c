@@ -469,6 +469,14 @@ int ipcx_nl_delete(struct ipcx_nl *nl, const char *name)
 	return ipcx_nl_transact(nl, msg, NULL, NULL);
 }
 
+/* The event socket failed to subscribe: gone, and its error returned. */
+static int ipcx_nl_ev_drop(struct ipcx_nl *nl, int err)
+{
+	nl_socket_free(nl->ev);
+	nl->ev = NULL;
+	return err;
+}
+
 /*
  * The events of the caller's IPC namespace, sent to this handle's event
  * socket alone (IPCX_NL_CMD_EVENTS_SUBSCRIBE); no privilege needed.
@@ -485,11 +493,8 @@ int ipcx_nl_subscribe(struct ipcx_nl *nl)
 		return ret;
 	msg = ipcx_nl_msg(nl, IPCX_NL_CMD_EVENTS_SUBSCRIBE, 0);
 	ret = msg ? ipcx_nl_transact_on(nl, nl->ev, msg, NULL, NULL) : -ENOMEM;
-	if (ret) {
-		nl_socket_free(nl->ev);
-		nl->ev = NULL;
-		return ret;
-	}
+	if (ret)
+		return ipcx_nl_ev_drop(nl, ret);
 	nl_socket_disable_seq_check(nl->ev);
 	nl_socket_set_nonblocking(nl->ev);
 	return 0;
@@ -511,12 +516,9 @@ int ipcx_nl_subscribe_all(struct ipcx_nl *nl)
 	nl_socket_disable_seq_check(nl->ev);
 	nl_socket_set_nonblocking(nl->ev);
 	ret = nl_socket_add_membership(nl->ev, grp);
-	if (ret < 0) {
-		nl_socket_free(nl->ev);
-		nl->ev = NULL;
-		return ret == -NLE_PERM || ret == -NLE_NOACCESS ? -EPERM :
-								  ipcx_nle_to_errno(ret);
-	}
+	if (ret < 0)
+		return ipcx_nl_ev_drop(nl, ret == -NLE_PERM || ret == -NLE_NOACCESS ?
+					   -EPERM : ipcx_nle_to_errno(ret));
 	return 0;
 }
 
