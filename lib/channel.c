@@ -12,7 +12,9 @@
  *   320   event "not empty" (receivers wait on it)
  *   384   event "not full"  (senders wait on it)
  *   448   max_senders mutexes, then max_receivers mutexes (64 bytes each)
- *   recs  one claim record per endpoint, same order (64 bytes each)
+ *   recs  one claim record per endpoint, same order (128 bytes each: the
+ *         record's line, then a line for the endpoint's CPU hint, which
+ *         peers read when they consider spinning)
  *   ring  after the records
  *
  * Messages: a bounded multi-producer multi-consumer queue (Vyukov): each
@@ -90,6 +92,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -97,7 +100,7 @@
 #include "lock_internal.h"
 
 #define CHAN_MAGIC	0x4e414843u	/* "CHAN" */
-#define CHAN_VERSION	2		/* 2: claim records */
+#define CHAN_VERSION	3		/* 2: claim records; 3: CPU hint lines */
 #define CHAN_SPINS	100		/* re-checks before sleeping */
 #define CHAN_MAX_PEERS	64
 #define CHAN_MAX_CAP	(1u << 24)
@@ -116,6 +119,7 @@
 #define OFF_EV_RX	320
 #define OFF_EV_TX	384
 #define OFF_SLOTS	448
+#define REC_BYTES	(2 * IPCX_LOCK_ALIGN)	/* claim record line + CPU hint line */
 
 struct chan_hdr {
 	uint32_t magic;
@@ -164,6 +168,10 @@ struct ipcx_chan {
 	/* re-checks before sleeping; 0 on one CPU (chan_spin_limit() also
 	 * skips them when every peer last waited on our CPU) */
 	int spins;
+	/* set by chan_loop while a miss may be a plain "empty" or "full":
+	 * the claims then skip the hole and dead-slot look-ups, which read
+	 * the other side's lines (see chan_loop) */
+	int quick;
 	/* zero copy in progress */
 	int pending;
 	uint64_t pend_pos;
@@ -188,8 +196,8 @@ static int chan_geometry(const struct ipcx_chan_attr *a, uint32_t *slot_size,
 		return -EINVAL;
 	*slot_size = stream ? 1 : (sizeof(struct chan_slot) + a->max_msg + 63) & ~63u;
 	/* the lock blocks, then as many claim records */
-	*ring_off = OFF_SLOTS + 2 * (uint64_t)(a->max_senders + a->max_receivers) *
-				IPCX_LOCK_ALIGN;
+	*ring_off = OFF_SLOTS + (uint64_t)(a->max_senders + a->max_receivers) *
+				(IPCX_LOCK_ALIGN + REC_BYTES);
 	*ring_bytes = (uint64_t)a->capacity * *slot_size;
 	return 0;
 }
@@ -314,18 +322,20 @@ static uint64_t chan_slot_off(unsigned int role, uint32_t i, uint32_t max_tx)
 static uint64_t *rec_of(struct ipcx_chan *c, unsigned int role, uint32_t i)
 {
 	return (uint64_t *)(c->recs + (uint64_t)(role == IPCX_CHAN_SEND ? i : c->max_tx + i) *
-				      IPCX_LOCK_ALIGN);
+				      REC_BYTES);
 }
 
 /*
- * Where an endpoint last ran: CPU + 1 in the second word of its claim
- * record (0: not known), updated when it claims a slot and before it
- * spins. A hint only, for spinning: a scribbled value costs at most a
- * useless spin or a sleep.
+ * Where an endpoint last ran: CPU + 1 in the line after its claim record
+ * (0: not known), updated when it claims a slot and before it spins, and
+ * written only when it changes. Its own line, so that a peer reading it
+ * before spinning does not take the record's line away from its writer.
+ * A hint only, for spinning: a scribbled value costs at most a useless
+ * spin or a sleep.
  */
 static uint32_t *cpu_hint_of(uint64_t *rec)
 {
-	return (uint32_t *)(rec + 1);
+	return (uint32_t *)((char *)rec + IPCX_LOCK_ALIGN);
 }
 
 /* Keep our CPU hint current (our own record's line, written anyway);
@@ -567,6 +577,22 @@ static void rec_done(struct ipcx_chan *c, int wake)
 		chan_wake(c->tx_waiting, c->tx_armed, &c->ev_tx);
 }
 
+/*
+ * Move our role's index (tail or head) from *pos to *pos + 1: true when
+ * it moved, false (and *pos the index now) when another endpoint of the
+ * role moved it first. With one endpoint per role nobody else writes it
+ * (the slot mutex), so a store does: release, after our claim record.
+ */
+static bool index_claim(uint64_t *index, uint64_t *pos, uint32_t endpoints)
+{
+	if (endpoints == 1) {
+		__atomic_store_n(index, *pos + 1, __ATOMIC_RELEASE);
+		return true;
+	}
+	return __atomic_compare_exchange_n(index, pos, *pos + 1, 0, __ATOMIC_SEQ_CST,
+					   __ATOMIC_RELAXED);
+}
+
 /* Does a live endpoint of role record a claim of pos? */
 static int claim_live(struct ipcx_chan *c, unsigned int role, uint64_t pos)
 {
@@ -628,15 +654,22 @@ static int msg_claim_tx(struct ipcx_chan *c, uint64_t *pos_out)
 		if (diff == 0) {
 			rec_claim(c, pos);
 			recorded = 1;
-			if (__atomic_compare_exchange_n(c->tail, &pos, pos + 1, 0,
-							__ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
+			if (index_claim(c->tail, &pos, c->max_tx)) {
 				*pos_out = pos;
 				return 0;
 			}
 			continue;
 		}
 		if (diff < 0) {
-			uint64_t head = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
+			uint64_t head;
+
+			/* the slot holds the last lap's message (published or not) */
+			if (c->quick && (diff == -(int64_t)c->capacity ||
+					 diff == 1 - (int64_t)c->capacity)) {
+				ret = -EAGAIN;
+				break;
+			}
+			head = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
 
 			again = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
 			if (again != pos) {
@@ -692,14 +725,17 @@ static int msg_claim_rx(struct ipcx_chan *c, uint64_t *pos_out, uint64_t limit)
 			}
 			rec_claim(c, pos);
 			recorded = 1;
-			if (__atomic_compare_exchange_n(c->head, &pos, pos + 1, 0,
-							__ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
+			if (index_claim(c->head, &pos, c->max_rx)) {
 				*pos_out = pos;
 				return 0;
 			}
 			continue;
 		}
 		if (diff < 0) {
+			if (c->quick && diff == -1) {	/* not published yet */
+				ret = -EAGAIN;
+				break;
+			}
 			tail = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
 			again = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
 			if (again != pos) {
@@ -714,9 +750,7 @@ static int msg_claim_rx(struct ipcx_chan *c, uint64_t *pos_out, uint64_t limit)
 				/* claim the dead sender's slot and give it back */
 				rec_claim(c, pos);
 				recorded = 1;
-				if (__atomic_compare_exchange_n(c->head, &pos, pos + 1, 0,
-								__ATOMIC_SEQ_CST,
-								__ATOMIC_RELAXED)) {
+				if (index_claim(c->head, &pos, c->max_rx)) {
 					again = pos;
 					__atomic_compare_exchange_n(&s->seq, &again,
 								    pos + c->capacity, 0,
@@ -808,6 +842,26 @@ static int chan_ready(struct ipcx_chan *c)
 	at = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
 	return __atomic_load_n(&slot_at(c, at)->seq, __ATOMIC_ACQUIRE) == at ||
 	       tx_slot_dead(c, at, &seq);
+}
+
+/*
+ * The spin's check: only the slot at our index, a line the other side
+ * writes anyway. Holes and dead peers' slots are left to chan_ready(),
+ * before sleeping, so that a spinning endpoint does not pull the other
+ * side's index and record lines on every turn.
+ */
+static int chan_ready_quick(struct ipcx_chan *c)
+{
+	uint64_t at;
+
+	if (c->flags & IPCX_CHAN_STREAM)
+		return chan_ready(c);
+	if (c->role == IPCX_CHAN_RECV) {
+		at = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
+		return __atomic_load_n(&slot_at(c, at)->seq, __ATOMIC_ACQUIRE) != at;
+	}
+	at = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&slot_at(c, at)->seq, __ATOMIC_ACQUIRE) == at;
 }
 
 static int chan_evfd(struct ipcx_chan *c)
@@ -939,6 +993,12 @@ out:
  * Common loop: try(), and while it says -EAGAIN look at the peers, spin a
  * little, then sleep. Returns try()'s result, 0 (EOF) / -EPIPE, -EAGAIN
  * (non-blocking), -ETIMEDOUT, -EINTR.
+ *
+ * The tries until the spin ends are quick (c->quick): a slot that is
+ * merely not ready yet is -EAGAIN without looking at the other side's
+ * index or at dead peers' claims. A full try comes before the first sleep
+ * (and after every wake-up), before EOF / EPIPE, and in every non-blocking
+ * call, so a dead peer's slot or a scribbled index costs at most a spin.
  */
 static int chan_loop(struct ipcx_chan *c, int (*try)(struct ipcx_chan *, void *),
 		     void *arg, unsigned int flags, const struct timespec *abstime,
@@ -948,37 +1008,45 @@ static int chan_loop(struct ipcx_chan *c, int (*try)(struct ipcx_chan *, void *)
 
 	if (flags & ~IPCX_CHAN_NONBLOCK)
 		return -EINVAL;
+	c->quick = !(flags & IPCX_CHAN_NONBLOCK);
 	for (;;) {
 		ret = try(c, arg);
 		if (ret != -EAGAIN)
-			return ret;
+			break;
 		if (!peers_alive(c)) {
+			c->quick = 0;
 			ret = try(c, arg);	/* what the last peer left */
-			if (ret != -EAGAIN)
-				return ret;
-			return c->role == IPCX_CHAN_RECV ? 0 : -EPIPE;
+			if (ret == -EAGAIN)
+				ret = c->role == IPCX_CHAN_RECV ? 0 : -EPIPE;
+			break;
 		}
 		if (flags & IPCX_CHAN_NONBLOCK) {
 			/* re-arm the readiness fd, then look once more */
 			if (!c->fd_given || armed)
-				return -EAGAIN;
+				break;
 			ret = chan_arm(c);
 			if (ret)
-				return ret;
+				break;
 			armed = 1;
 			continue;
 		}
 		/* a short spin on two loads (if a peer may answer meanwhile), then sleep */
 		if (limit < 0)
 			limit = chan_spin_limit(c);
-		while (spins++ < limit && !chan_ready(c))
+		while (spins++ < limit && !chan_ready_quick(c))
 			cpu_relax();
 		if (spins <= limit)
 			continue;
+		if (c->quick) {
+			c->quick = 0;	/* one full try before sleeping */
+			continue;
+		}
 		ret = chan_wait(c, abstime, clock);
 		if (ret)
-			return ret;
+			break;
 	}
+	c->quick = 0;
+	return ret;
 }
 
 /* ---- messages: copy and zero copy ------------------------------------- */

@@ -689,9 +689,10 @@ TEST_F(chan, corrupted_ring)
 	*head = h;
 	/* a length beyond max_msg: dropped with -EBADMSG, the ring goes on */
 	{
-		/* first slot of the ring: after the lock blocks and the
-		 * claim records, 2 x 64 bytes each */
-		uint64_t ring_off = 448 + 2 * 64 + 2 * 64;
+		/* first slot of the ring: after the lock blocks (2 x 64
+		 * bytes) and the claim records (2 x 128: record and CPU
+		 * hint lines) */
+		uint64_t ring_off = 448 + 2 * 64 + 2 * 128;
 		uint32_t *len = (uint32_t *)((char *)self->base + ring_off + (h & 7) * 128 + 8);
 
 		*len = 0x7fffffff;
