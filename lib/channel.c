@@ -101,7 +101,9 @@
 
 #define CHAN_MAGIC	0x4e414843u	/* "CHAN" */
 #define CHAN_VERSION	3		/* 2: claim records; 3: CPU hint lines */
-#define CHAN_SPINS	100		/* re-checks before sleeping */
+#define CHAN_SPIN_NS	20000		/* default spin before sleeping */
+#define CHAN_SPIN_MAX_NS 1000000000ull	/* ipcx_chan_set_spin() at most */
+#define CHAN_SPIN_CHECK	64		/* turns between clock reads */
 #define CHAN_MAX_PEERS	64
 #define CHAN_MAX_CAP	(1u << 24)
 #define CHAN_MAX_MSG	(1u << 26)
@@ -165,9 +167,10 @@ struct ipcx_chan {
 	int fd_given;
 	/* the kernel signals our event when a peer dies (checked at open) */
 	int death_linked;
-	/* re-checks before sleeping; 0 on one CPU (chan_spin_limit() also
-	 * skips them when every peer last waited on our CPU) */
-	int spins;
+	/* ns of spinning before sleeping (ipcx_chan_set_spin()); none on
+	 * one CPU, nor when every peer last ran on our CPU (chan_spin_budget()) */
+	uint64_t spin_ns;
+	int smp;
 	/* set by chan_loop while a miss may be a plain "empty" or "full":
 	 * the claims then skip the hole and dead-slot look-ups, which read
 	 * the other side's lines (see chan_loop) */
@@ -354,22 +357,22 @@ static int cpu_hint_update(struct ipcx_chan *c)
  * Spin before sleeping only when a peer may run meanwhile: not when every
  * peer last ran on the CPU we are on (it cannot answer while we spin).
  */
-static int chan_spin_limit(struct ipcx_chan *c)
+static uint64_t chan_spin_budget(struct ipcx_chan *c)
 {
 	unsigned int peer = c->role == IPCX_CHAN_SEND ? IPCX_CHAN_RECV : IPCX_CHAN_SEND;
 	uint32_t i, n = c->role == IPCX_CHAN_SEND ? c->max_rx : c->max_tx;
 	int cpu;
 
-	if (!c->spins)
+	if (!c->smp || !c->spin_ns)
 		return 0;
 	cpu = cpu_hint_update(c);
 	if (cpu < 0)
-		return c->spins;
+		return c->spin_ns;
 	for (i = 0; i < n; i++) {
 		uint32_t hint = __atomic_load_n(cpu_hint_of(rec_of(c, peer, i)), __ATOMIC_RELAXED);
 
 		if (hint != (uint32_t)cpu + 1)
-			return c->spins;	/* one elsewhere, or not known yet */
+			return c->spin_ns;	/* one elsewhere, or not known yet */
 	}
 	return 0;
 }
@@ -462,7 +465,8 @@ int ipcx_chan_open(int fd, void *base, uint64_t size, unsigned int role,
 		return ret;
 	}
 	chan_check_death_links(c);
-	c->spins = chan_smp() ? CHAN_SPINS : 0;
+	c->smp = chan_smp();
+	c->spin_ns = CHAN_SPIN_NS;
 	*chp = c;
 	return 0;
 }
@@ -922,6 +926,42 @@ static int chan_timeout(const struct timespec *abstime, clockid_t clock,
 	return 0;
 }
 
+static uint64_t ts_ns(const struct timespec *t)
+{
+	return (uint64_t)t->tv_sec * 1000000000ull + (uint64_t)t->tv_nsec;
+}
+
+/*
+ * Spin on chan_ready_quick() for up to the handle's budget, or until
+ * abstime: true when the ring looks ready. The clock is read once every
+ * CHAN_SPIN_CHECK turns, the first time after the first CHAN_SPIN_CHECK
+ * (so a peer that answers at once costs no clock read).
+ */
+static bool chan_spin(struct ipcx_chan *c, const struct timespec *abstime,
+		      clockid_t clock)
+{
+	uint64_t budget = chan_spin_budget(c), t0 = 0;
+	struct timespec now, rel;
+	unsigned int i;
+
+	if (!budget)
+		return false;
+	for (i = 1; ; i++) {
+		if (chan_ready_quick(c))
+			return true;
+		cpu_relax();
+		if (i % CHAN_SPIN_CHECK)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (i == CHAN_SPIN_CHECK)
+			t0 = ts_ns(&now);
+		else if (ts_ns(&now) - t0 >= budget)
+			return false;
+		if (abstime && chan_timeout(abstime, clock, &rel))
+			return false;	/* the full try and the wait say why */
+	}
+}
+
 /*
  * Sleep until the ring may be ready, a watched peer goes, or the time is
  * up: 0 (look again), -ETIMEDOUT, -EINTR, -errno. The ordering is in the
@@ -1004,7 +1044,7 @@ static int chan_loop(struct ipcx_chan *c, int (*try)(struct ipcx_chan *, void *)
 		     void *arg, unsigned int flags, const struct timespec *abstime,
 		     clockid_t clock)
 {
-	int ret, spins = 0, armed = 0, limit = -1;
+	int ret, spin = 1, armed = 0;
 
 	if (flags & ~IPCX_CHAN_NONBLOCK)
 		return -EINVAL;
@@ -1030,13 +1070,11 @@ static int chan_loop(struct ipcx_chan *c, int (*try)(struct ipcx_chan *, void *)
 			armed = 1;
 			continue;
 		}
-		/* a short spin on two loads (if a peer may answer meanwhile), then sleep */
-		if (limit < 0)
-			limit = chan_spin_limit(c);
-		while (spins++ < limit && !chan_ready_quick(c))
-			cpu_relax();
-		if (spins <= limit)
+		/* spin (if a peer may answer meanwhile), again after each
+		 * spin that saw the ring move, then sleep */
+		if (spin && chan_spin(c, abstime, clock))
 			continue;
+		spin = 0;
 		if (c->quick) {
 			c->quick = 0;	/* one full try before sleeping */
 			continue;
@@ -1229,6 +1267,14 @@ int ipcx_chan_recv(struct ipcx_chan *c, void *buf, size_t len,
 		ipcx_chan_release(c);
 	}
 	return ret;
+}
+
+int ipcx_chan_set_spin(struct ipcx_chan *c, uint64_t ns)
+{
+	if (!c || ns > CHAN_SPIN_MAX_NS)
+		return -EINVAL;
+	c->spin_ns = ns;
+	return 0;
 }
 
 int ipcx_chan_fd(struct ipcx_chan *c)

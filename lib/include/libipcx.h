@@ -385,6 +385,11 @@ int ipcx_chan_release(struct ipcx_chan *ch);
 /* A pollable fd (owned by ch): readable when a non-blocking recv (send for
  * a sender) may succeed; re-armed by the call that returns -EAGAIN. */
 int ipcx_chan_fd(struct ipcx_chan *ch);
+/* How long a blocking call spins, watching the ring, before it sleeps:
+ * ns nanoseconds (default 20000; 0: never; at most 1 s). No spin on a
+ * machine with one CPU online, nor while every peer last ran on the
+ * caller's CPU. 0, -EINVAL. */
+int ipcx_chan_set_spin(struct ipcx_chan *ch, uint64_t ns);
 
 #ifdef __cplusplus
 }

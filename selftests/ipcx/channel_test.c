@@ -4,8 +4,8 @@
  * of random sizes (SPSC, 4x4 MPMC, byte streams), blocking when full or
  * empty, non-blocking -EAGAIN, timeouts, end of file and -EPIPE when a
  * SIGKILLed peer goes, slots of peers killed mid-message recovered, poll
- * readiness, zero copy, and a ring scribbled on by a peer (errors, never a
- * crash).
+ * readiness, zero copy, the spin budget, and a ring scribbled on by a peer
+ * (errors, never a crash).
  *
  * IPCX_CHAN_MSGS sets the number of messages of the integrity tests
  * (default 1M, issue #6; the stream test moves 8 bytes per message);
@@ -13,6 +13,7 @@
  * test prints its count and how long it took.
  */
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -353,6 +354,99 @@ TEST_F(chan, empty_blocks)
 	/* the sender exited: end of file */
 	EXPECT_EQ(0, ipcx_chan_recv(rx, b, sizeof(b), 0, &ts, CLOCK_MONOTONIC));
 	EXPECT_EQ(0, ipcx_chan_close(rx));
+}
+
+/* Where lib/channel.c keeps the count of sleeping receivers. */
+#define OFF_RX_WAITING	192
+
+static void pin_to(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* A receiver in a child on CPU 1 with this spin budget and timeout (ms):
+ * its recv's result (5 for "hello") and time taken, over a pipe. */
+static pid_t spin_receiver(FIXTURE_DATA(chan) *self, uint64_t spin_ns, long ms, int wfd)
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		struct ipcx_chan *rx;
+		struct timespec ts;
+		long res[2];
+		uint64_t t0;
+		char b[64];
+
+		pin_to(1);
+		if (ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &rx) ||
+		    ipcx_chan_set_spin(rx, spin_ns) || write(wfd, "x", 1) != 1)
+			_exit(1);
+		t0 = lh_now_ns(CLOCK_MONOTONIC);
+		ts = lh_deadline(CLOCK_MONOTONIC, ms);
+		res[0] = ipcx_chan_recv(rx, b, sizeof(b), 0, &ts, CLOCK_MONOTONIC);
+		res[1] = (long)((lh_now_ns(CLOCK_MONOTONIC) - t0) / 1000000);
+		_exit(write(wfd, res, sizeof(res)) == sizeof(res) ? 0 : 1);
+	}
+	return pid;
+}
+
+/*
+ * The spin budget (ipcx_chan_set_spin): a receiver with a budget of 1 s is
+ * still spinning 100 ms after it began waiting (not counted as a sleeper)
+ * and takes the message; with none it sleeps at once (counted); a
+ * timeout ends a long spin on time.
+ */
+TEST_F(chan, spin_budget)
+{
+	struct ipcx_chan *tx, *rx;
+	volatile uint32_t *rx_waiting;
+	int pipefd[2], i;
+	long res[2];
+	char c;
+	pid_t pid;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "one CPU online: channels never spin");
+	make_chan(_metadata, self, 0, 64, 4, 1, 1);
+	rx_waiting = (uint32_t *)((char *)self->base + OFF_RX_WAITING);
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &rx));
+	EXPECT_EQ(-EINVAL, ipcx_chan_set_spin(NULL, 0));
+	EXPECT_EQ(-EINVAL, ipcx_chan_set_spin(rx, 1000000001ull));
+	EXPECT_EQ(0, ipcx_chan_set_spin(rx, 1000000000ull));
+	EXPECT_EQ(0, ipcx_chan_close(rx));
+	pin_to(0);
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_SEND, &tx));
+	ASSERT_EQ(0, pipe(pipefd));
+	for (i = 0; i < 2; i++) {
+		uint64_t spin = i ? 0 : 1000000000ull;
+
+		pid = spin_receiver(self, spin, 10000, pipefd[1]);
+		ASSERT_EQ(1, read(pipefd[0], &c, 1));
+		lh_msleep(100);
+		/* spinning: not a sleeper yet; no budget: asleep */
+		EXPECT_EQ(i ? 1u : 0u, *rx_waiting) TH_LOG("spin budget %llu ns",
+							   (unsigned long long)spin);
+		ASSERT_EQ(5, ipcx_chan_send(tx, "hello", 5, 0, NULL, 0));
+		ASSERT_EQ(sizeof(res), read(pipefd[0], res, sizeof(res)));
+		EXPECT_EQ(5, res[0]);
+		EXPECT_EQ(0, lh_exit_code(lh_wait_child(pid, 10000)));
+		EXPECT_EQ(0u, *rx_waiting);
+	}
+	/* a 150 ms timeout ends a 1 s spin */
+	pid = spin_receiver(self, 1000000000ull, 150, pipefd[1]);
+	ASSERT_EQ(1, read(pipefd[0], &c, 1));
+	ASSERT_EQ(sizeof(res), read(pipefd[0], res, sizeof(res)));
+	EXPECT_EQ(-ETIMEDOUT, res[0]);
+	EXPECT_GE(res[1], 140);
+	EXPECT_LT(res[1], 800);
+	EXPECT_EQ(0, lh_exit_code(lh_wait_child(pid, 10000)));
+	EXPECT_EQ(0, ipcx_chan_close(tx));
+	close(pipefd[0]);
+	close(pipefd[1]);
 }
 
 static pid_t kill_later(pid_t victim, long ms)
