@@ -8,7 +8,9 @@
 #   4. selftests inside the VM (kselftest harness), dmesg must stay clean
 #   5. the VM runner itself: a module that WARNs must fail the run
 #   6. ipcx-bench --smoke natively: every available mechanism gives results
-#      with verified checksums, and the plots are written
+#      with verified checksums, and the plots are written; ipcx-chan-fastpath
+#      measures the channel's user-space path natively (kernel calls stubbed
+#      and counted: its round trips must make none)
 #   7. matrix: the selftests on Debian's 6.12 from bookworm-backports too
 #           (fetched into build/cache; CHECK_MATRIX=0 skips it)
 #   8. debug: the selftests on a KASAN/lockdep/kmemleak/UBSAN kernel built
@@ -247,6 +249,10 @@ step_bench() {
 		grep -q '</svg>' "$out/$svg.svg" 2>/dev/null
 		tap "$f" $? "bench smoke: plot $svg.svg written"
 	done
+	"$build/tools/ipcx-chan-fastpath" --quick > "$out/fastpath.txt" 2>&1
+	rc=$?
+	sed 's/^/# /' "$out/fastpath.txt"
+	tap "$f" $rc "channel fast path natively: round trips without kernel calls (status $rc)"
 }
 
 for s in $steps; do

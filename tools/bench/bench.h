@@ -108,6 +108,10 @@ struct bench_row {
 	int cpus[2];		/* CPUs used by the two sides, -1 unpinned */
 	int nprocs;		/* contended locks */
 	struct bench_stats lat;	/* ping-pong, wake, lock (ns per op) */
+	/* ping-pong: p50 over batches of the mean round trip, the batch's
+	 * round trips back to back with no clock read between them, as in
+	 * the cache-line row (0: not measured) */
+	double batch_ns;
 	double msgs_s, gb_s;	/* throughput; contended: ops/s in msgs_s */
 	double fairness;	/* contended: min share / max share */
 	float share[BENCH_MAX_PROCS];	/* contended: each process's part of the ops */

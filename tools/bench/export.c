@@ -65,6 +65,8 @@ static void json_row(FILE *f, const struct bench_row *r)
 	fprintf(f, "\"min_ns\":%.1f,\"p50_ns\":%.1f,\"p99_ns\":%.1f,\"p999_ns\":%.1f,"
 		"\"max_ns\":%.1f,\"mean_ns\":%.1f,", r->lat.min, r->lat.p50, r->lat.p99,
 		r->lat.p999, r->lat.max, r->lat.mean);
+	if (r->batch_ns > 0)
+		fprintf(f, "\"batch_ns\":%.1f,", r->batch_ns);
 	fprintf(f, "\"msgs_s\":%.1f,\"gb_s\":%.4f,\"fairness\":%.3f,\"checked\":%s,", r->msgs_s,
 		r->gb_s, r->fairness, r->checked ? "true" : "false");
 	fputs("\"shares\":[", f);
@@ -146,7 +148,7 @@ int report_csv(FILE *f, const struct bench_results *res, const struct bench_mach
 
 	fputs("mech,work,status,size,placement,cpu_a,cpu_b,nprocs,min_ns,p50_ns,p99_ns,"
 	      "p999_ns,max_ns,mean_ns,msgs_s,gb_s,fairness,shares,checked,note,kernel,cpu,nproc,"
-	      "virt\n", f);
+	      "virt,batch_ns\n", f);
 	for (i = 0; i < res->n; i++) {
 		const struct bench_row *r = &res->rows[i];
 
@@ -162,7 +164,8 @@ int report_csv(FILE *f, const struct bench_results *res, const struct bench_mach
 		cstr(f, m->release, ",");
 		cstr(f, m->cpu, ",");
 		fprintf(f, "%ld,", m->nproc);
-		cstr(f, m->virt, "\n");
+		cstr(f, m->virt, ",");
+		fprintf(f, "%.1f\n", r->batch_ns);
 	}
 	return ferror(f) ? -1 : 0;
 }

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Stand-ins for the kernel side of the lock and event calls that
+ * lib/channel.c makes, so that its user-space fast path can be measured
+ * natively where ipcx.ko cannot be loaded. Each call that would enter the
+ * kernel bumps kstub_calls (in shared memory, set by the program), and the
+ * program checks that a measured loop made none.
+ *
+ * Semantics kept: a mutex word holds its owner's id while held (peers read
+ * it to see who is attached); an event word counts in steps of 2 and a wait
+ * returns when it moved (here after a yield: waking is not measured).
+ * Death events are "declared" so that the channel takes its one-wait path.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include "lock_internal.h"
+#include "kstubs.h"
+
+volatile uint64_t *kstub_calls;
+
+static void kcall(void)
+{
+	if (kstub_calls)
+		__atomic_fetch_add(kstub_calls, 1, __ATOMIC_RELAXED);
+}
+
+static void locate(int fd, void *base, uint64_t off, int *hfd, uint64_t *hoff,
+		   uint32_t **word)
+{
+	*hfd = fd;
+	*hoff = off;
+	*word = (uint32_t *)((char *)base + off);
+}
+
+int ipcx_event_init(struct ipcx_event *e, int fd, void *base, uint64_t off)
+{
+	locate(fd, base, off, &e->fd, &e->offset, &e->word);
+	__atomic_store_n(e->word, 0, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int ipcx_event_attach(struct ipcx_event *e, int fd, void *base, uint64_t off)
+{
+	locate(fd, base, off, &e->fd, &e->offset, &e->word);
+	return 0;
+}
+
+uint32_t ipcx_event_seq(const struct ipcx_event *e)
+{
+	return __atomic_load_n(e->word, __ATOMIC_ACQUIRE) >> 1;
+}
+
+int ipcx_event_broadcast(struct ipcx_event *e)
+{
+	kcall();
+	__atomic_fetch_add(e->word, 2, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+int ipcx_event_wait(struct ipcx_event *e, uint32_t seq, const struct timespec *abstime,
+		    clockid_t clock)
+{
+	(void)abstime;
+	(void)clock;
+	kcall();
+	if (ipcx_event_seq(e) == (seq & 0x7fffffffu))
+		sched_yield();
+	return 0;
+}
+
+int ipcx_mutex_declare_death_event(int fd, uint64_t offset, uint64_t event_offset)
+{
+	(void)fd;
+	(void)offset;
+	(void)event_offset;
+	return 0;
+}
+
+int ipcx_mutex_init(struct ipcx_mutex *m, int fd, void *base, uint64_t off)
+{
+	locate(fd, base, off, &m->fd, &m->offset, &m->word);
+	__atomic_store_n(m->word, 0, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int ipcx_mutex_attach(struct ipcx_mutex *m, int fd, void *base, uint64_t off)
+{
+	locate(fd, base, off, &m->fd, &m->offset, &m->word);
+	return 0;
+}
+
+int ipcx_mutex_trylock(struct ipcx_mutex *m)
+{
+	uint32_t zero = 0, id = (uint32_t)getpid() & IPCX_OWNER_ID_MASK;
+
+	return __atomic_compare_exchange_n(m->word, &zero, id, 0, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED) ? 0 : -EBUSY;
+}
+
+int ipcx_mutex_consistent(struct ipcx_mutex *m)
+{
+	(void)m;
+	return 0;
+}
+
+int ipcx_mutex_unlock(struct ipcx_mutex *m)
+{
+	__atomic_store_n(m->word, 0, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int ipcx_lock_fd(int fd, uint64_t offset)
+{
+	(void)fd;
+	(void)offset;
+	kcall();
+	return -ENOSYS;
+}

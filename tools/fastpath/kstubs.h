@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Stand-ins for the kernel calls of lib/channel.c (kstubs.c). */
+#ifndef IPCX_FASTPATH_KSTUBS_H
+#define IPCX_FASTPATH_KSTUBS_H
+
+#include <stdint.h>
+
+/* calls that would have entered the kernel (point it at shared memory) */
+extern volatile uint64_t *kstub_calls;
+
+#endif
