@@ -99,6 +99,21 @@ static int pp_echo(struct job *j, void *buf, void *rbuf)
 	return 0;
 }
 
+/* One round trip of message seq (buf gets it, rbuf the echo): 0 or failed. */
+static int pp_trip(struct job *j, void *buf, void *rbuf, uint64_t seq)
+{
+	int rc;
+
+	set_seq(buf, seq);
+	rc = j->m->send(&j->ch, 0, buf, j->size);
+	if (rc)
+		return job_fail(j, rc, "send");
+	rc = j->m->recv(&j->ch, 0, rbuf, j->size);
+	if (rc)
+		return job_fail(j, rc, "recv");
+	return 0;
+}
+
 static int pp_lead(struct job *j, void *buf, void *rbuf)
 {
 	uint64_t base = payload_expect(j->size, 0) - 1, t0;
@@ -106,14 +121,10 @@ static int pp_lead(struct job *j, void *buf, void *rbuf)
 
 	payload_fill(buf, j->size, 0);
 	for (i = 0; i < n; i++) {
-		set_seq(buf, (uint64_t)i + 1);
 		t0 = now_ns();
-		rc = j->m->send(&j->ch, 0, buf, j->size);
+		rc = pp_trip(j, buf, rbuf, (uint64_t)i + 1);
 		if (rc)
-			return job_fail(j, rc, "send");
-		rc = j->m->recv(&j->ch, 0, rbuf, j->size);
-		if (rc)
-			return job_fail(j, rc, "recv");
+			return rc;
 		if (i >= j->warmup)
 			j->sh->lat[i - j->warmup] = (double)(now_ns() - t0);
 		if (payload_sum(rbuf, j->size) != base + (uint64_t)i + 1)
@@ -124,13 +135,9 @@ static int pp_lead(struct job *j, void *buf, void *rbuf)
 	for (b = 0; b < pp_batches(j); b++) {
 		t0 = now_ns();
 		for (k = 0; k < PP_BATCH; k++, i++) {
-			set_seq(buf, (uint64_t)i + 1);
-			rc = j->m->send(&j->ch, 0, buf, j->size);
+			rc = pp_trip(j, buf, rbuf, (uint64_t)i + 1);
 			if (rc)
-				return job_fail(j, rc, "send");
-			rc = j->m->recv(&j->ch, 0, rbuf, j->size);
-			if (rc)
-				return job_fail(j, rc, "recv");
+				return rc;
 			if (get_seq(rbuf) != (uint64_t)i + 1)
 				return job_fail(j, 0, "echoed message order");
 		}
