@@ -104,6 +104,7 @@
 #define CHAN_SPIN_NS	20000		/* default spin before sleeping */
 #define CHAN_SPIN_MAX_NS 1000000000ull	/* ipcx_chan_set_spin() at most */
 #define CHAN_SPIN_CHECK	64		/* turns between clock reads */
+#define CHAN_HINT_EVERY	64		/* claims between CPU hint updates */
 #define CHAN_MAX_PEERS	64
 #define CHAN_MAX_CAP	(1u << 24)
 #define CHAN_MAX_MSG	(1u << 26)
@@ -330,8 +331,9 @@ static uint64_t *rec_of(struct ipcx_chan *c, unsigned int role, uint32_t i)
 
 /*
  * Where an endpoint last ran: CPU + 1 in the line after its claim record
- * (0: not known), updated when it claims a slot and before it spins, and
- * written only when it changes. Its own line, so that a peer reading it
+ * (0: not known), set when it attaches, updated before it spins and
+ * every CHAN_HINT_EVERY claims (so that one that never waits still moves
+ * it when it migrates), and written only when it changes. Its own line, so that a peer reading it
  * before spinning does not take the record's line away from its writer.
  * A hint only, for spinning: a scribbled value costs at most a useless
  * spin or a sleep.
@@ -400,6 +402,7 @@ static int chan_attach(struct ipcx_chan *c)
 		c->rec = rec_of(c, c->role, i);
 		__atomic_store_n(c->rec, 0, __ATOMIC_SEQ_CST);
 		__atomic_store_n(cpu_hint_of(c->rec), 0, __ATOMIC_RELAXED);
+		cpu_hint_update(c);
 		__atomic_store_n(c->role == IPCX_CHAN_SEND ? &h->ever_sender :
 				 &h->ever_receiver, 1, __ATOMIC_SEQ_CST);
 		/* waiters that saw no peer yet start watching us */
@@ -560,12 +563,13 @@ static void chan_wake(uint32_t *waiting, uint32_t *armed, struct ipcx_event *ev)
 		ipcx_event_broadcast(ev);
 }
 
-/* Record the position we are about to claim; the claim CAS (seq_cst)
- * orders it before the claim. */
+/* Record the position we are about to claim; the claim (a seq_cst CAS,
+ * or a release store with one endpoint per role) orders it before. */
 static void rec_claim(struct ipcx_chan *c, uint64_t pos)
 {
 	__atomic_store_n(c->rec, pos << 1 | 1, __ATOMIC_RELEASE);
-	cpu_hint_update(c);
+	if (!(pos % CHAN_HINT_EVERY))
+		cpu_hint_update(c);
 }
 
 /* Our claim is over (published, given back, or lost the race): clear the
