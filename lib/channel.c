@@ -22,8 +22,10 @@
  * is p (CAS on tail), writes, and publishes sequence p + 1; a receiver
  * claims p when the sequence is p + 1 (CAS on head), reads, and gives it
  * back as p + capacity. Length 0 marks a cancelled slot, which receivers
- * skip. Streams: a single-producer single-consumer byte ring with head and
- * tail byte counters.
+ * skip. With one sender and one receiver (SPSC) slots go back through head
+ * instead, and the receiver never writes a slot (see spsc_claim_tx()).
+ * Streams: a single-producer single-consumer byte ring with head and tail
+ * byte counters.
  *
  * Endpoints that die mid-message. A sender killed between claiming a slot
  * and publishing it leaves a hole that receivers cannot pass; a receiver
@@ -100,7 +102,8 @@
 #include "lock_internal.h"
 
 #define CHAN_MAGIC	0x4e414843u	/* "CHAN" */
-#define CHAN_VERSION	3		/* 2: claim records; 3: CPU hint lines */
+#define CHAN_VERSION	3		/* 2: claim records; 3: CPU hint lines,
+					 * SPSC slots given back through head */
 #define CHAN_SPIN_NS	20000		/* default spin before sleeping */
 #define CHAN_SPIN_MAX_NS 1000000000ull	/* ipcx_chan_set_spin() at most */
 #define CHAN_SPIN_CHECK	64		/* turns between clock reads */
@@ -159,6 +162,8 @@ struct ipcx_chan {
 	uint32_t *rx_armed, *tx_armed;	/* a waiter armed since the last signal */
 	struct ipcx_event ev_rx, ev_tx;
 	struct ipcx_mutex self;
+	uint32_t *peer_words;	/* the other role's slot mutexes, npeers of them */
+	uint32_t npeers;
 	uint64_t *rec;		/* our claim record */
 	char *recs;		/* every endpoint's */
 	/* lock fds, opened on first need: the event this role waits on and
@@ -176,6 +181,9 @@ struct ipcx_chan {
 	 * the claims then skip the hole and dead-slot look-ups, which read
 	 * the other side's lines (see chan_loop) */
 	int quick;
+	/* one sender, one receiver (messages): slots go back through head */
+	int spsc;
+	uint64_t head_seen;	/* SPSC sender: head as last read */
 	/* zero copy in progress */
 	int pending;
 	uint64_t pend_pos;
@@ -250,10 +258,13 @@ int ipcx_chan_init(int fd, void *base, uint64_t size,
 	h->ring_off = off;
 	h->ring_bytes = bytes;
 	if (!(attr->flags & IPCX_CHAN_STREAM)) {
+		int spsc = attr->max_senders == 1 && attr->max_receivers == 1;
+
 		for (i = 0; i < attr->capacity; i++) {
 			struct chan_slot *s = (void *)((char *)base + off + i * ss);
 
-			s->seq = i;
+			/* free for position i: as given back a lap before */
+			s->seq = spsc ? i + 1 - attr->capacity : i;
 			s->len = 0;
 		}
 	}
@@ -304,6 +315,7 @@ static int chan_load(struct ipcx_chan *c, uint64_t size)
 	c->max_tx = a.max_senders;
 	c->max_rx = a.max_receivers;
 	c->mask = a.capacity - 1;
+	c->spsc = !(a.flags & IPCX_CHAN_STREAM) && a.max_senders == 1 && a.max_receivers == 1;
 	c->ring_bytes = bytes;
 	c->ring = c->base + off;
 	c->recs = c->base + OFF_SLOTS + (uint64_t)(c->max_tx + c->max_rx) * IPCX_LOCK_ALIGN;
@@ -379,6 +391,19 @@ static uint64_t chan_spin_budget(struct ipcx_chan *c)
 	return 0;
 }
 
+/*
+ * SPSC: a receiver that died holding the message at head (its record, now
+ * ours, names it) loses that message, as in the queue: its successor moves
+ * head past it. The dead one cannot move head any more.
+ */
+static void spsc_skip_held(struct ipcx_chan *c)
+{
+	uint64_t head = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
+
+	if (__atomic_load_n(c->rec, __ATOMIC_ACQUIRE) == (head << 1 | 1))
+		__atomic_store_n(c->head, head + 1, __ATOMIC_RELEASE);
+}
+
 /* Take a free (or dead owner's) slot of our role. */
 static int chan_attach(struct ipcx_chan *c)
 {
@@ -400,6 +425,8 @@ static int chan_attach(struct ipcx_chan *c)
 			return ret;
 		/* a dead predecessor's claim: skippable once cleared */
 		c->rec = rec_of(c, c->role, i);
+		if (c->spsc && c->role == IPCX_CHAN_RECV)
+			spsc_skip_held(c);
 		__atomic_store_n(c->rec, 0, __ATOMIC_SEQ_CST);
 		__atomic_store_n(cpu_hint_of(c->rec), 0, __ATOMIC_RELAXED);
 		cpu_hint_update(c);
@@ -457,8 +484,13 @@ int ipcx_chan_open(int fd, void *base, uint64_t size, unsigned int role,
 	for (i = 0; i < CHAN_MAX_PEERS; i++)
 		c->peerfd[i] = -1;
 	ret = chan_load(c, size);
-	if (!ret)
+	if (!ret) {
+		unsigned int peer = role == IPCX_CHAN_SEND ? IPCX_CHAN_RECV : IPCX_CHAN_SEND;
+
+		c->npeers = role == IPCX_CHAN_SEND ? c->max_rx : c->max_tx;
+		c->peer_words = (uint32_t *)(c->base + chan_slot_off(peer, 0, c->max_tx));
 		ret = ipcx_event_attach(&c->ev_rx, fd, base, OFF_EV_RX);
+	}
 	if (!ret)
 		ret = ipcx_event_attach(&c->ev_tx, fd, base, OFF_EV_TX);
 	if (!ret)
@@ -468,6 +500,7 @@ int ipcx_chan_open(int fd, void *base, uint64_t size, unsigned int role,
 		return ret;
 	}
 	chan_check_death_links(c);
+	c->head_seen = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
 	c->smp = chan_smp();
 	c->spin_ns = CHAN_SPIN_NS;
 	*chp = c;
@@ -518,14 +551,12 @@ static int word_live(uint32_t w)
 
 static uint32_t *peer_word(struct ipcx_chan *c, uint32_t i)
 {
-	unsigned int peer = c->role == IPCX_CHAN_SEND ? IPCX_CHAN_RECV : IPCX_CHAN_SEND;
-
-	return (uint32_t *)(c->base + chan_slot_off(peer, i, c->max_tx));
+	return (uint32_t *)((char *)c->peer_words + (uint64_t)i * IPCX_LOCK_ALIGN);
 }
 
 static uint32_t peer_count(struct ipcx_chan *c)
 {
-	return c->role == IPCX_CHAN_SEND ? c->max_rx : c->max_tx;
+	return c->npeers;
 }
 
 /* 1 when a peer is attached, 0 when none is (and one was), -1 when no
@@ -616,6 +647,15 @@ static int claim_live(struct ipcx_chan *c, unsigned int role, uint64_t pos)
 	return 0;
 }
 
+/* Has the slot at pos not been published for this lap? (Queue: its
+ * sequence is still pos; SPSC: anything but pos + 1.) */
+static bool slot_unpublished(struct ipcx_chan *c, struct chan_slot *s, uint64_t pos)
+{
+	uint64_t seq = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
+
+	return c->spsc ? seq != pos + 1 : seq == pos;
+}
+
 /* Receiver: the slot at pos (the head) was claimed by a sender (tail is
  * beyond it) that died before publishing it. */
 static int rx_hole_dead(struct ipcx_chan *c, uint64_t pos)
@@ -624,10 +664,10 @@ static int rx_hole_dead(struct ipcx_chan *c, uint64_t pos)
 	struct chan_slot *s = slot_at(c, pos);
 
 	if ((int64_t)(tail - pos) <= 0 || tail - pos > c->capacity ||
-	    __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) != pos ||
-	    claim_live(c, IPCX_CHAN_SEND, pos))
+	    !slot_unpublished(c, s, pos) || claim_live(c, IPCX_CHAN_SEND, pos))
 		return 0;
-	return __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) == pos;
+	/* published meanwhile: the record was cleared after the sequence */
+	return slot_unpublished(c, s, pos);
 }
 
 /* Sender: the slot at pos (the tail) holds position pos - capacity, which
@@ -647,12 +687,74 @@ static int tx_slot_dead(struct ipcx_chan *c, uint64_t pos, uint64_t *seq)
 	return __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) == *seq;
 }
 
+/*
+ * One sender, one receiver. A slot goes back to the sender through head
+ * alone: the receiver never writes the slot, so a message moves its lines
+ * one way only (writing the sequence back would pull them back, a second
+ * transfer per message). Slot p's sequence is p + 1 once published;
+ * anything else means not yet (it starts as p + 1 - capacity, the value of
+ * a lap before). The sender has room while tail - head < capacity, and
+ * reads head only when its last reading says full. Claim records work as
+ * in the queue: the receiver skips the hole of a dead sender (tail beyond
+ * head, no live claim), and a new receiver skips the message its dead
+ * predecessor held (spsc_skip_held()).
+ */
+static int spsc_claim_tx(struct ipcx_chan *c, uint64_t *pos_out)
+{
+	uint64_t pos = __atomic_load_n(c->tail, __ATOMIC_RELAXED);
+
+	if (pos - c->head_seen >= c->capacity) {
+		c->head_seen = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
+		if (pos - c->head_seen > c->capacity)
+			return -EPROTO;		/* tail - head never exceeds it */
+		if (pos - c->head_seen == c->capacity)
+			return -EAGAIN;
+	}
+	rec_claim(c, pos);
+	index_claim(c->tail, &pos, 1);
+	*pos_out = pos;
+	return 0;
+}
+
+static int spsc_claim_rx(struct ipcx_chan *c, uint64_t *pos_out, uint64_t limit)
+{
+	uint64_t pos, tail;
+	struct chan_slot *s;
+	uint32_t len;
+
+	for (;;) {
+		pos = __atomic_load_n(c->head, __ATOMIC_RELAXED);
+		s = slot_at(c, pos);
+		if (__atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) == pos + 1)
+			break;
+		if (c->quick)
+			return -EAGAIN;
+		tail = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
+		if (tail - pos > c->capacity)
+			return -EPROTO;
+		if (tail == pos || !rx_hole_dead(c, pos))
+			return -EAGAIN;
+		/* a dead sender's hole: step over it */
+		rec_claim(c, pos);
+		__atomic_store_n(c->head, pos + 1, __ATOMIC_RELEASE);
+		rec_done(c, 1);
+	}
+	len = __atomic_load_n(&s->len, __ATOMIC_RELAXED);
+	if (len <= c->max_msg && len > limit)
+		return -EMSGSIZE;
+	rec_claim(c, pos);
+	*pos_out = pos;
+	return 0;
+}
+
 /* Claim the slot at tail: 0 and *pos, -EAGAIN when full, -EPROTO. */
 static int msg_claim_tx(struct ipcx_chan *c, uint64_t *pos_out)
 {
 	uint64_t pos = __atomic_load_n(c->tail, __ATOMIC_RELAXED);
 	int recorded = 0, ret;
 
+	if (c->spsc)
+		return spsc_claim_tx(c, pos_out);
 	for (;;) {
 		struct chan_slot *s = slot_at(c, pos);
 		uint64_t seq = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
@@ -718,6 +820,8 @@ static int msg_claim_rx(struct ipcx_chan *c, uint64_t *pos_out, uint64_t limit)
 	uint64_t pos = __atomic_load_n(c->head, __ATOMIC_RELAXED);
 	int recorded = 0, ret;
 
+	if (c->spsc)
+		return spsc_claim_rx(c, pos_out, limit);
 	for (;;) {
 		struct chan_slot *s = slot_at(c, pos);
 		uint64_t seq = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
@@ -796,7 +900,10 @@ static void msg_publish(struct ipcx_chan *c, uint64_t pos, uint32_t len)
 
 static void msg_give_back(struct ipcx_chan *c, uint64_t pos)
 {
-	__atomic_store_n(&slot_at(c, pos)->seq, pos + c->capacity, __ATOMIC_RELEASE);
+	if (c->spsc)
+		__atomic_store_n(c->head, pos + 1, __ATOMIC_RELEASE);
+	else
+		__atomic_store_n(&slot_at(c, pos)->seq, pos + c->capacity, __ATOMIC_RELEASE);
 	rec_done(c, 1);
 }
 
@@ -833,6 +940,12 @@ static void ring_copy(struct ipcx_chan *c, uint64_t pos, void *buf, size_t n, in
 
 /* ---- waiting -------------------------------------------------------- */
 
+static int spsc_tx_room(struct ipcx_chan *c)
+{
+	return __atomic_load_n(c->tail, __ATOMIC_ACQUIRE) -
+	       __atomic_load_n(c->head, __ATOMIC_ACQUIRE) != c->capacity;
+}
+
 /* Is the ring ready for us (data for a receiver, room for a sender)? */
 static int chan_ready(struct ipcx_chan *c)
 {
@@ -844,9 +957,10 @@ static int chan_ready(struct ipcx_chan *c)
 	 * does a dead sender's hole (skipped) */
 	if (c->role == IPCX_CHAN_RECV) {
 		at = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
-		return __atomic_load_n(&slot_at(c, at)->seq, __ATOMIC_ACQUIRE) != at ||
-		       rx_hole_dead(c, at);
+		return !slot_unpublished(c, slot_at(c, at), at) || rx_hole_dead(c, at);
 	}
+	if (c->spsc)	/* room, or impossible indices (the try says so) */
+		return spsc_tx_room(c);
 	at = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
 	return __atomic_load_n(&slot_at(c, at)->seq, __ATOMIC_ACQUIRE) == at ||
 	       tx_slot_dead(c, at, &seq);
@@ -866,8 +980,12 @@ static int chan_ready_quick(struct ipcx_chan *c)
 		return chan_ready(c);
 	if (c->role == IPCX_CHAN_RECV) {
 		at = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
+		if (c->spsc)
+			return __atomic_load_n(&slot_at(c, at)->seq, __ATOMIC_ACQUIRE) == at + 1;
 		return __atomic_load_n(&slot_at(c, at)->seq, __ATOMIC_ACQUIRE) != at;
 	}
+	if (c->spsc)
+		return spsc_tx_room(c);
 	at = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
 	return __atomic_load_n(&slot_at(c, at)->seq, __ATOMIC_ACQUIRE) == at;
 }
@@ -1091,6 +1209,26 @@ static int chan_loop(struct ipcx_chan *c, int (*try)(struct ipcx_chan *, void *)
 	return ret;
 }
 
+/*
+ * One quick try, then the loop: the common case (ready at once) is the
+ * claim alone. Inlined with a constant try, so that is a direct call.
+ */
+static inline int chan_call(struct ipcx_chan *c, int (*try)(struct ipcx_chan *, void *),
+			    void *arg, unsigned int flags, const struct timespec *abstime,
+			    clockid_t clock)
+{
+	int ret;
+
+	if (!(flags & ~IPCX_CHAN_NONBLOCK)) {	/* else chan_loop() says -EINVAL */
+		c->quick = 1;
+		ret = try(c, arg);
+		c->quick = 0;
+		if (ret != -EAGAIN)
+			return ret;
+	}
+	return chan_loop(c, try, arg, flags, abstime, clock);
+}
+
 /* ---- messages: copy and zero copy ------------------------------------- */
 
 struct chan_io {
@@ -1111,17 +1249,14 @@ static int try_reserve(struct ipcx_chan *c, void *arg)
 	return 0;
 }
 
-int ipcx_chan_reserve(struct ipcx_chan *c, size_t len, void **buf,
-		      unsigned int flags, const struct timespec *abstime,
-		      clockid_t clock)
+/* Reserve a slot for len bytes (a sender of messages, nothing pending). */
+static int chan_reserve(struct ipcx_chan *c, size_t len, void **buf,
+			unsigned int flags, const struct timespec *abstime,
+			clockid_t clock)
 {
 	struct chan_io io = { NULL, len, 0 };
 	int ret;
 
-	if (!c || !buf || c->role != IPCX_CHAN_SEND || c->pending)
-		return -EINVAL;
-	if (c->flags & IPCX_CHAN_STREAM)
-		return -EOPNOTSUPP;
 	if (!len)
 		return -EINVAL;
 	if (len > c->max_msg)
@@ -1129,10 +1264,21 @@ int ipcx_chan_reserve(struct ipcx_chan *c, size_t len, void **buf,
 	/* a sender with no receiver left fails at once, like a pipe */
 	if (!peers_alive(c))
 		return -EPIPE;
-	ret = chan_loop(c, try_reserve, &io, flags, abstime, clock);
+	ret = chan_call(c, try_reserve, &io, flags, abstime, clock);
 	if (!ret)
 		*buf = io.buf;
 	return ret;
+}
+
+int ipcx_chan_reserve(struct ipcx_chan *c, size_t len, void **buf,
+		      unsigned int flags, const struct timespec *abstime,
+		      clockid_t clock)
+{
+	if (!c || !buf || c->role != IPCX_CHAN_SEND || c->pending)
+		return -EINVAL;
+	if (c->flags & IPCX_CHAN_STREAM)
+		return -EOPNOTSUPP;
+	return chan_reserve(c, len, buf, flags, abstime, clock);
 }
 
 int ipcx_chan_commit(struct ipcx_chan *c, size_t len)
@@ -1183,7 +1329,7 @@ int ipcx_chan_recv_view(struct ipcx_chan *c, const void **buf,
 		return -EINVAL;
 	if (c->flags & IPCX_CHAN_STREAM)
 		return -EOPNOTSUPP;
-	ret = chan_loop(c, try_view, &io, flags, abstime, clock);
+	ret = chan_call(c, try_view, &io, flags, abstime, clock);
 	if (ret > 0)
 		*buf = io.buf;
 	return ret;
@@ -1234,11 +1380,12 @@ int ipcx_chan_send(struct ipcx_chan *c, const void *buf, size_t len,
 	    len > INT32_MAX)
 		return -EINVAL;
 	if (!(c->flags & IPCX_CHAN_STREAM)) {
-		ret = ipcx_chan_reserve(c, len, &slot, flags, abstime, clock);
+		ret = chan_reserve(c, len, &slot, flags, abstime, clock);
 		if (ret)
 			return ret;
 		memcpy(slot, buf, len);
-		ipcx_chan_commit(c, len);
+		c->pending = 0;
+		msg_publish(c, c->pend_pos, (uint32_t)len);
 		return (int)len;
 	}
 	if (!peers_alive(c))
@@ -1265,10 +1412,11 @@ int ipcx_chan_recv(struct ipcx_chan *c, void *buf, size_t len,
 		return -EINVAL;
 	if (c->flags & IPCX_CHAN_STREAM)
 		return len ? chan_loop(c, try_stream, &io, flags, abstime, clock) : 0;
-	ret = chan_loop(c, try_view, &io, flags, abstime, clock);
+	ret = chan_call(c, try_view, &io, flags, abstime, clock);
 	if (ret > 0) {
 		memcpy(buf, io.buf, ret);
-		ipcx_chan_release(c);
+		c->pending = 0;
+		msg_give_back(c, c->pend_pos);
 	}
 	return ret;
 }

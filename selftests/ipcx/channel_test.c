@@ -636,6 +636,109 @@ TEST_F(chan, dead_receiver_slot_reclaimed)
 	EXPECT_EQ(0, ipcx_chan_close(rx));
 }
 
+/* One sender, one receiver (slots go back through head): a sender killed
+ * between reserve and commit leaves a hole that its successor's messages
+ * queue behind; the receiver waits while it lives, then steps over it. */
+TEST_F(chan, spsc_dead_sender_hole_skipped)
+{
+	struct ipcx_chan *rx, *tx;
+	struct timespec ts;
+	int i, pipefd[2];
+	char b[64];
+	pid_t pid;
+
+	make_chan(_metadata, self, 0, 64, 4, 1, 1);
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &rx));
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	if (!pid) {
+		void *p;
+
+		tx = child_attach(self, IPCX_CHAN_SEND, pipefd[1]);
+		if (ipcx_chan_reserve(tx, 8, &p, 0, NULL, 0) || write(pipefd[1], "y", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	ASSERT_EQ(1, read(pipefd[0], b, 1));
+	ASSERT_EQ(1, read(pipefd[0], b, 1));	/* slot 0 reserved */
+	ts = lh_deadline(CLOCK_MONOTONIC, 200);
+	EXPECT_EQ(-ETIMEDOUT, ipcx_chan_recv(rx, b, sizeof(b), 0, &ts, CLOCK_MONOTONIC));
+	kill(pid, SIGKILL);
+	lh_wait_child(pid, 10000);
+	/* the successor takes the slot; its first message is behind the hole */
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_SEND, &tx));
+	ASSERT_EQ(2, ipcx_chan_send(tx, "m1", 2, 0, NULL, 0));
+	ts = lh_deadline(CLOCK_MONOTONIC, 10000);
+	ASSERT_EQ(2, ipcx_chan_recv(rx, b, sizeof(b), 0, &ts, CLOCK_MONOTONIC));
+	EXPECT_EQ(0, memcmp(b, "m1", 2));
+	/* three of the four slots are free again, the hole's among them:
+	 * fill the ring, then two laps */
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(sizeof(i), ipcx_chan_send(tx, &i, sizeof(i), IPCX_CHAN_NONBLOCK, NULL, 0));
+	EXPECT_EQ(-EAGAIN, ipcx_chan_send(tx, &i, sizeof(i), IPCX_CHAN_NONBLOCK, NULL, 0));
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(sizeof(i), ipcx_chan_recv(rx, b, sizeof(b), 0, &ts, CLOCK_MONOTONIC));
+		EXPECT_EQ(0, memcmp(b, &i, sizeof(i)));
+	}
+	for (i = 0; i < 8; i++) {
+		ASSERT_EQ(sizeof(i), ipcx_chan_send(tx, &i, sizeof(i), 0, &ts, CLOCK_MONOTONIC));
+		ASSERT_EQ(sizeof(i), ipcx_chan_recv(rx, b, sizeof(b), 0, &ts, CLOCK_MONOTONIC));
+		EXPECT_EQ(0, memcmp(b, &i, sizeof(i)));
+	}
+	EXPECT_EQ(0, ipcx_chan_close(tx));
+	EXPECT_EQ(0, ipcx_chan_close(rx));
+}
+
+/* One sender, one receiver: a receiver killed holding a view keeps the
+ * ring full while it lives; its successor skips that message (lost, as in
+ * the queue) and the sender goes on. */
+TEST_F(chan, spsc_dead_receiver_message_skipped)
+{
+	struct ipcx_chan *rx, *tx;
+	struct timespec ts;
+	int i, n, pipefd[2];
+	char b[64];
+	pid_t pid;
+
+	make_chan(_metadata, self, 0, 64, 4, 1, 1);
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_SEND, &tx));
+	i = 0;
+	ASSERT_EQ(sizeof(i), ipcx_chan_send(tx, &i, sizeof(i), 0, NULL, 0));
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	if (!pid) {
+		const void *v;
+
+		rx = child_attach(self, IPCX_CHAN_RECV, pipefd[1]);
+		if (ipcx_chan_recv_view(rx, &v, 0, NULL, 0) != sizeof(int) ||
+		    write(pipefd[1], "y", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	ASSERT_EQ(1, read(pipefd[0], b, 1));
+	ASSERT_EQ(1, read(pipefd[0], b, 1));	/* message 0 held */
+	for (i = 1; i < 4; i++)
+		ASSERT_EQ(sizeof(i), ipcx_chan_send(tx, &i, sizeof(i), 0, NULL, 0));
+	ts = lh_deadline(CLOCK_MONOTONIC, 200);
+	EXPECT_EQ(-ETIMEDOUT, ipcx_chan_send(tx, &i, sizeof(i), 0, &ts, CLOCK_MONOTONIC));
+	kill(pid, SIGKILL);
+	lh_wait_child(pid, 10000);
+	/* no receiver now */
+	EXPECT_EQ(-EPIPE, ipcx_chan_send(tx, &i, sizeof(i), IPCX_CHAN_NONBLOCK, NULL, 0));
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &rx));
+	ts = lh_deadline(CLOCK_MONOTONIC, 10000);
+	ASSERT_EQ(sizeof(i), ipcx_chan_send(tx, &i, sizeof(i), 0, &ts, CLOCK_MONOTONIC));
+	for (i = 1; i < 5; i++) {
+		ASSERT_EQ(sizeof(n), ipcx_chan_recv(rx, &n, sizeof(n), 0, &ts, CLOCK_MONOTONIC));
+		EXPECT_EQ(i, n);
+	}
+	EXPECT_EQ(-EAGAIN, ipcx_chan_recv(rx, &n, sizeof(n), IPCX_CHAN_NONBLOCK, NULL, 0));
+	EXPECT_EQ(0, ipcx_chan_close(tx));
+	EXPECT_EQ(0, ipcx_chan_close(rx));
+}
+
 static int readable(int fd, int ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
