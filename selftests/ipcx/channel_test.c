@@ -541,6 +541,35 @@ TEST_F(chan, epipe_receiver_killed)
 	EXPECT_EQ(0, ipcx_chan_close(tx));
 }
 
+/*
+ * A child that attaches as role and stays mid-message until killed: a
+ * sender between reserve and commit, a receiver holding a view of the next
+ * message (an int). Returns once it is there.
+ */
+static pid_t child_mid_message(FIXTURE_DATA(chan) *self, unsigned int role, int pipefd[2])
+{
+	struct ipcx_chan *ch;
+	char b[2];
+	pid_t pid = fork();
+
+	if (!pid) {
+		const void *v;
+		void *p;
+
+		ch = child_attach(self, role, pipefd[1]);
+		if (role == IPCX_CHAN_SEND ? ipcx_chan_reserve(ch, 8, &p, 0, NULL, 0) != 0 :
+		    ipcx_chan_recv_view(ch, &v, 0, NULL, 0) != sizeof(int))
+			_exit(1);
+		if (write(pipefd[1], "y", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	if (pid < 0 || read(pipefd[0], b, 1) != 1 || read(pipefd[0], b, 1) != 1)
+		return -1;
+	return pid;
+}
+
 /* A sender SIGKILLed between reserve and commit leaves a hole at the
  * head: receivers wait while it lives, then skip it and get what other
  * senders queued behind it. */
@@ -555,18 +584,8 @@ TEST_F(chan, dead_sender_hole_skipped)
 	make_chan(_metadata, self, 0, 64, 4, 2, 1);
 	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &rx));
 	ASSERT_EQ(0, pipe(pipefd));
-	pid = fork();
-	if (!pid) {
-		void *p;
-
-		tx = child_attach(self, IPCX_CHAN_SEND, pipefd[1]);
-		if (ipcx_chan_reserve(tx, 8, &p, 0, NULL, 0) || write(pipefd[1], "y", 1) != 1)
-			_exit(1);
-		for (;;)
-			pause();
-	}
-	ASSERT_EQ(1, read(pipefd[0], b, 1));
-	ASSERT_EQ(1, read(pipefd[0], b, 1));	/* slot 0 reserved */
+	pid = child_mid_message(self, IPCX_CHAN_SEND, pipefd);	/* slot 0 reserved */
+	ASSERT_GT(pid, 0);
 	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_SEND, &tx));
 	ASSERT_EQ(2, ipcx_chan_send(tx, "m1", 2, 0, NULL, 0));
 	ASSERT_EQ(2, ipcx_chan_send(tx, "m2", 2, 0, NULL, 0));
@@ -597,7 +616,6 @@ TEST_F(chan, dead_receiver_slot_reclaimed)
 	struct ipcx_chan *rx, *tx;
 	struct timespec ts;
 	int i, n, pipefd[2];
-	char b[64];
 	pid_t pid;
 
 	make_chan(_metadata, self, 0, 64, 4, 1, 2);
@@ -605,19 +623,8 @@ TEST_F(chan, dead_receiver_slot_reclaimed)
 	i = 0;
 	ASSERT_EQ(sizeof(i), ipcx_chan_send(tx, &i, sizeof(i), 0, NULL, 0));
 	ASSERT_EQ(0, pipe(pipefd));
-	pid = fork();
-	if (!pid) {
-		const void *v;
-
-		rx = child_attach(self, IPCX_CHAN_RECV, pipefd[1]);
-		if (ipcx_chan_recv_view(rx, &v, 0, NULL, 0) != sizeof(int) ||
-		    write(pipefd[1], "y", 1) != 1)
-			_exit(1);
-		for (;;)
-			pause();
-	}
-	ASSERT_EQ(1, read(pipefd[0], b, 1));
-	ASSERT_EQ(1, read(pipefd[0], b, 1));	/* message 0 held */
+	pid = child_mid_message(self, IPCX_CHAN_RECV, pipefd);	/* message 0 held */
+	ASSERT_GT(pid, 0);
 	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &rx));
 	for (i = 1; i < 4; i++)
 		ASSERT_EQ(sizeof(i), ipcx_chan_send(tx, &i, sizeof(i), 0, NULL, 0));
@@ -650,18 +657,8 @@ TEST_F(chan, spsc_dead_sender_hole_skipped)
 	make_chan(_metadata, self, 0, 64, 4, 1, 1);
 	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &rx));
 	ASSERT_EQ(0, pipe(pipefd));
-	pid = fork();
-	if (!pid) {
-		void *p;
-
-		tx = child_attach(self, IPCX_CHAN_SEND, pipefd[1]);
-		if (ipcx_chan_reserve(tx, 8, &p, 0, NULL, 0) || write(pipefd[1], "y", 1) != 1)
-			_exit(1);
-		for (;;)
-			pause();
-	}
-	ASSERT_EQ(1, read(pipefd[0], b, 1));
-	ASSERT_EQ(1, read(pipefd[0], b, 1));	/* slot 0 reserved */
+	pid = child_mid_message(self, IPCX_CHAN_SEND, pipefd);	/* slot 0 reserved */
+	ASSERT_GT(pid, 0);
 	ts = lh_deadline(CLOCK_MONOTONIC, 200);
 	EXPECT_EQ(-ETIMEDOUT, ipcx_chan_recv(rx, b, sizeof(b), 0, &ts, CLOCK_MONOTONIC));
 	kill(pid, SIGKILL);
@@ -698,7 +695,6 @@ TEST_F(chan, spsc_dead_receiver_message_skipped)
 	struct ipcx_chan *rx, *tx;
 	struct timespec ts;
 	int i, n, pipefd[2];
-	char b[64];
 	pid_t pid;
 
 	make_chan(_metadata, self, 0, 64, 4, 1, 1);
@@ -706,19 +702,8 @@ TEST_F(chan, spsc_dead_receiver_message_skipped)
 	i = 0;
 	ASSERT_EQ(sizeof(i), ipcx_chan_send(tx, &i, sizeof(i), 0, NULL, 0));
 	ASSERT_EQ(0, pipe(pipefd));
-	pid = fork();
-	if (!pid) {
-		const void *v;
-
-		rx = child_attach(self, IPCX_CHAN_RECV, pipefd[1]);
-		if (ipcx_chan_recv_view(rx, &v, 0, NULL, 0) != sizeof(int) ||
-		    write(pipefd[1], "y", 1) != 1)
-			_exit(1);
-		for (;;)
-			pause();
-	}
-	ASSERT_EQ(1, read(pipefd[0], b, 1));
-	ASSERT_EQ(1, read(pipefd[0], b, 1));	/* message 0 held */
+	pid = child_mid_message(self, IPCX_CHAN_RECV, pipefd);	/* message 0 held */
+	ASSERT_GT(pid, 0);
 	for (i = 1; i < 4; i++)
 		ASSERT_EQ(sizeof(i), ipcx_chan_send(tx, &i, sizeof(i), 0, NULL, 0));
 	ts = lh_deadline(CLOCK_MONOTONIC, 200);
