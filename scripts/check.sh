@@ -10,7 +10,7 @@
 #   6. ipcx-bench --smoke natively: every available mechanism gives results
 #      with verified checksums, and the plots are written; ipcx-chan-fastpath
 #      measures the channel's user-space path natively (kernel calls stubbed
-#      and counted: its round trips must make none)
+#      and counted: sending and receiving with nobody waiting must make none)
 #   7. matrix: the selftests on Debian's 6.12 from bookworm-backports too
 #           (fetched into build/cache; CHECK_MATRIX=0 skips it)
 #   8. debug: the selftests on a KASAN/lockdep/kmemleak/UBSAN kernel built
@@ -252,7 +252,7 @@ step_bench() {
 	"$build/tools/ipcx-chan-fastpath" --quick > "$out/fastpath.txt" 2>&1
 	rc=$?
 	sed 's/^/# /' "$out/fastpath.txt"
-	tap "$f" $rc "channel fast path natively: round trips without kernel calls (status $rc)"
+	tap "$f" $rc "channel fast path natively: no kernel call while nobody waits (status $rc)"
 }
 
 for s in $steps; do
