@@ -214,6 +214,13 @@ static int chan_geometry(const struct ipcx_chan_attr *a, uint32_t *slot_size,
 	return 0;
 }
 
+/* One sender and one receiver of messages: slots go back through head
+ * (see spsc_claim_tx()). */
+static bool chan_spsc(const struct ipcx_chan_attr *a)
+{
+	return !(a->flags & IPCX_CHAN_STREAM) && a->max_senders == 1 && a->max_receivers == 1;
+}
+
 int ipcx_chan_size(const struct ipcx_chan_attr *attr, uint64_t *size)
 {
 	uint64_t off, bytes;
@@ -258,7 +265,7 @@ int ipcx_chan_init(int fd, void *base, uint64_t size,
 	h->ring_off = off;
 	h->ring_bytes = bytes;
 	if (!(attr->flags & IPCX_CHAN_STREAM)) {
-		int spsc = attr->max_senders == 1 && attr->max_receivers == 1;
+		bool spsc = chan_spsc(attr);
 
 		for (i = 0; i < attr->capacity; i++) {
 			struct chan_slot *s = (void *)((char *)base + off + i * ss);
@@ -315,7 +322,7 @@ static int chan_load(struct ipcx_chan *c, uint64_t size)
 	c->max_tx = a.max_senders;
 	c->max_rx = a.max_receivers;
 	c->mask = a.capacity - 1;
-	c->spsc = !(a.flags & IPCX_CHAN_STREAM) && a.max_senders == 1 && a.max_receivers == 1;
+	c->spsc = chan_spsc(&a);
 	c->ring_bytes = bytes;
 	c->ring = c->base + off;
 	c->recs = c->base + OFF_SLOTS + (uint64_t)(c->max_tx + c->max_rx) * IPCX_LOCK_ALIGN;
@@ -750,11 +757,12 @@ static int spsc_claim_rx(struct ipcx_chan *c, uint64_t *pos_out, uint64_t limit)
 /* Claim the slot at tail: 0 and *pos, -EAGAIN when full, -EPROTO. */
 static int msg_claim_tx(struct ipcx_chan *c, uint64_t *pos_out)
 {
-	uint64_t pos = __atomic_load_n(c->tail, __ATOMIC_RELAXED);
+	uint64_t pos;
 	int recorded = 0, ret;
 
 	if (c->spsc)
 		return spsc_claim_tx(c, pos_out);
+	pos = __atomic_load_n(c->tail, __ATOMIC_RELAXED);
 	for (;;) {
 		struct chan_slot *s = slot_at(c, pos);
 		uint64_t seq = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
@@ -817,11 +825,12 @@ static int msg_claim_tx(struct ipcx_chan *c, uint64_t *pos_out)
  * dead senders are skipped. */
 static int msg_claim_rx(struct ipcx_chan *c, uint64_t *pos_out, uint64_t limit)
 {
-	uint64_t pos = __atomic_load_n(c->head, __ATOMIC_RELAXED);
+	uint64_t pos;
 	int recorded = 0, ret;
 
 	if (c->spsc)
 		return spsc_claim_rx(c, pos_out, limit);
+	pos = __atomic_load_n(c->head, __ATOMIC_RELAXED);
 	for (;;) {
 		struct chan_slot *s = slot_at(c, pos);
 		uint64_t seq = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);

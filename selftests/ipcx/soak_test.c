@@ -564,18 +564,6 @@ static long shmem_kb(void)
 	return kb;
 }
 
-static int nl_stats(struct ipcx_nl_stats *st)
-{
-	struct ipcx_nl *nl;
-	int ret = ipcx_nl_open(&nl);
-
-	if (ret)
-		return ret;
-	ret = ipcx_nl_stats(nl, st);
-	ipcx_nl_close(nl);
-	return ret;
-}
-
 static uint64_t popcount_range(const uint64_t *bits, uint64_t n)
 {
 	uint64_t i, c = 0;
@@ -629,7 +617,7 @@ TEST_F_TIMEOUT(soak, locks_and_channels_with_kills, 600)
 	ASSERT_GE(devfd, 0);
 	/* the baseline counts our own owner id: we lock at the end */
 	ASSERT_EQ(0, ipcx_owner_id(devfd, &id));
-	ASSERT_EQ(0, nl_stats(&base_st));
+	ASSERT_EQ(0, lh_stats(&base_st));
 	shmem0 = shmem_kb();
 	ASSERT_GE(shmem0, 0);
 
@@ -792,7 +780,7 @@ TEST_F_TIMEOUT(soak, locks_and_channels_with_kills, 600)
 		close(chfd[c]);
 	}
 	for (i = 0; i < 1000; i++) {
-		ASSERT_EQ(0, nl_stats(&st));
+		ASSERT_EQ(0, lh_stats(&st));
 		shmem1 = shmem_kb();
 		if (st.regions == base_st.regions && st.bytes == base_st.bytes &&
 		    st.locks == base_st.locks && st.owners == base_st.owners &&
