@@ -102,8 +102,10 @@
 #include "lock_internal.h"
 
 #define CHAN_MAGIC	0x4e414843u	/* "CHAN" */
-#define CHAN_VERSION	3		/* 2: claim records; 3: CPU hint lines,
-					 * SPSC slots given back through head */
+#define CHAN_VERSION	4		/* 2: claim records; 3: CPU hint lines,
+					 * SPSC slots given back through head;
+					 * 4: payloads beyond a line start on
+					 * the slot's second line */
 #define CHAN_SPIN_NS	20000		/* default spin before sleeping */
 #define CHAN_SPIN_MAX_NS 1000000000ull	/* ipcx_chan_set_spin() at most */
 #define CHAN_SPIN_CHECK	64		/* turns between clock reads */
@@ -142,12 +144,21 @@ struct chan_hdr {
 	uint32_t ever_receiver;
 };
 
+/*
+ * A slot: this header, then the payload at slot_payload_off(): right
+ * after the header when header and payload fit one cache line (a message
+ * is then one line to move), else on the slot's second line, so that a
+ * payload of whole lines is whole lines (a 64-byte message: one line, not
+ * two halves) and a receiver can fetch it while it waits for the header's
+ * line (chan_ready_quick()).
+ */
 struct chan_slot {
 	uint64_t seq;
 	uint32_t len;
 	uint32_t pad;
-	/* payload follows */
 };
+
+#define CHAN_LINE	64
 
 struct ipcx_chan {
 	int fd;
@@ -155,6 +166,7 @@ struct ipcx_chan {
 	unsigned int role;
 	/* geometry, copied and checked at open: never re-read */
 	uint32_t flags, max_msg, capacity, slot_size, max_tx, max_rx;
+	uint32_t pay_off;	/* slot_payload_off() */
 	uint64_t mask, ring_bytes;
 	char *ring;
 	uint64_t *tail, *head;
@@ -183,11 +195,18 @@ struct ipcx_chan {
 	int quick;
 	/* one sender, one receiver (messages): slots go back through head */
 	int spsc;
+	int fast_tx, fast_rx;	/* SPSC and our role: the fast path's test */
 	uint64_t head_seen;	/* SPSC sender: head as last read */
 	/* zero copy in progress */
 	int pending;
 	uint64_t pend_pos;
 };
+
+static uint32_t slot_payload_off(uint32_t max_msg)
+{
+	return sizeof(struct chan_slot) + max_msg <= CHAN_LINE ?
+	       sizeof(struct chan_slot) : CHAN_LINE;
+}
 
 static int chan_geometry(const struct ipcx_chan_attr *a, uint32_t *slot_size,
 			 uint64_t *ring_off, uint64_t *ring_bytes)
@@ -206,7 +225,8 @@ static int chan_geometry(const struct ipcx_chan_attr *a, uint32_t *slot_size,
 		return -EINVAL;
 	if (!stream && (!a->max_msg || a->max_msg > CHAN_MAX_MSG))
 		return -EINVAL;
-	*slot_size = stream ? 1 : (sizeof(struct chan_slot) + a->max_msg + 63) & ~63u;
+	*slot_size = stream ? 1 : (slot_payload_off(a->max_msg) + a->max_msg +
+				   CHAN_LINE - 1) & ~(CHAN_LINE - 1);
 	/* the lock blocks, then as many claim records */
 	*ring_off = OFF_SLOTS + (uint64_t)(a->max_senders + a->max_receivers) *
 				(IPCX_LOCK_ALIGN + REC_BYTES);
@@ -319,6 +339,7 @@ static int chan_load(struct ipcx_chan *c, uint64_t size)
 	c->max_msg = a.max_msg;
 	c->capacity = a.capacity;
 	c->slot_size = ss;
+	c->pay_off = slot_payload_off(a.max_msg);
 	c->max_tx = a.max_senders;
 	c->max_rx = a.max_receivers;
 	c->mask = a.capacity - 1;
@@ -510,6 +531,8 @@ int ipcx_chan_open(int fd, void *base, uint64_t size, unsigned int role,
 	c->head_seen = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
 	c->smp = chan_smp();
 	c->spin_ns = CHAN_SPIN_NS;
+	c->fast_tx = c->spsc && role == IPCX_CHAN_SEND;
+	c->fast_rx = c->spsc && role == IPCX_CHAN_RECV;
 	*chp = c;
 	return 0;
 }
@@ -586,6 +609,11 @@ static int peers_alive(struct ipcx_chan *c)
 static struct chan_slot *slot_at(struct ipcx_chan *c, uint64_t pos)
 {
 	return (struct chan_slot *)(c->ring + (pos & c->mask) * c->slot_size);
+}
+
+static void *slot_payload(struct ipcx_chan *c, struct chan_slot *s)
+{
+	return (char *)s + c->pay_off;
 }
 
 /*
@@ -916,6 +944,54 @@ static void msg_give_back(struct ipcx_chan *c, uint64_t pos)
 	rec_done(c, 1);
 }
 
+/* ---- one sender, one receiver: the fast path ---------------------------- */
+
+#define CHAN_SLOW	(-ECANCELED)	/* spsc_recv_now(): the general path's case */
+
+/*
+ * A message sent or received with the ring ready is a few loads and stores
+ * on an SPSC channel: these do just that, without the general path's claim
+ * loop, io structure and indirect calls (about 120 instructions per message
+ * sent and received instead of 350). What they do not handle they leave,
+ * having changed nothing, to the general path: spsc_send_now() a full ring,
+ * a receiver gone or scribbled indices (-EAGAIN); spsc_recv_now() an empty
+ * ring (-EAGAIN), and a cancelled or scribbled slot, or a message longer
+ * than the buffer (CHAN_SLOW). The claim records are kept as in the general
+ * path, so recovery from a death is the same.
+ */
+static inline int spsc_send_now(struct ipcx_chan *c, const void *buf, uint32_t len)
+{
+	uint64_t pos = __atomic_load_n(c->tail, __ATOMIC_RELAXED);
+	struct chan_slot *s;
+
+	if (pos - c->head_seen >= c->capacity ||
+	    !word_live(__atomic_load_n(c->peer_words, __ATOMIC_ACQUIRE)))
+		return -EAGAIN;
+	s = slot_at(c, pos);
+	rec_claim(c, pos);
+	__atomic_store_n(c->tail, pos + 1, __ATOMIC_RELEASE);
+	memcpy(slot_payload(c, s), buf, len);
+	msg_publish(c, pos, len);
+	return 0;
+}
+
+static inline int spsc_recv_now(struct ipcx_chan *c, void *buf, size_t size)
+{
+	uint64_t pos = __atomic_load_n(c->head, __ATOMIC_RELAXED);
+	struct chan_slot *s = slot_at(c, pos);
+	uint32_t len;
+
+	if (__atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) != pos + 1)
+		return -EAGAIN;
+	len = __atomic_load_n(&s->len, __ATOMIC_RELAXED);	/* read once */
+	if (!len || len > c->max_msg || len > size)
+		return CHAN_SLOW;
+	rec_claim(c, pos);
+	memcpy(buf, slot_payload(c, s), len);
+	msg_give_back(c, pos);
+	return (int)len;
+}
+
 /* ---- streams -------------------------------------------------------- */
 
 /* Bytes a stream endpoint can move now: room for a sender, data for a
@@ -979,19 +1055,27 @@ static int chan_ready(struct ipcx_chan *c)
  * The spin's check: only the slot at our index, a line the other side
  * writes anyway. Holes and dead peers' slots are left to chan_ready(),
  * before sleeping, so that a spinning endpoint does not pull the other
- * side's index and record lines on every turn.
+ * side's index and record lines on every turn. A receiver also prefetches
+ * the payload's first line when it has its own (slot_payload_off()): its
+ * transfer then overlaps the header's instead of following it (a 64-byte
+ * round trip natively: about 1.2 x a cache line's instead of 1.9 x, in a
+ * bare ring).
  */
 static int chan_ready_quick(struct ipcx_chan *c)
 {
+	struct chan_slot *s;
 	uint64_t at;
 
 	if (c->flags & IPCX_CHAN_STREAM)
 		return chan_ready(c);
 	if (c->role == IPCX_CHAN_RECV) {
 		at = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
+		s = slot_at(c, at);
+		if (c->pay_off == CHAN_LINE)
+			__builtin_prefetch((char *)s + CHAN_LINE);
 		if (c->spsc)
-			return __atomic_load_n(&slot_at(c, at)->seq, __ATOMIC_ACQUIRE) == at + 1;
-		return __atomic_load_n(&slot_at(c, at)->seq, __ATOMIC_ACQUIRE) != at;
+			return __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) == at + 1;
+		return __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) != at;
 	}
 	if (c->spsc)
 		return spsc_tx_room(c);
@@ -1244,6 +1328,7 @@ struct chan_io {
 	void *buf;
 	size_t len;
 	int view;
+	void *dst;	/* try_spsc_recv(): where the message goes */
 };
 
 static int try_reserve(struct ipcx_chan *c, void *arg)
@@ -1254,7 +1339,7 @@ static int try_reserve(struct ipcx_chan *c, void *arg)
 	if (ret)
 		return ret;
 	c->pending = 1;
-	io->buf = slot_at(c, c->pend_pos) + 1;
+	io->buf = slot_payload(c, slot_at(c, c->pend_pos));
 	return 0;
 }
 
@@ -1263,7 +1348,7 @@ static int chan_reserve(struct ipcx_chan *c, size_t len, void **buf,
 			unsigned int flags, const struct timespec *abstime,
 			clockid_t clock)
 {
-	struct chan_io io = { NULL, len, 0 };
+	struct chan_io io = { NULL, len, 0, NULL };
 	int ret;
 
 	if (!len)
@@ -1323,7 +1408,7 @@ static int try_view(struct ipcx_chan *c, void *arg)
 		return -EBADMSG;
 	}
 	c->pending = 1;
-	io->buf = slot_at(c, c->pend_pos) + 1;
+	io->buf = slot_payload(c, slot_at(c, c->pend_pos));
 	return (int)len;
 }
 
@@ -1331,7 +1416,7 @@ int ipcx_chan_recv_view(struct ipcx_chan *c, const void **buf,
 			unsigned int flags, const struct timespec *abstime,
 			clockid_t clock)
 {
-	struct chan_io io = { NULL, 0, 1 };
+	struct chan_io io = { NULL, 0, 1, NULL };
 	int ret;
 
 	if (!c || !buf || c->role != IPCX_CHAN_RECV || c->pending)
@@ -1351,6 +1436,26 @@ int ipcx_chan_release(struct ipcx_chan *c)
 	c->pending = 0;
 	msg_give_back(c, c->pend_pos);
 	return 0;
+}
+
+/*
+ * Receive into io->dst on an SPSC channel: the fast path, and the general
+ * one in a full try (c->quick clear) or for what the fast one leaves.
+ */
+static int try_spsc_recv(struct ipcx_chan *c, void *arg)
+{
+	struct chan_io *io = arg;
+	int ret = spsc_recv_now(c, io->dst, io->len);
+
+	if (ret > 0 || (ret == -EAGAIN && c->quick))
+		return ret;
+	ret = try_view(c, io);
+	if (ret > 0) {
+		memcpy(io->dst, io->buf, ret);
+		c->pending = 0;
+		msg_give_back(c, c->pend_pos);
+	}
+	return ret;
 }
 
 /* ---- streams: copy ------------------------------------------------------ */
@@ -1376,9 +1481,9 @@ static int try_stream(struct ipcx_chan *c, void *arg)
 	return (int)n;
 }
 
-int ipcx_chan_send(struct ipcx_chan *c, const void *buf, size_t len,
-		   unsigned int flags, const struct timespec *abstime,
-		   clockid_t clock)
+static __attribute__((noinline)) int
+chan_send(struct ipcx_chan *c, const void *buf, size_t len, unsigned int flags,
+	  const struct timespec *abstime, clockid_t clock)
 {
 	struct chan_io io;
 	size_t done = 0;
@@ -1410,17 +1515,30 @@ int ipcx_chan_send(struct ipcx_chan *c, const void *buf, size_t len,
 	return (int)done;
 }
 
-int ipcx_chan_recv(struct ipcx_chan *c, void *buf, size_t len,
+/* The fast path first (every argument it takes is valid), then the rest. */
+int ipcx_chan_send(struct ipcx_chan *c, const void *buf, size_t len,
 		   unsigned int flags, const struct timespec *abstime,
 		   clockid_t clock)
 {
-	struct chan_io io = { buf, len > INT32_MAX ? INT32_MAX : len, 0 };
+	if (c && c->fast_tx && !c->pending && buf && len && len <= c->max_msg &&
+	    !(flags & ~IPCX_CHAN_NONBLOCK) && !spsc_send_now(c, buf, (uint32_t)len))
+		return (int)len;
+	return chan_send(c, buf, len, flags, abstime, clock);
+}
+
+static __attribute__((noinline)) int
+chan_recv(struct ipcx_chan *c, void *buf, size_t len, unsigned int flags,
+	  const struct timespec *abstime, clockid_t clock)
+{
+	struct chan_io io = { buf, len > INT32_MAX ? INT32_MAX : len, 0, buf };
 	int ret;
 
 	if (!c || (!buf && len) || c->role != IPCX_CHAN_RECV || c->pending)
 		return -EINVAL;
 	if (c->flags & IPCX_CHAN_STREAM)
 		return len ? chan_loop(c, try_stream, &io, flags, abstime, clock) : 0;
+	if (c->spsc)
+		return chan_loop(c, try_spsc_recv, &io, flags, abstime, clock);
 	ret = chan_call(c, try_view, &io, flags, abstime, clock);
 	if (ret > 0) {
 		memcpy(buf, io.buf, ret);
@@ -1428,6 +1546,20 @@ int ipcx_chan_recv(struct ipcx_chan *c, void *buf, size_t len,
 		msg_give_back(c, c->pend_pos);
 	}
 	return ret;
+}
+
+int ipcx_chan_recv(struct ipcx_chan *c, void *buf, size_t len,
+		   unsigned int flags, const struct timespec *abstime,
+		   clockid_t clock)
+{
+	int ret;
+
+	if (c && c->fast_rx && !c->pending && buf && !(flags & ~IPCX_CHAN_NONBLOCK)) {
+		ret = spsc_recv_now(c, buf, len > INT32_MAX ? INT32_MAX : len);
+		if (ret > 0)
+			return ret;
+	}
+	return chan_recv(c, buf, len, flags, abstime, clock);
 }
 
 int ipcx_chan_set_spin(struct ipcx_chan *c, uint64_t ns)
