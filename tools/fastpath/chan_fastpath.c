@@ -12,6 +12,9 @@
  * BATCH round trips or messages, no clock read inside a batch):
  *
  *   cache line   two processes bounce one 64-bit word (the floor)
+ *   bare ring    64 B round trip through two rings of the channel's slots
+ *                (a sequence line, then the payload line) and no protocol:
+ *                what moving the bytes costs on this machine
  *   chan 64 B    round trip through two channels, peers running
  *   pipe 64 B    round trip through two pipes
  *   64 KiB one-way throughput: channel, pipe, and one process's memcpy,
@@ -45,11 +48,24 @@
 #define SMALL		64
 #define BIG		65536
 #define RING_BYTES	(4u << 20)
+#define MAX_SLOTS	256	/* a channel's capacity at most (chan_make()), the bare ring's */
 #define NO_FD		0	/* the stand-ins ignore the device fd */
+
+/* the bare ring's slot: the channel's layout for a 64-byte message */
+struct bare_slot {
+	_Alignas(64) volatile uint64_t seq;
+	_Alignas(64) char payload[SMALL];
+};
+
+struct bare_ring {
+	struct bare_slot slot[MAX_SLOTS];
+};
 
 struct shared {
 	volatile uint64_t kcalls;
-	double line_ns, ratio;		/* round trips: medians (chan_roundtrip()) */
+	/* round trips: medians (chan_roundtrip()) */
+	double line_ns, ratio, bare_ns, bare_ratio, over_bare;
+	struct bare_ring bare[2];	/* direction d: side d sends */
 	volatile uint64_t go;
 	uint64_t sink_sum;		/* throughput: what the receiver summed */
 	uint64_t sink_end;		/* and when it had all (ns) */
@@ -162,6 +178,62 @@ static double line_batch(uint64_t *v)
 	return (double)(now_ns() - t0) / BATCH;
 }
 
+/* ---- bare ring ----------------------------------------------------------- */
+
+/*
+ * A 64-byte message with no protocol: the payload, then its sequence
+ * (release), which the receiver polls (acquire), prefetching the payload's
+ * line as a channel's receiver does. One message in flight at a time (a
+ * ping-pong), so no index and no check for room; as many slots as the
+ * channel's ring (chan_make()), so that both touch as many lines.
+ */
+static void bare_send(struct bare_ring *r, uint64_t pos, const void *buf)
+{
+	struct bare_slot *s = &r->slot[pos % MAX_SLOTS];
+
+	memcpy(s->payload, buf, SMALL);
+	__atomic_store_n(&s->seq, pos + 1, __ATOMIC_RELEASE);
+}
+
+static void bare_recv(struct bare_ring *r, uint64_t pos, void *buf)
+{
+	struct bare_slot *s = &r->slot[pos % MAX_SLOTS];
+
+	while (__atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) != pos + 1) {
+		__builtin_prefetch(s->payload);
+		__builtin_ia32_pause();
+	}
+	memcpy(buf, s->payload, SMALL);
+}
+
+/* BATCH echoes from side 1; *pos: the next position of both rings. */
+static void bare_echo(uint64_t *pos)
+{
+	char buf[SMALL];
+	int i;
+
+	for (i = 0; i < BATCH; i++, (*pos)++) {
+		bare_recv(&sh->bare[0], *pos, buf);
+		bare_send(&sh->bare[1], *pos, buf);
+	}
+}
+
+static double bare_batch(uint64_t *pos)
+{
+	uint64_t t0 = now_ns();
+	char buf[SMALL];
+	int i;
+
+	for (i = 0; i < BATCH; i++, (*pos)++) {
+		memcpy(buf, pos, sizeof(*pos));
+		bare_send(&sh->bare[0], *pos, buf);
+		bare_recv(&sh->bare[1], *pos, buf);
+		if (memcmp(buf, pos, sizeof(*pos)))
+			die("bare ring", EPROTO);
+	}
+	return (double)(now_ns() - t0) / BATCH;
+}
+
 /* ---- channels ------------------------------------------------------------ */
 
 struct chan_pair {
@@ -175,7 +247,7 @@ static void chan_make(struct chan_pair *p, size_t msg)
 	struct ipcx_chan_attr a = { 0, (uint32_t)msg, 4, 1, 1 };
 	int d, rc;
 
-	while (a.capacity < 256 && (uint64_t)a.capacity * 2 * (msg + 64) <= RING_BYTES)
+	while (a.capacity < MAX_SLOTS && (uint64_t)a.capacity * 2 * (msg + 64) <= RING_BYTES)
 		a.capacity *= 2;
 	p->msg = msg;
 	rc = ipcx_chan_size(&a, &p->size);
@@ -223,12 +295,13 @@ static void chan_echo(void *arg)
 	struct chan_pair *p = arg;
 	struct ipcx_chan *tx, *rx;
 	char buf[SMALL];
-	uint64_t v = 1;
+	uint64_t v = 1, pos = 0;
 	int b, i, rc;
 
 	chan_ends(p, 1, &tx, &rx);
 	for (b = -1; b < batches; b++) {
 		line_echo(&v);
+		bare_echo(&pos);
 		for (i = 0; i < BATCH; i++) {
 			rc = ipcx_chan_recv(rx, buf, sizeof(buf), 0, NULL, 0);
 			if (rc != SMALL)
@@ -245,20 +318,24 @@ static void chan_echo(void *arg)
 }
 
 /*
- * Rounds of BATCH cache-line bounces, then BATCH channel round trips: both
- * measured under the same placement of the two CPUs. (In a virtual machine
- * the vCPUs move between physical cores: here a cache-line round trip went
- * from 50 ns to 390 ns and back between runs a second apart, so a ratio of
- * medians taken at different times says little.) Returns the channel's
- * median; sh->line_ns the line's, sh->ratio the median of the rounds'
- * ratios.
+ * Rounds of BATCH cache-line bounces, BATCH bare-ring round trips, then
+ * BATCH channel round trips: all measured under the same placement of the
+ * two CPUs. (In a virtual machine the vCPUs move between physical cores:
+ * here a cache-line round trip went from 30 ns to 240 ns and back between
+ * runs a minute apart, so a ratio of medians taken at different times
+ * says little.) Returns the channel's median; sh->line_ns and
+ * sh->bare_ns the line's and the bare ring's, sh->ratio and
+ * sh->bare_ratio the medians of the rounds' ratios to the line, and
+ * sh->over_bare that of the channel's to the bare ring.
  */
 static double chan_roundtrip(uint64_t *kcalls)
 {
-	double *line = sh->t + batches, *ratio = line + batches, chan;
+	double *line = sh->t + batches, *ratio = line + batches;
+	double *bare = ratio + batches, *bare_ratio = bare + batches;
+	double *over_bare = bare_ratio + batches, chan;
 	struct chan_pair p;
 	struct ipcx_chan *tx, *rx;
-	uint64_t t0, seq = 0, k0 = 0, v = 1;
+	uint64_t t0, seq = 0, k0 = 0, v = 1, pos = 0;
 	char buf[SMALL];
 	int b, i, rc;
 	pid_t pid;
@@ -266,14 +343,19 @@ static double chan_roundtrip(uint64_t *kcalls)
 	chan_make(&p, SMALL);
 	sh->go = 0;
 	sh->line = 0;
+	memset(sh->bare, 0, sizeof(sh->bare));
 	pid = other_side(chan_echo, &p);
 	chan_ends(&p, 0, &tx, &rx);
 	memset(buf, 0, sizeof(buf));
 	for (b = -1; b < batches; b++) {
-		if (b >= 0)
+		if (b >= 0) {
 			line[b] = line_batch(&v);
-		else
+			bare[b] = bare_batch(&pos);
+			bare_ratio[b] = bare[b] / line[b];
+		} else {
 			line_batch(&v);
+			bare_batch(&pos);
+		}
 		if (b == 0)
 			k0 = sh->kcalls;
 		t0 = now_ns();
@@ -289,6 +371,7 @@ static double chan_roundtrip(uint64_t *kcalls)
 		if (b >= 0) {
 			sh->t[b] = (double)(now_ns() - t0) / BATCH;
 			ratio[b] = sh->t[b] / line[b];
+			over_bare[b] = sh->t[b] / bare[b];
 		}
 	}
 	*kcalls = sh->kcalls - k0;
@@ -299,6 +382,9 @@ static double chan_roundtrip(uint64_t *kcalls)
 	chan = median(sh->t, batches);
 	sh->line_ns = median(line, batches);
 	sh->ratio = median(ratio, batches);
+	sh->bare_ns = median(bare, batches);
+	sh->bare_ratio = median(bare_ratio, batches);
+	sh->over_bare = median(over_bare, batches);
 	return chan;
 }
 
@@ -560,7 +646,7 @@ int main(int argc, char **argv)
 		printf("ipcx-chan-fastpath: SKIP: needs two CPUs\n");
 		return 0;
 	}
-	sh = mmap(NULL, sizeof(*sh) + (size_t)3 * batches * sizeof(double),
+	sh = mmap(NULL, sizeof(*sh) + (size_t)6 * batches * sizeof(double),
 		  PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		die("mmap", errno);
@@ -574,8 +660,11 @@ int main(int argc, char **argv)
 	pipe_rt = pipe_roundtrip();
 	printf("  cache line round trip      %9.0f ns   (in the same rounds as the channel)\n",
 	       line);
+	printf("  bare ring 64 B round trip  %9.0f ns   %6.2f x cache line  (no protocol: the floor)\n",
+	       sh->bare_ns, sh->bare_ratio);
 	printf("  channel 64 B round trip    %9.0f ns   %6.2f x cache line  (target <= 2: %s)\n",
 	       chan, sh->ratio, met(sh->ratio <= 2));
+	printf("  channel / bare ring        %9.2f      (what the protocol adds)\n", sh->over_bare);
 	printf("  pipe 64 B round trip       %9.0f ns   %6.2f x channel\n", pipe_rt, pipe_rt / chan);
 	printf("  kernel calls in the channel's measured round trips: %llu of %d\n",
 	       (unsigned long long)k_rt, batches * BATCH);
