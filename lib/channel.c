@@ -589,19 +589,25 @@ static uint32_t peer_count(struct ipcx_chan *c)
 	return c->npeers;
 }
 
-/* 1 when a peer is attached, 0 when none is (and one was), -1 when no
- * peer ever attached. */
+/*
+ * 1 when a peer is attached, 0 when none is (and one was), -1 when no
+ * peer ever attached. The ever-attached flag is read before the slot
+ * words: an endpoint locks its slot before it sets the flag, so a flag
+ * seen set means its slot was locked before the words are read. (Read
+ * after them, the flag of a first peer attaching meanwhile turned "not
+ * yet" into "gone": a false end of file or -EPIPE.)
+ */
 static int peers_alive(struct ipcx_chan *c)
 {
 	const struct chan_hdr *h = (const void *)c->base;
-	uint32_t i;
+	uint32_t i, ever;
 
+	ever = __atomic_load_n(c->role == IPCX_CHAN_SEND ? &h->ever_receiver :
+			       &h->ever_sender, __ATOMIC_ACQUIRE);
 	for (i = 0; i < peer_count(c); i++)
 		if (word_live(__atomic_load_n(peer_word(c, i), __ATOMIC_ACQUIRE)))
 			return 1;
-	if (c->role == IPCX_CHAN_SEND)
-		return __atomic_load_n(&h->ever_receiver, __ATOMIC_ACQUIRE) ? 0 : -1;
-	return __atomic_load_n(&h->ever_sender, __ATOMIC_ACQUIRE) ? 0 : -1;
+	return ever ? 0 : -1;
 }
 
 /* ---- the message ring --------------------------------------------------- */

@@ -542,6 +542,84 @@ TEST_F(chan, epipe_receiver_killed)
 }
 
 /*
+ * A first peer attaching while the other side looks for one (a tight
+ * non-blocking loop): the peer is "never attached" until it is, then
+ * attached; never "gone" in between (end of file before the message it
+ * sends, -EPIPE before the message it takes). 64 slots of the attaching
+ * role make each look-up long enough for attaches to land inside it.
+ */
+#define ATTACH_ROUNDS	300
+
+static int first_peer_rounds(struct __test_metadata *_metadata, FIXTURE_DATA(chan) *self,
+			     unsigned int role)
+{
+	unsigned int peer = role == IPCX_CHAN_RECV ? IPCX_CHAN_SEND : IPCX_CHAN_RECV;
+	struct ipcx_chan_attr a = { 0, sizeof(int), 2, role == IPCX_CHAN_RECV ? 64 : 1,
+				    role == IPCX_CHAN_RECV ? 1 : 64 };
+	int r, n, rc, st, bad = 0, go[2];
+	struct ipcx_chan *ch, *pc;
+	pid_t pid;
+
+	for (r = 0; r < ATTACH_ROUNDS; r++) {
+		rc = ipcx_chan_init(self->fd, self->base, self->size, &a);
+		if (!rc)
+			rc = ipcx_chan_open(self->fd, self->base, self->size, role, &ch);
+		if (rc) {
+			TH_LOG("round %d: init or open: %d", r, rc);
+			return -1;
+		}
+		/* a sender fills the ring first, so that it waits for room */
+		for (n = 0; role == IPCX_CHAN_SEND && n < 2; n++)
+			EXPECT_EQ(sizeof(n), ipcx_chan_send(ch, &n, sizeof(n), 0, NULL, 0));
+		if (pipe(go))
+			return -1;
+		pid = fork();
+		if (!pid) {
+			char c;
+
+			if (ipcx_chan_open(self->fd, self->base, self->size, peer, &pc))
+				_exit(1);
+			if (peer == IPCX_CHAN_SEND)
+				_exit(ipcx_chan_send(pc, &r, sizeof(r), 0, NULL, 0) != sizeof(r));
+			if (ipcx_chan_recv(pc, &n, sizeof(n), 0, NULL, 0) != sizeof(n))
+				_exit(2);
+			_exit(read(go[0], &c, 1) != 1);	/* attached until told */
+		}
+		do {
+			n = r;
+			rc = role == IPCX_CHAN_RECV ?
+			     ipcx_chan_recv(ch, &n, sizeof(n), IPCX_CHAN_NONBLOCK, NULL, 0) :
+			     ipcx_chan_send(ch, &n, sizeof(n), IPCX_CHAN_NONBLOCK, NULL, 0);
+		} while (rc == -EAGAIN);
+		if (rc != sizeof(n) || n != r) {
+			TH_LOG("round %d: %d (message %d), not the peer's message", r, rc, n);
+			bad++;
+		}
+		EXPECT_EQ(1, write(go[1], "x", 1));
+		EXPECT_EQ(pid, waitpid(pid, &st, 0));
+		EXPECT_EQ(0, lh_exit_code(st));
+		close(go[0]);
+		close(go[1]);
+		EXPECT_EQ(0, ipcx_chan_close(ch));
+	}
+	return bad;
+}
+
+/* (Each round formats the region anew, with the geometry it was made
+ * with: the kernel keeps its lock declarations.) */
+TEST_F(chan, first_sender_attaching_is_no_eof)
+{
+	make_chan(_metadata, self, 0, sizeof(int), 2, 64, 1);
+	EXPECT_EQ(0, first_peer_rounds(_metadata, self, IPCX_CHAN_RECV));
+}
+
+TEST_F(chan, first_receiver_attaching_is_no_epipe)
+{
+	make_chan(_metadata, self, 0, sizeof(int), 2, 1, 64);
+	EXPECT_EQ(0, first_peer_rounds(_metadata, self, IPCX_CHAN_SEND));
+}
+
+/*
  * A child that attaches as role and stays mid-message until killed: a
  * sender between reserve and commit, a receiver holding a view of the next
  * message (an int). Returns once it is there.
