@@ -35,7 +35,7 @@ for t in netlink_test nl_events_test; do
 	IPCX_TOOL=$asan/ipcx "$build/selftests/$t" > "$out/asan-$t.log" 2>&1
 	check $? "$t with the ASan+UBSan ipcx command" "$out/asan-$t.log"
 done
-"$asan/ipcx-bench" --smoke --only ipcx,ipcx-chan > "$out/asan-bench.log" 2>&1
+"$asan/ipcx-bench" --smoke --only ipcx,ipcx-chan,ipcx-chan-zc > "$out/asan-bench.log" 2>&1
 check $? "ASan+UBSan ipcx-bench --smoke, ipcx rows" "$out/asan-bench.log"
 grep -q '^unavailable: ipcx' "$out/asan-bench.log"
 check $(( ! $? )) "ASan+UBSan ipcx-bench found the module" "$out/asan-bench.log"

@@ -60,6 +60,10 @@ struct bench_mech {
 	/* CAP_MSG: whole message of len bytes from side to the other side */
 	int (*send)(struct bench_chan *ch, int side, const void *buf, size_t len);
 	int (*recv)(struct bench_chan *ch, int side, void *buf, size_t len);
+	/* CAP_BULK, optional: the throughput receiver reads the message where
+	 * it lies, then release() gives it back (zero copy), instead of recv() */
+	int (*recv_view)(struct bench_chan *ch, int side, const void **buf, size_t len);
+	int (*release)(struct bench_chan *ch, int side);
 	/* CAP_LOCK: a mutual-exclusion lock over shared memory */
 	int (*lock)(struct bench_chan *ch);
 	int (*unlock)(struct bench_chan *ch);

@@ -8,7 +8,8 @@
 extern const struct bench_mech bench_mech_pipe, bench_mech_fifo, bench_mech_unix_stream,
 	bench_mech_unix_dgram, bench_mech_unix_seqpacket, bench_mech_tcp, bench_mech_sysv_shm,
 	bench_mech_posix_shm, bench_mech_pthread, bench_mech_futex, bench_mech_posix_mq,
-	bench_mech_sysv_msg, bench_mech_eventfd, bench_mech_ipcx, bench_mech_ipcx_chan;
+	bench_mech_sysv_msg, bench_mech_eventfd, bench_mech_ipcx, bench_mech_ipcx_chan,
+	bench_mech_ipcx_chan_zc;
 
 const struct bench_mech *const mech_table[] = {
 	&bench_mech_pipe,
@@ -26,6 +27,7 @@ const struct bench_mech *const mech_table[] = {
 	&bench_mech_eventfd,
 	&bench_mech_ipcx,
 	&bench_mech_ipcx_chan,
+	&bench_mech_ipcx_chan_zc,
 	NULL
 };
 

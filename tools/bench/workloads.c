@@ -8,8 +8,9 @@
  *               side 0 checks every echo after stopping the clock
  *   throughput  side 0 sends n messages, side 1 receives and checks each
  *               (reading every byte is part of the cost, as for a real
- *               consumer); time from the first measured send to the last
- *               receive
+ *               consumer), in place where the mechanism lends it
+ *               (recv_view); time from the first measured send to the
+ *               last receive
  *   wake-up     side 1 sleeps in recv; side 0 waits 1 ms, stamps the time
  *               into an 8-byte message and sends it; side 1 subtracts
  *   memcpy      the throughput baseline: one process copies each message
@@ -190,16 +191,22 @@ static int tp_recv(struct job *j, void *buf, void *rbuf)
 {
 	uint64_t base = payload_expect(j->size, 0) - 1;
 	int i, rc, n = j->warmup + j->reps;
+	const void *msg = buf;
 
 	(void)rbuf;
 	for (i = 0; i < n; i++) {
-		rc = j->m->recv(&j->ch, 1, buf, j->size);
+		if (j->m->recv_view)
+			rc = j->m->recv_view(&j->ch, 1, &msg, j->size);
+		else
+			rc = j->m->recv(&j->ch, 1, buf, j->size);
 		if (rc)
 			return job_fail(j, rc, "recv");
-		if (get_seq(buf) != (uint64_t)i + 1)
+		if (get_seq(msg) != (uint64_t)i + 1)
 			return job_fail(j, 0, "message order");
-		if (payload_sum(buf, j->size) != base + (uint64_t)i + 1)
+		if (payload_sum(msg, j->size) != base + (uint64_t)i + 1)
 			return job_fail(j, 0, "payload checksum");
+		if (j->m->recv_view && (rc = j->m->release(&j->ch, 1)))
+			return job_fail(j, rc, "release");
 		j->sh->checked++;
 	}
 	j->sh->t_end = now_ns();
