@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 # Install from Debian's archive what ipcx needs to build and test. Idempotent:
 # when everything is there it only runs dpkg-query. Never edits apt sources.
+# dwarves: pahole, for the BTF of a module built against headers that ship
+# vmlinux (bookworm-backports' 6.12 does).
 set -eu
 
 PKGS="make gcc libc6-dev pkg-config perl python3 linux-headers-amd64 linux-image-amd64
 linux-source-6.1 xz-utils qemu-system-x86 busybox-static kmod cpio udev
 libnl-3-dev libnl-genl-3-dev dkms sparse gnuplot-nox
 python3-requests python3-argcomplete python3-pkg-resources file
-bc bison flex libelf-dev libssl-dev"
+bc bison flex libelf-dev libssl-dev dwarves"
 
 missing=
 for p in $PKGS; do
