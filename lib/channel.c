@@ -1064,8 +1064,8 @@ static int chan_ready(struct ipcx_chan *c)
  * side's index and record lines on every turn. A receiver also prefetches
  * the payload's first line when it has its own (slot_payload_off()): its
  * transfer then overlaps the header's instead of following it (a 64-byte
- * round trip natively: about 1.2 x a cache line's instead of 1.9 x, in a
- * bare ring).
+ * round trip in ipcx-chan-fastpath's bare ring, natively here: 2.1 x a
+ * cache line's with it, 2.4 x without).
  */
 static int chan_ready_quick(struct ipcx_chan *c)
 {
@@ -1334,7 +1334,6 @@ struct chan_io {
 	void *buf;
 	size_t len;
 	int view;
-	void *dst;	/* try_spsc_recv(): where the message goes */
 };
 
 static int try_reserve(struct ipcx_chan *c, void *arg)
@@ -1354,7 +1353,7 @@ static int chan_reserve(struct ipcx_chan *c, size_t len, void **buf,
 			unsigned int flags, const struct timespec *abstime,
 			clockid_t clock)
 {
-	struct chan_io io = { NULL, len, 0, NULL };
+	struct chan_io io = { NULL, len, 0 };
 	int ret;
 
 	if (!len)
@@ -1422,7 +1421,7 @@ int ipcx_chan_recv_view(struct ipcx_chan *c, const void **buf,
 			unsigned int flags, const struct timespec *abstime,
 			clockid_t clock)
 {
-	struct chan_io io = { NULL, 0, 1, NULL };
+	struct chan_io io = { NULL, 0, 1 };
 	int ret;
 
 	if (!c || !buf || c->role != IPCX_CHAN_RECV || c->pending)
@@ -1444,23 +1443,31 @@ int ipcx_chan_release(struct ipcx_chan *c)
 	return 0;
 }
 
+/* A view taken by try_view() for a copying receive: copy it out, give
+ * the slot back. */
+static void view_copy_out(struct ipcx_chan *c, void *dst, const void *src, int len)
+{
+	memcpy(dst, src, len);
+	c->pending = 0;
+	msg_give_back(c, c->pend_pos);
+}
+
 /*
- * Receive into io->dst on an SPSC channel: the fast path, and the general
+ * Receive into io->buf on an SPSC channel: the fast path, and the general
  * one in a full try (c->quick clear) or for what the fast one leaves.
+ * try_view() points io->buf at the slot only when it returns a message.
  */
 static int try_spsc_recv(struct ipcx_chan *c, void *arg)
 {
 	struct chan_io *io = arg;
-	int ret = spsc_recv_now(c, io->dst, io->len);
+	void *dst = io->buf;
+	int ret = spsc_recv_now(c, dst, io->len);
 
 	if (ret > 0 || (ret == -EAGAIN && c->quick))
 		return ret;
 	ret = try_view(c, io);
-	if (ret > 0) {
-		memcpy(io->dst, io->buf, ret);
-		c->pending = 0;
-		msg_give_back(c, c->pend_pos);
-	}
+	if (ret > 0)
+		view_copy_out(c, dst, io->buf, ret);
 	return ret;
 }
 
@@ -1536,7 +1543,7 @@ static __attribute__((noinline)) int
 chan_recv(struct ipcx_chan *c, void *buf, size_t len, unsigned int flags,
 	  const struct timespec *abstime, clockid_t clock)
 {
-	struct chan_io io = { buf, len > INT32_MAX ? INT32_MAX : len, 0, buf };
+	struct chan_io io = { buf, len > INT32_MAX ? INT32_MAX : len, 0 };
 	int ret;
 
 	if (!c || (!buf && len) || c->role != IPCX_CHAN_RECV || c->pending)
@@ -1546,11 +1553,8 @@ chan_recv(struct ipcx_chan *c, void *buf, size_t len, unsigned int flags,
 	if (c->spsc)
 		return chan_loop(c, try_spsc_recv, &io, flags, abstime, clock);
 	ret = chan_call(c, try_view, &io, flags, abstime, clock);
-	if (ret > 0) {
-		memcpy(buf, io.buf, ret);
-		c->pending = 0;
-		msg_give_back(c, c->pend_pos);
-	}
+	if (ret > 0)
+		view_copy_out(c, buf, io.buf, ret);
 	return ret;
 }
 

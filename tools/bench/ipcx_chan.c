@@ -113,6 +113,14 @@ static int chan_send(struct bench_chan *ch, int side, const void *buf, size_t le
 	return rc < 0 ? rc : 0;
 }
 
+/* A receive's result as the bench wants it: 0 for a message of len bytes. */
+static int chan_got(int rc, size_t len)
+{
+	if (rc == 0)
+		return -EPIPE;
+	return rc < 0 ? rc : ((size_t)rc == len ? 0 : -EMSGSIZE);
+}
+
 static int chan_recv(struct bench_chan *ch, int side, void *buf, size_t len)
 {
 	struct chan_priv *p = ch->priv;
@@ -122,9 +130,7 @@ static int chan_recv(struct bench_chan *ch, int side, void *buf, size_t len)
 	do {
 		rc = ipcx_chan_recv(p->rx, buf, len, 0, NULL, 0);
 	} while (rc == -EINTR);
-	if (rc == 0)
-		return -EPIPE;
-	return rc < 0 ? rc : ((size_t)rc == len ? 0 : -EMSGSIZE);
+	return chan_got(rc, len);
 }
 
 /* The message where it lies in the ring, until chan_release(). */
@@ -137,13 +143,9 @@ static int chan_recv_view(struct bench_chan *ch, int side, const void **buf, siz
 	do {
 		rc = ipcx_chan_recv_view(p->rx, buf, 0, NULL, 0);
 	} while (rc == -EINTR);
-	if (rc == 0)
-		return -EPIPE;
-	if (rc > 0 && (size_t)rc != len) {
+	if (rc > 0 && (size_t)rc != len)
 		ipcx_chan_release(p->rx);
-		return -EMSGSIZE;
-	}
-	return rc < 0 ? rc : 0;
+	return chan_got(rc, len);
 }
 
 static int chan_release(struct bench_chan *ch, int side)
