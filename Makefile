@@ -33,8 +33,11 @@ CC         ?= gcc
 WARN       := -Wall -Wextra -Werror
 CFLAGS     ?= -O2 -g
 ALL_CFLAGS := $(CFLAGS) $(WARN) -D_GNU_SOURCE -I$(TOP)/include/uapi -I$(TOP)/lib/include
-NL_CFLAGS  := $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
-NL_LIBS    := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
+# Nothing that depends on a package `make deps` installs may be evaluated
+# while make parses this file: on a fresh machine the packages come only
+# when `deps` runs. These are computed on first use (in a recipe), once.
+NL_CFLAGS   = $(eval NL_CFLAGS := $$(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null))$(NL_CFLAGS)
+NL_LIBS     = $(eval NL_LIBS := $$(shell pkg-config --libs libnl-genl-3.0 2>/dev/null))$(NL_LIBS)
 
 LIB_SRCS   := $(wildcard lib/*.c)
 LIB_PIC    := $(LIB_SRCS:lib/%.c=$(BUILD)/lib/pic/%.o)
@@ -126,10 +129,14 @@ $(BUILD)/selftests/%: selftests/ipcx/%.c $(KSFT_DIR)/kselftest_harness.h $(LIB_A
 vm-run: module
 	$(TOP)/scripts/vm-run.sh --kernel $(KIMAGE) --modules $(TOP)/kernel -- $(CMD)
 
-demo: deps all
+# The entry points install their dependencies first, then build in a new
+# make that parses everything after `deps` has run.
+demo: deps
+	$(MAKE) all
 	$(TOP)/scripts/demo.sh
 
-check: deps all libtests
+check: deps
+	$(MAKE) all libtests
 	$(TOP)/scripts/check.sh
 
 # ---- hardening: debug kernel and kernel matrix (README "Hardening") ------
@@ -137,10 +144,12 @@ check: deps all libtests
 debug-kernel: deps
 	$(TOP)/scripts/debug-kernel.sh $(BUILD)/cache/debug-kernel
 
-check-debug: deps lib tools selftests
+check-debug: deps
+	$(MAKE) lib tools selftests
 	CHECK_STEPS=debug CHECK_RESULTS=$(BUILD)/check-debug $(TOP)/scripts/check.sh
 
-check-matrix: deps all
+check-matrix: deps
+	$(MAKE) all
 	CHECK_STEPS="vm matrix" CHECK_RESULTS=$(BUILD)/check-matrix $(TOP)/scripts/check.sh
 
 # ---- install --------------------------------------------------------------

@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # make check: every test of the project, each step reporting TAP into
 # build/check/*.tap, then one closing line "N passed, N failed".
+#   0. build hygiene (scripts/hygiene.sh): nothing evaluated before `deps`,
+#      the public header alone under every C and C++ standard
 #   1. libipcx unit tests (host), then again built with ASan+LSan+UBSan
 #   2. static checks: checkpatch --strict and sparse on kernel/
 #   3. DKMS: add + build against the installed headers, then remove
@@ -16,7 +18,7 @@
 #   8. debug: the selftests on a KASAN/lockdep/kmemleak/UBSAN kernel built
 #           from linux-source-6.1 (scripts/debug-kernel.sh), then rmmod and
 #           a kmemleak scan; any kernel report fails (CHECK_DEBUG=0 skips it)
-# CHECK_STEPS="lib asan static dkms vm runner bench" selects steps;
+# CHECK_STEPS="hygiene lib asan static dkms vm runner bench" selects steps;
 # CHECK_RESULTS=DIR keeps results elsewhere than build/check.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,7 +29,7 @@ debug_step=debug
 [ "${CHECK_DEBUG:-1}" = 0 ] && debug_step=
 matrix_step=matrix
 [ "${CHECK_MATRIX:-1}" = 0 ] && matrix_step=
-steps=${CHECK_STEPS:-lib asan static dkms vm runner bench $matrix_step $debug_step}
+steps=${CHECK_STEPS:-hygiene lib asan static dkms vm runner bench $matrix_step $debug_step}
 kver=$("$here/kver.sh") || exit 1
 kdir=${KDIR:-/usr/src/linux-headers-$kver}
 checkpatch=${CHECKPATCH:-$top/../shared/tools/checkpatch/checkpatch.pl}
@@ -39,6 +41,10 @@ start=$(date +%s)
 # tap FILE OK DESCRIPTION: record one result line
 tap() {
 	if [ "$2" = 0 ]; then echo "ok - $3"; else echo "not ok - $3"; fi | tee -a "$1"
+}
+
+step_hygiene() {
+	"$here/hygiene.sh" "$top" | tee "$res/hygiene.tap"
 }
 
 step_lib() {

@@ -24,6 +24,9 @@ mkdir -p "/lib/modules/$kver"
 cp -r "$tree/extra" "$tree"/modules.* "/lib/modules/$kver/" ||
 	{ echo 99 > "$out/status"; exit 99; }
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+# The demo's TCP rows and the netlink tests need a loopback interface; the
+# runner does not bring it up where the host has no iproute2 of its own.
+ip link set lo up 2>/dev/null || busybox ip link set lo up 2>/dev/null
 echo "ipcx-vm: command starts" > /dev/kmsg
 
 

@@ -10,9 +10,14 @@
 #ifndef LIBIPCX_H
 #define LIBIPCX_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>	/* clockid_t, also under strict -std=c99/c11 */
 #include <time.h>
 #include <linux/ipcx.h>
+
+/* strict C99 <time.h> has no struct timespec: declare the tag (POSIX defines it) */
+struct timespec;
 
 #ifdef __cplusplus
 extern "C" {

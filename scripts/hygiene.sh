@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build hygiene, checked on the host; prints TAP lines (make check's
+# "hygiene" step). Each check stands for something a user meets first:
+#  - parse: the Makefiles evaluate nothing that `make deps` installs while
+#    they are parsed (on a fresh machine the first `make demo` would build
+#    without libnl's flags); pkg-config and dpkg-query are replaced by
+#    stubs that log each call, and parsing must call neither.
+#  - header: libipcx.h (and the uapi header it includes) compiles on its
+#    own under every standard C mode from C99 and C++ from C++11, with
+#    -pedantic.
+# Usage: hygiene.sh [TOP]
+set -u
+top=${1:-$(cd "$(dirname "$0")/.." && pwd)}
+cd "$top" || exit 1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+
+tap() {
+	if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fails=$((fails + 1)); fi
+}
+
+mkdir -p "$tmp/stub"
+for c in pkg-config dpkg-query apt-get; do
+	printf '#!/bin/sh\necho "%s $*" >> "%s/calls"\nexit 1\n' "$c" "$tmp" > "$tmp/stub/$c"
+	chmod +x "$tmp/stub/$c"
+done
+PATH=$tmp/stub:$PATH make -n -s -f Makefile deps > /dev/null 2>&1
+if [ -s "$tmp/calls" ]; then
+	sed 's/^/# called while parsing: /' "$tmp/calls"
+	tap 1 "parsing the Makefiles runs no package-dependent command"
+else
+	tap 0 "parsing the Makefiles runs no package-dependent command"
+fi
+
+printf '#include <libipcx.h>\nint main(void) { return ipcx_open_dev(0) < 0; }\n' > "$tmp/h.c"
+for std in c99 c11 c17 gnu99 gnu11 gnu17; do
+	gcc -std=$std -Wall -Wextra -Werror -pedantic -fsyntax-only \
+		-Ilib/include -Iinclude/uapi "$tmp/h.c" > "$tmp/out" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] || sed 's/^/# /' "$tmp/out" | head -5
+	tap $rc "libipcx.h compiles alone with -std=$std -pedantic"
+done
+cp "$tmp/h.c" "$tmp/h.cc"
+for std in c++11 c++14 c++17 c++20; do
+	g++ -std=$std -Wall -Wextra -Werror -pedantic -fsyntax-only \
+		-Ilib/include -Iinclude/uapi "$tmp/h.cc" > "$tmp/out" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] || sed 's/^/# /' "$tmp/out" | head -5
+	tap $rc "libipcx.h compiles alone as C++ with -std=$std -pedantic"
+done
+[ $fails -eq 0 ]
