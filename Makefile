@@ -21,8 +21,9 @@ PREFIX     ?= /usr/local
 LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 BINDIR     ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec
 MANDIR     ?= $(PREFIX)/share/man
-UDEVDIR    ?= /etc/udev/rules.d
+UDEVDIR    ?= $(PREFIX)/lib/udev/rules.d
 
 KVER       ?= $(shell $(TOP)/scripts/kver.sh 2>/dev/null)
 KDIR       ?= /usr/src/linux-headers-$(KVER)
@@ -44,7 +45,6 @@ LIB_PIC    := $(LIB_SRCS:lib/%.c=$(BUILD)/lib/pic/%.o)
 LIB_OBJS   := $(LIB_SRCS:lib/%.c=$(BUILD)/lib/static/%.o)
 LIB_SO     := $(BUILD)/lib/libipcx.so.$(LIBVERSION)
 LIB_A      := $(BUILD)/lib/libipcx.a
-LIB_PC     := $(BUILD)/lib/ipcx.pc
 
 LIBTEST_SRCS := $(wildcard lib/tests/*_test.c)
 LIBTESTS   := $(LIBTEST_SRCS:lib/tests/%.c=$(BUILD)/lib/tests/%)
@@ -75,7 +75,7 @@ module-sparse:
 	$(MAKE) -C $(KDIR) M=$(TOP)/kernel C=2 CF="-D__CHECK_ENDIAN__" modules
 
 # ---- libipcx --------------------------------------------------------------
-lib: $(LIB_SO) $(LIB_A) $(LIB_PC)
+lib: $(LIB_SO) $(LIB_A)
 
 $(BUILD)/lib/pic/%.o: lib/%.c $(wildcard lib/*.h) lib/include/libipcx.h include/uapi/linux/ipcx.h
 	@mkdir -p $(@D)
@@ -94,12 +94,6 @@ $(LIB_SO): $(LIB_PIC) lib/libipcx.map
 $(LIB_A): $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
-
-$(LIB_PC): lib/ipcx.pc.in
-	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
-	    -e 's|@LIBS_PRIVATE@|$(NL_LIBS) -lpthread|' $< > $@
 
 $(BUILD)/lib/tests/%: lib/tests/%.c $(LIB_A) lib/tests/tap.h
 	@mkdir -p $(@D)
@@ -126,8 +120,10 @@ $(BUILD)/selftests/%: selftests/ipcx/%.c $(KSFT_DIR)/kselftest_harness.h $(LIB_A
 		$(NL_LIBS) -lpthread
 
 # ---- running --------------------------------------------------------------
+# CMD reaches the guest whole: read from the environment, so its quotes and
+# && stay intact.
 vm-run: module
-	$(TOP)/scripts/vm-run.sh --kernel $(KIMAGE) --modules $(TOP)/kernel -- $(CMD)
+	$(TOP)/scripts/vm-run.sh --kernel $(KIMAGE) --modules $(TOP)/kernel -- "$$CMD"
 
 # The entry points install their dependencies first, then build in a new
 # make that parses everything after `deps` has run.
@@ -152,24 +148,49 @@ check-matrix: deps
 	$(MAKE) all
 	CHECK_STEPS="vm matrix" CHECK_RESULTS=$(BUILD)/check-matrix $(TOP)/scripts/check.sh
 
-# ---- install --------------------------------------------------------------
+# ---- install ---------------------------------------------------------------
+# What a distribution package would hold: the library, its headers and
+# pkg-config file, the user-facing commands (BIN_PROGS, from the fragments)
+# in BINDIR, the demo programs (LIBEXEC_PROGS) under LIBEXECDIR/ipcx, man
+# pages, the udev rule and the module. ipcx.pc is written here, for the
+# PREFIX of this install. depmod runs only for a live install (no DESTDIR):
+# a package runs it when it is installed.
 install: all
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/linux \
-		$(DESTDIR)$(BINDIR) $(DESTDIR)$(UDEVDIR) $(DESTDIR)$(MANDIR)/man3
+		$(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)/ipcx $(DESTDIR)$(UDEVDIR) \
+		$(DESTDIR)$(MANDIR)/man3
 	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
 	ln -sf $(notdir $(LIB_SO)) $(DESTDIR)$(LIBDIR)/libipcx.so.$(SOVERSION)
 	ln -sf libipcx.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libipcx.so
 	install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
-	install -m 0644 $(LIB_PC) $(DESTDIR)$(LIBDIR)/pkgconfig/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    lib/ipcx.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/ipcx.pc
+	chmod 0644 $(DESTDIR)$(LIBDIR)/pkgconfig/ipcx.pc
 	install -m 0644 lib/include/libipcx.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 0644 include/uapi/linux/ipcx.h $(DESTDIR)$(INCLUDEDIR)/linux/
-	install -m 0755 $(TOOLS) $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(BIN_PROGS) $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(LIBEXEC_PROGS) $(DESTDIR)$(LIBEXECDIR)/ipcx/
 	install -m 0644 udev/60-ipcx.rules $(DESTDIR)$(UDEVDIR)/
 	install -m 0644 man/*.3 $(DESTDIR)$(MANDIR)/man3/
 	$(MAKE) -C $(KDIR) M=$(TOP)/kernel INSTALL_MOD_PATH=$(DESTDIR) \
-		INSTALL_MOD_DIR=extra modules_install
-	depmod $(if $(DESTDIR),-b $(DESTDIR)) $(KVER) || true
-	[ -n "$(DESTDIR)" ] || ldconfig || true
+		INSTALL_MOD_DIR=extra $(if $(DESTDIR),DEPMOD=true) modules_install
+	[ -n "$(DESTDIR)" ] || depmod $(KVER)
+	[ -n "$(DESTDIR)" ] || ldconfig
+
+# Removes what install put there (the same DESTDIR/PREFIX), nothing else.
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/$(notdir $(LIB_SO)) $(DESTDIR)$(LIBDIR)/libipcx.so.$(SOVERSION) \
+		$(DESTDIR)$(LIBDIR)/libipcx.so $(DESTDIR)$(LIBDIR)/libipcx.a \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/ipcx.pc $(DESTDIR)$(INCLUDEDIR)/libipcx.h \
+		$(DESTDIR)$(INCLUDEDIR)/linux/ipcx.h $(DESTDIR)$(UDEVDIR)/60-ipcx.rules \
+		$(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(BIN_PROGS))) \
+		$(addprefix $(DESTDIR)$(LIBEXECDIR)/ipcx/,$(notdir $(LIBEXEC_PROGS))) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(wildcard man/*.3))) \
+		$(DESTDIR)/lib/modules/$(KVER)/extra/ipcx.ko
+	-rmdir $(DESTDIR)$(LIBEXECDIR)/ipcx
+	[ -n "$(DESTDIR)" ] || depmod $(KVER)
+	[ -n "$(DESTDIR)" ] || ldconfig
 
 # DKMS source tree: only what the module build needs.
 dkms-src:
@@ -193,4 +214,4 @@ clean:
 
 .PHONY: all deps module module-sparse lib libtests tools selftests vm-run demo check \
 	debug-kernel check-debug check-matrix \
-	install dkms-src dkms-install clean
+	install uninstall dkms-src dkms-install clean

@@ -15,6 +15,8 @@ DEMO_SRCS   := $(filter-out tools/demos/common.c,$(wildcard tools/demos/*.c))
 DEMOS       := $(DEMO_SRCS:tools/demos/%.c=$(BUILD)/tools/demos/%)
 
 TOOLS += $(BENCH_BIN) $(DEMOS)
+BIN_PROGS += $(BENCH_BIN)
+LIBEXEC_PROGS += $(DEMOS)
 
 $(BUILD)/tools/bench/%.o: tools/bench/%.c $(BENCH_HDRS) include/uapi/linux/ipcx.h
 	@mkdir -p $(@D)

@@ -5,6 +5,7 @@
 IPCX_SRCS := $(wildcard tools/ipcx/*.c)
 IPCX_OBJS := $(IPCX_SRCS:tools/ipcx/%.c=$(BUILD)/tools/ipcx.d/%.o)
 IPCX_BIN  := $(BUILD)/tools/ipcx
+BIN_PROGS += $(IPCX_BIN)
 
 $(BUILD)/tools/ipcx.d/%.o: tools/ipcx/%.c tools/ipcx/ipcx.h lib/include/libipcx.h include/uapi/linux/ipcx.h
 	@mkdir -p $(@D)
@@ -20,10 +21,15 @@ install-ipcx-extras:
 	install -m 0644 man/ipcx.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 completion/ipcx $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ipcx
 
-install: install-ipcx-extras
+uninstall-ipcx-extras:
+	rm -f $(DESTDIR)$(MANDIR)/man1/ipcx.1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ipcx
 
-.PHONY: install-ipcx-extras
+install: install-ipcx-extras
+uninstall: uninstall-ipcx-extras
+
+.PHONY: install-ipcx-extras uninstall-ipcx-extras
 
 # ipcx-lockdemo (tools/ipcx-lockdemo.c, built by the generic tools rule):
 # leaves a region with busy locks for the README's demo of ipcx ls/locks/top
 TOOLS += $(BUILD)/tools/ipcx-lockdemo
+LIBEXEC_PROGS += $(BUILD)/tools/ipcx-lockdemo

@@ -7,6 +7,9 @@
 #   1. libipcx unit tests (host), then again built with ASan+LSan+UBSan
 #   2. static checks: checkpatch --strict and sparse on kernel/
 #   3. DKMS: add + build against the installed headers, then remove
+#   3b. install: make install into a DESTDIR (PREFIX=/usr), the examples
+#      built with pkg-config against it, make uninstall removes it all
+#      (scripts/install-check.sh; the VM runs those examples)
 #   4. selftests inside the VM (kselftest harness), dmesg must stay clean
 #   5. the VM runner itself: a module that WARNs must fail the run
 #   6. ipcx-bench --smoke natively: every available mechanism gives results
@@ -18,7 +21,7 @@
 #   8. debug: the selftests on a KASAN/lockdep/kmemleak/UBSAN kernel built
 #           from linux-source-6.1 (scripts/debug-kernel.sh), then rmmod and
 #           a kmemleak scan; any kernel report fails (CHECK_DEBUG=0 skips it)
-# CHECK_STEPS="hygiene lib asan static dkms vm runner bench" selects steps;
+# CHECK_STEPS="hygiene lib asan static dkms install vm runner bench" selects steps;
 # CHECK_RESULTS=DIR keeps results elsewhere than build/check.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,7 +32,7 @@ debug_step=debug
 [ "${CHECK_DEBUG:-1}" = 0 ] && debug_step=
 matrix_step=matrix
 [ "${CHECK_MATRIX:-1}" = 0 ] && matrix_step=
-steps=${CHECK_STEPS:-hygiene lib asan static dkms vm runner bench $matrix_step $debug_step}
+steps=${CHECK_STEPS:-hygiene lib asan static dkms install vm runner bench $matrix_step $debug_step}
 kver=$("$here/kver.sh") || exit 1
 kdir=${KDIR:-/usr/src/linux-headers-$kver}
 checkpatch=${CHECKPATCH:-$top/../shared/tools/checkpatch/checkpatch.pl}
@@ -124,6 +127,10 @@ step_dkms() {
 	rm -rf "/usr/src/ipcx-$ver"
 	dkms status 2>/dev/null | grep -q "^ipcx" 
 	tap "$f" "$([ $? -ne 0 ]; echo $?)" "dkms remove leaves no ipcx entry"
+}
+
+step_install() {
+	"$here/install-check.sh" "$build" | tee "$res/install.tap"
 }
 
 step_vm() {
