@@ -9,6 +9,8 @@
 #  - header: libipcx.h (and the uapi header it includes) compiles on its
 #    own under every standard C mode from C99 and C++ from C++11, with
 #    -pedantic.
+#  - man: every symbol lib/libipcx.map exports has a page in man/ (its own
+#    or a .so alias), and the page it leads to names it in NAME.
 # Usage: hygiene.sh [TOP]
 set -u
 top=${1:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -50,4 +52,18 @@ for std in c++11 c++14 c++17 c++20; do
 	[ $rc -eq 0 ] || sed 's/^/# /' "$tmp/out" | head -5
 	tap $rc "libipcx.h compiles alone as C++ with -std=$std -pedantic"
 done
+missing=
+for sym in $(grep -oE '\bipcx_[a-z0-9_]+' lib/libipcx.map | sort -u); do
+	page=man/$sym.3
+	if [ ! -f "$page" ]; then
+		missing="$missing $sym"
+		continue
+	fi
+	target=$(sed -n 's|^\.so man3/||p' "$page")
+	[ -z "$target" ] || page=man/$target
+	[ -f "$page" ] && sed -n '/^\.SH NAME/,/^\.SH/p' "$page" | grep -qw "$sym" ||
+		missing="$missing $sym(not in NAME of $page)"
+done
+[ -z "$missing" ] || echo "# no man page for:$missing"
+tap "$([ -z "$missing" ]; echo $?)" "every exported function has a man page"
 [ $fails -eq 0 ]
