@@ -6,6 +6,7 @@
 #   make deps       install build/test dependencies from Debian (idempotent)
 #   make demo       the main job: build, boot the VM, load, compare
 #   make check      every test: host unit tests, static checks, DKMS, VM
+#   make check-fresh    README's commands in a minimal Debian (debootstrap)
 #   make check-debug    selftests on a KASAN/lockdep/kmemleak/UBSAN kernel
 #   make check-matrix   selftests on Debian's 6.1 and 6.12 (backports)
 #   make debug-kernel   build (or reuse) that debug kernel in build/cache
@@ -135,6 +136,11 @@ check: deps
 	$(MAKE) all libtests
 	$(TOP)/scripts/check.sh
 
+# README's commands in a minimal Debian 12 made with debootstrap (slow,
+# downloads every dependency; see scripts/fresh-check.sh).
+check-fresh:
+	$(TOP)/scripts/fresh-check.sh
+
 # ---- hardening: debug kernel and kernel matrix (README "Hardening") ------
 
 debug-kernel: deps
@@ -212,6 +218,6 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP)/kernel clean
 	rm -rf $(BUILD)/lib $(BUILD)/tools $(BUILD)/selftests $(BUILD)/vm $(BUILD)/check
 
-.PHONY: all deps module module-sparse lib libtests tools selftests vm-run demo check \
+.PHONY: all deps module module-sparse lib libtests tools selftests vm-run demo check check-fresh \
 	debug-kernel check-debug check-matrix \
 	install uninstall dkms-src dkms-install clean
