@@ -34,7 +34,9 @@ CHECKPATCH ?= $(TOP)/../shared/tools/checkpatch/checkpatch.pl
 CC         ?= gcc
 WARN       := -Wall -Wextra -Werror
 CFLAGS     ?= -O2 -g
-ALL_CFLAGS := $(CFLAGS) $(WARN) -D_GNU_SOURCE -I$(TOP)/include/uapi -I$(TOP)/lib/include
+# -MMD -MP: every compile writes the headers it read beside its output
+# (OUTPUT.d), included below, so a changed header rebuilds what uses it.
+ALL_CFLAGS := $(CFLAGS) $(WARN) -MMD -MP -D_GNU_SOURCE -I$(TOP)/include/uapi -I$(TOP)/lib/include
 # Nothing that depends on a package `make deps` installs may be evaluated
 # while make parses this file: on a fresh machine the packages come only
 # when `deps` runs. These are computed on first use (in a recipe), once.
@@ -64,6 +66,9 @@ SELFTESTS  := $(SELFTEST_SRCS:selftests/ipcx/%.c=$(BUILD)/selftests/%)
 include $(wildcard $(TOP)/mk/*.mk)
 
 all: module lib tools selftests
+
+-include $(shell find $(BUILD) \( -path $(BUILD)/cache -o -path $(BUILD)/fresh \) -prune \
+	-o -type f -name '*.d' -print 2>/dev/null)
 
 deps:
 	@$(TOP)/scripts/deps.sh

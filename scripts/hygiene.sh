@@ -9,6 +9,8 @@
 #  - header: libipcx.h (and the uapi header it includes) compiles on its
 #    own under every standard C mode from C99 and C++ from C++11, with
 #    -pedantic.
+#  - deps: after a build, a changed header rebuilds what includes it
+#    (lock_helpers.h -> mutex_test, libipcx.h -> the library's objects).
 #  - man: every symbol lib/libipcx.map exports has a page in man/ (its own
 #    or a .so alias), and the page it leads to names it in NAME.
 # Usage: hygiene.sh [TOP]
@@ -52,6 +54,15 @@ for std in c++11 c++14 c++17 c++20; do
 	[ $rc -eq 0 ] || sed 's/^/# /' "$tmp/out" | head -5
 	tap $rc "libipcx.h compiles alone as C++ with -std=$std -pedantic"
 done
+if ls build/selftests/*.d > /dev/null 2>&1; then
+	for pair in selftests/ipcx/lock_helpers.h:selftests/mutex_test lib/include/libipcx.h:lib/static/mutex.o; do
+		make -n -W "${pair%%:*}" lib selftests 2> /dev/null | grep -q -- "-o $top/build/${pair##*:} "
+		tap $? "a change to ${pair%%:*} rebuilds build/${pair##*:}"
+	done
+else
+	echo "ok - header dependencies # SKIP nothing built yet"
+fi
+
 missing=
 for sym in $(grep -oE '\bipcx_[a-z0-9_]+' lib/libipcx.map | sort -u); do
 	page=man/$sym.3
