@@ -138,7 +138,7 @@ demo: deps
 	$(TOP)/scripts/demo.sh
 
 check: deps
-	$(MAKE) all libtests
+	$(MAKE) all libtests KCFLAGS=-Werror
 	$(TOP)/scripts/check.sh
 
 # README's commands in a minimal Debian 12 made with debootstrap (slow,

@@ -107,7 +107,7 @@ step_static() {
 		echo "ok - checkpatch --strict # SKIP no checkpatch at $checkpatch" | tee -a "$f"
 	fi
 	make -s -C "$kdir" M="$top/kernel" clean >/dev/null 2>&1
-	out=$(make -s -C "$kdir" M="$top/kernel" C=1 modules 2>&1 | grep -E 'warning|error')
+	out=$(make -s -C "$kdir" M="$top/kernel" C=1 KCFLAGS=-Werror modules 2>&1 | grep -E 'warning|error')
 	[ -z "$out" ] || echo "$out"
 	tap "$f" "$([ -z "$out" ]; echo $?)" "sparse (make C=1) clean on kernel/"
 }
