@@ -29,7 +29,6 @@ UDEVDIR    ?= $(PREFIX)/lib/udev/rules.d
 KVER       ?= $(shell $(TOP)/scripts/kver.sh 2>/dev/null)
 KDIR       ?= /usr/src/linux-headers-$(KVER)
 KIMAGE     ?= /boot/vmlinuz-$(KVER)
-CHECKPATCH ?= $(TOP)/../shared/tools/checkpatch/checkpatch.pl
 
 CC         ?= gcc
 WARN       := -Wall -Wextra -Werror

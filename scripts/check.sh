@@ -35,7 +35,6 @@ matrix_step=matrix
 steps=${CHECK_STEPS:-hygiene lib asan static dkms install vm runner bench $matrix_step $debug_step}
 kver=$("$here/kver.sh") || exit 1
 kdir=${KDIR:-/usr/src/linux-headers-$kver}
-checkpatch=${CHECKPATCH:-$top/../shared/tools/checkpatch/checkpatch.pl}
 rm -rf "$res"
 mkdir -p "$res"
 cd "$top" || exit 1
@@ -98,14 +97,10 @@ step_asan() {
 step_static() {
 	local f=$res/static.tap files out
 	files=$(ls kernel/*.c kernel/*.h include/uapi/linux/*.h | grep -v '\.mod\.c$')
-	if [ -f "$checkpatch" ]; then
-		out=$(perl "$checkpatch" --no-tree --strict --terse --show-types -f $files 2>&1 |
-			grep -E ': (ERROR|WARNING|CHECK):')
-		[ -z "$out" ] || echo "$out"
-		tap "$f" "$([ -z "$out" ]; echo $?)" "checkpatch --strict clean on kernel/ and uapi"
-	else
-		echo "ok - checkpatch --strict # SKIP no checkpatch at $checkpatch" | tee -a "$f"
-	fi
+	out=$("$here/checkpatch.sh" --no-tree --strict --terse --show-types -f $files 2>&1 |
+		grep -E ': (ERROR|WARNING|CHECK):|checkpatch.sh:')
+	[ -z "$out" ] || echo "$out"
+	tap "$f" "$([ -z "$out" ]; echo $?)" "checkpatch --strict (from linux-source-6.1) clean on kernel/ and uapi"
 	make -s -C "$kdir" M="$top/kernel" clean >/dev/null 2>&1
 	out=$(make -s -C "$kdir" M="$top/kernel" C=1 KCFLAGS=-Werror modules 2>&1 | grep -E 'warning|error')
 	[ -z "$out" ] || echo "$out"
