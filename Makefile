@@ -13,10 +13,10 @@
 #   make install    DESTDIR/PREFIX honoured
 #   make vm-run CMD='...'   run a command in the guest
 
-VERSION    := 0.1.0
 SOVERSION  := 1
 LIBVERSION := $(SOVERSION).0.0
 TOP        := $(CURDIR)
+VERSION    := $(strip $(file < $(TOP)/VERSION))
 BUILD      ?= $(TOP)/build
 PREFIX     ?= /usr/local
 LIBDIR     ?= $(PREFIX)/lib
@@ -210,7 +210,8 @@ dkms-src:
 	find $(BUILD)/dkms/ipcx-$(VERSION)/kernel \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \
 		-o -name '*.mod*' -o -name 'modules.order' -o -name 'Module.symvers' \) -delete
 	cp include/uapi/linux/ipcx.h $(BUILD)/dkms/ipcx-$(VERSION)/include/uapi/linux/
-	cp dkms.conf $(BUILD)/dkms/ipcx-$(VERSION)/
+	cp VERSION $(BUILD)/dkms/ipcx-$(VERSION)/
+	sed 's|@VERSION@|$(VERSION)|' dkms.conf.in > $(BUILD)/dkms/ipcx-$(VERSION)/dkms.conf
 
 # Install through DKMS: the module is rebuilt for every new kernel.
 dkms-install: dkms-src

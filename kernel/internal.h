@@ -20,7 +20,7 @@ struct pid;
 struct vfsmount;
 struct ipc_namespace;
 
-#define IPCX_MODULE_VERSION "0.1.0"
+/* IPCX_MODULE_VERSION: from the top-level VERSION file (Kbuild) */
 
 /* dev.c: the /dev/ipcx misc device */
 int ipcx_dev_register(umode_t mode);

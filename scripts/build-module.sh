@@ -15,6 +15,7 @@ dir=$(cd "$dir" && pwd)
 # Copy only what changed, so that kbuild rebuilds incrementally.
 cp -u "$top"/kernel/*.c "$top"/kernel/*.h "$top/kernel/Kbuild" "$dir/kernel/"
 cp -u "$top/include/uapi/linux/ipcx.h" "$dir/include/uapi/linux/"
+cp -u "$top/VERSION" "$dir/"
 make -C "$kdir" M="$dir/kernel" KCFLAGS=-Werror modules > "$dir/build.log" 2>&1 ||
 	{ cat "$dir/build.log" >&2; exit 1; }
 if grep -E 'warning|WARNING' "$dir/build.log" >&2; then

@@ -109,7 +109,7 @@ step_static() {
 
 step_dkms() {
 	local f=$res/dkms.tap ver rc
-	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+	ver=$(cat VERSION)
 	make -s dkms-src BUILD="$build" >/dev/null || { tap "$f" 1 "dkms source staged"; return; }
 	dkms remove "ipcx/$ver" --all >/dev/null 2>&1
 	rm -rf "/usr/src/ipcx-$ver"

@@ -11,6 +11,9 @@
 #    -pedantic.
 #  - deps: after a build, a changed header rebuilds what includes it
 #    (lock_helpers.h -> mutex_test, libipcx.h -> the library's objects).
+#  - version: VERSION is the one version number (Makefile, Kbuild and the
+#    DKMS tree read it); libipcx.h's LIBIPCX_VERSION_MAJOR/MINOR, which must
+#    be constants in the installed header, agree with it.
 #  - man: every symbol lib/libipcx.map exports has a page in man/ (its own
 #    or a .so alias), and the page it leads to names it in NAME.
 # Usage: hygiene.sh [TOP]
@@ -62,6 +65,10 @@ if ls build/selftests/*.d > /dev/null 2>&1; then
 else
 	echo "ok - header dependencies # SKIP nothing built yet"
 fi
+
+ver=$(cat VERSION)
+hdr=$(sed -n 's/^#define LIBIPCX_VERSION_MAJOR \([0-9]*\)$/\1/p' lib/include/libipcx.h).$(sed -n 's/^#define LIBIPCX_VERSION_MINOR \([0-9]*\)$/\1/p' lib/include/libipcx.h)
+tap "$([ "$hdr" = "${ver%.*}" ]; echo $?)" "libipcx.h says version $hdr, VERSION says $ver"
 
 missing=
 for sym in $(grep -oE '\bipcx_[a-z0-9_]+' lib/libipcx.map | sort -u); do
