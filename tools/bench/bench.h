@@ -24,6 +24,7 @@
 
 #define BENCH_MAX_PROCS 64
 #define BENCH_MAX_SIZES 16
+#define BENCH_MAX_MECHS 32	/* entries of mech_table[] (checked there) */
 
 /* What a mechanism can do: each bit enables a workload. */
 enum bench_cap {
@@ -44,7 +45,7 @@ struct bench_chan {
 
 struct bench_mech {
 	const char *name;	/* short, for --only and tables */
-	const char *family;	/* file it lives in, for --list */
+	const char *family;	/* kind of mechanism, for --list: "byte stream", ... */
 	const char *desc;
 	const char *lock_desc;	/* CAP_LOCK: what the lock is */
 	unsigned int caps;	/* enum bench_cap */
@@ -83,7 +84,10 @@ struct bench_profile {
 	double contend_s;	/* seconds per contended-lock row */
 	int wake_reps;		/* wake-ups per row */
 	int timeout_s;		/* per row, then the workers are killed */
+	int repeats;		/* runs of each latency/throughput row (spread) */
 };
+
+#define BENCH_MAX_REPEATS 9
 
 struct bench_opts {
 	const struct bench_profile *prof;
@@ -120,6 +124,11 @@ struct bench_row {
 	double fairness;	/* contended: min share / max share */
 	float share[BENCH_MAX_PROCS];	/* contended: each process's part of the ops */
 	int checked;		/* payload checksums / counter verified */
+	/* the row is the median of `repeats` runs by its key figure (p50, or
+	 * msgs/s for throughput); spread = (max - min) / median of that figure
+	 * over the runs, 0 for a single run */
+	int repeats;
+	double spread;
 	char note[96];		/* why it failed or was skipped */
 };
 
@@ -177,6 +186,13 @@ int report_json(FILE *f, const struct bench_results *res, const struct bench_mac
 int report_csv(FILE *f, const struct bench_results *res, const struct bench_machine *m);
 int plots_write(const char *dir, const struct bench_results *res, const struct bench_machine *m);
 const char *work_name(enum bench_work w);
+double row_key(const struct bench_row *r);	/* the figure repeats are ranked by */
+const struct bench_row *results_find(const struct bench_results *res, const char *mech,
+				     enum bench_work w, size_t size, int placement);
+/* r's key figure over the same row of mechanism base (0 when there is none);
+ * *noise is set when the two rows' spreads are larger than the difference */
+double row_ratio(const struct bench_results *res, const struct bench_row *r, const char *base,
+		 int *noise);
 const char *status_name(enum bench_status s);
 
 /* ---- progress.c ---- */

@@ -53,7 +53,7 @@ static int efd_send(struct bench_chan *ch, int side, const void *buf, size_t len
 
 const struct bench_mech bench_mech_eventfd = {
 	.name = "eventfd",
-	.family = "eventfd.c",
+	.family = "event counter",
 	.desc = "two eventfds (8-byte counter values)",
 	.caps = CAP_MSG,
 	.msg_limit = efd_limit,

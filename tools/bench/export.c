@@ -6,8 +6,11 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "bench.h"
+
+#define BENCH_JSON_SCHEMA 2
 
 /* A JSON string: quotes, backslashes and control characters escaped. */
 static void jstr(FILE *f, const char *s)
@@ -54,21 +57,48 @@ static void shares(FILE *f, const struct bench_row *r, const char *sep)
 		fprintf(f, "%s%.4f", i ? sep : "", r->share[i]);
 }
 
-static void json_row(FILE *f, const struct bench_row *r)
+/* "key":value, or "key":null where the figure does not apply to the row */
+static void jnum(FILE *f, const char *k, const char *fmt, double v, int applies)
 {
+	fprintf(f, "\"%s\":", k);
+	if (applies)
+		fprintf(f, fmt, v);
+	else
+		fputs("null", f);
+	fputc(',', f);
+}
+
+static void json_row(FILE *f, const struct bench_results *res, const struct bench_row *r,
+		     const char *base)
+{
+	int ok = r->status == ST_OK, noise;
+	int rate = ok && (r->work == W_THROUGHPUT || r->work == W_CONTEND);
+	int lat = ok && !rate;
+	double x = ok ? row_ratio(res, r, base, &noise) : 0;
+
 	fputc('{', f);
 	jkv(f, "mech", r->mech, ",");
 	jkv(f, "work", work_name(r->work), ",");
 	jkv(f, "status", status_name(r->status), ",");
-	fprintf(f, "\"size\":%zu,\"placement\":%d,\"cpus\":[%d,%d],\"nprocs\":%d,", r->size,
-		r->placement, r->cpus[0], r->cpus[1], r->nprocs);
-	fprintf(f, "\"min_ns\":%.1f,\"p50_ns\":%.1f,\"p99_ns\":%.1f,\"p999_ns\":%.1f,"
-		"\"max_ns\":%.1f,\"mean_ns\":%.1f,", r->lat.min, r->lat.p50, r->lat.p99,
-		r->lat.p999, r->lat.max, r->lat.mean);
-	if (r->batch_ns > 0)
-		fprintf(f, "\"batch_ns\":%.1f,", r->batch_ns);
-	fprintf(f, "\"msgs_s\":%.1f,\"gb_s\":%.4f,\"fairness\":%.3f,\"checked\":%s,", r->msgs_s,
-		r->gb_s, r->fairness, r->checked ? "true" : "false");
+	jnum(f, "size", "%.0f", (double)r->size, r->size > 0);
+	jnum(f, "placement", "%.0f", r->placement, r->placement >= 0);
+	fprintf(f, "\"cpus\":[%d,%d],", r->cpus[0], r->cpus[1]);
+	jnum(f, "nprocs", "%.0f", r->nprocs, r->work == W_CONTEND);
+	jnum(f, "min_ns", "%.1f", r->lat.min, lat);
+	jnum(f, "p50_ns", "%.1f", r->lat.p50, lat);
+	jnum(f, "p99_ns", "%.1f", r->lat.p99, lat);
+	jnum(f, "p999_ns", "%.1f", r->lat.p999, lat);
+	jnum(f, "max_ns", "%.1f", r->lat.max, lat);
+	jnum(f, "mean_ns", "%.1f", r->lat.mean, lat);
+	jnum(f, "batch_ns", "%.1f", r->batch_ns, lat && r->batch_ns > 0);
+	jnum(f, "msgs_s", "%.1f", r->msgs_s, rate);
+	jnum(f, "gb_s", "%.4f", r->gb_s, rate && r->work == W_THROUGHPUT);
+	jnum(f, "fairness", "%.3f", r->fairness, ok && r->work == W_CONTEND);
+	jnum(f, "repeats", "%.0f", r->repeats, ok);
+	jnum(f, "spread", "%.4f", r->spread, ok && r->repeats > 1);
+	jnum(f, "ratio_base", "%.4f", x, x > 0);
+	fprintf(f, "\"within_spread\":%s,", x > 0 ? (noise ? "true" : "false") : "null");
+	fprintf(f, "\"checked\":%s,", r->checked ? "true" : "false");
 	fputs("\"shares\":[", f);
 	shares(f, r, ",");
 	fputs("],", f);
@@ -113,14 +143,22 @@ int report_json(FILE *f, const struct bench_results *res, const struct bench_mac
 {
 	int i;
 
+	char when[32];
+	time_t now = time(NULL);
+
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	fputc('{', f);
+	/* schema 2: nulls where a figure does not apply, repeats, spread,
+	 * ratio_base and within_spread per row, timestamp */
+	fprintf(f, "\"schema\":%d,", BENCH_JSON_SCHEMA);
 	jkv(f, "tool", "ipcx-bench", ",");
+	jkv(f, "timestamp", when, ",");
 	jkv(f, "profile", o->prof->name, ",");
 	jkv(f, "baseline", o->baseline, ",\n");
 	json_machine(f, m);
 	fputs("\"rows\":[\n", f);
 	for (i = 0; i < res->n; i++) {
-		json_row(f, &res->rows[i]);
+		json_row(f, res, &res->rows[i], o->baseline);
 		fputs(i + 1 < res->n ? ",\n" : "\n", f);
 	}
 	fputs("],\n", f);
@@ -148,7 +186,7 @@ int report_csv(FILE *f, const struct bench_results *res, const struct bench_mach
 
 	fputs("mech,work,status,size,placement,cpu_a,cpu_b,nprocs,min_ns,p50_ns,p99_ns,"
 	      "p999_ns,max_ns,mean_ns,msgs_s,gb_s,fairness,shares,checked,note,kernel,cpu,nproc,"
-	      "virt,batch_ns\n", f);
+	      "virt,batch_ns,repeats,spread\n", f);
 	for (i = 0; i < res->n; i++) {
 		const struct bench_row *r = &res->rows[i];
 
@@ -165,7 +203,7 @@ int report_csv(FILE *f, const struct bench_results *res, const struct bench_mach
 		cstr(f, m->cpu, ",");
 		fprintf(f, "%ld,", m->nproc);
 		cstr(f, m->virt, ",");
-		fprintf(f, "%.1f\n", r->batch_ns);
+		fprintf(f, "%.1f,%d,%.4f\n", r->batch_ns, r->repeats, r->spread);
 	}
 	return ferror(f) ? -1 : 0;
 }

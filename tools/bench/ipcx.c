@@ -158,7 +158,7 @@ static int ipcx_setup(struct bench_chan *ch)
 
 const struct bench_mech bench_mech_ipcx = {
 	.name = "ipcx",
-	.family = "ipcx.c",
+	.family = "shared memory",
 	.desc = "ipcx region + built-in semaphores, robust mutex (/dev/ipcx)",
 	.lock_desc = "ipcx robust mutex (user-space fast path)",
 	.available = ipcx_available,

@@ -158,7 +158,7 @@ static int chan_release(struct bench_chan *ch, int side)
 
 const struct bench_mech bench_mech_ipcx_chan = {
 	.name = "ipcx-chan",
-	.family = "ipcx_chan.c",
+	.family = "ipcx channel",
 	.desc = "libipcx channel: message ring sleeping on ipcx events (/dev/ipcx)",
 	.caps = CAP_MSG | CAP_BULK,
 	.available = chan_available,
@@ -172,7 +172,7 @@ const struct bench_mech bench_mech_ipcx_chan = {
 /* Throughput only: the round trips and wake-ups are ipcx-chan's. */
 const struct bench_mech bench_mech_ipcx_chan_zc = {
 	.name = "ipcx-chan-zc",
-	.family = "ipcx_chan.c",
+	.family = "ipcx channel",
 	.desc = "libipcx channel, the receiver reading in place (ipcx_chan_recv_view)",
 	.caps = CAP_BULK,
 	.available = chan_available,

@@ -17,13 +17,13 @@
 static const struct bench_profile profiles[] = {
 	{ .name = "smoke", .sizes = { 64, 4096 }, .pp_reps = 200, .warmup = 20,
 	  .tp_bytes = 4 << 20, .tp_max_msgs = 2000, .lock_reps = 20000, .contend_s = 0.05,
-	  .wake_reps = 20, .timeout_s = 30 },
+	  .wake_reps = 20, .timeout_s = 30, .repeats = 3 },
 	{ .name = "quick", .sizes = { 8, 4096, 65536 }, .pp_reps = 1000, .warmup = 50,
 	  .tp_bytes = 16 << 20, .tp_max_msgs = 20000, .lock_reps = 50000, .contend_s = 0.2,
-	  .wake_reps = 50, .timeout_s = 60 },
+	  .wake_reps = 50, .timeout_s = 60, .repeats = 5 },
 	{ .name = "full", .sizes = { 8, 64, 512, 4096, 32768, 262144, 1 << 20 },
 	  .pp_reps = 10000, .warmup = 1000, .tp_bytes = 1ull << 30, .tp_max_msgs = 200000,
-	  .lock_reps = 1000000, .contend_s = 1.0, .wake_reps = 500, .timeout_s = 300 },
+	  .lock_reps = 1000000, .contend_s = 1.0, .wake_reps = 500, .timeout_s = 300, .repeats = 7 },
 };
 
 static void usage(FILE *f)
@@ -52,7 +52,7 @@ static void list(void)
 
 		why[0] = 0;
 		rc = m->available ? m->available(why, sizeof(why)) : 0;
-		printf("%-15s %-18s %-11s %s%s%s\n", m->name, m->family,
+		printf("%-15s %-15s %-11s %s%s%s\n", m->name, m->family,
 		       rc ? "unavailable" : "available", m->desc, rc ? ": " : "", why);
 	}
 }

@@ -30,6 +30,8 @@ const struct bench_mech *const mech_table[] = {
 	&bench_mech_ipcx_chan_zc,
 	NULL
 };
+_Static_assert(sizeof(mech_table) / sizeof(mech_table[0]) <= BENCH_MAX_MECHS + 1,
+	       "raise BENCH_MAX_MECHS");
 
 const struct bench_mech *mech_find(const char *name)
 {

@@ -137,7 +137,7 @@ static int fx_setup(struct bench_chan *ch)
 
 const struct bench_mech bench_mech_futex = {
 	.name = "mmap-futex",
-	.family = "mmapfile_futex.c",
+	.family = "shared memory",
 	.desc = "mmap'd file + futex semaphores and futex mutex",
 	.lock_desc = "futex mutex (3-state) lock+unlock",
 	.setup = fx_setup,

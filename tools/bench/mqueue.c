@@ -177,7 +177,7 @@ static int smq_recv(struct bench_chan *ch, int side, void *buf, size_t len)
 
 const struct bench_mech bench_mech_posix_mq = {
 	.name = "posix-mq",
-	.family = "mqueue.c",
+	.family = "message queue",
 	.desc = "POSIX message queues (one per direction)",
 	.caps = CAP_MSG | CAP_BULK,
 	.available = pmq_available,
@@ -190,7 +190,7 @@ const struct bench_mech bench_mech_posix_mq = {
 
 const struct bench_mech bench_mech_sysv_msg = {
 	.name = "sysv-msg",
-	.family = "mqueue.c",
+	.family = "message queue",
 	.desc = "SysV message queue (type = direction)",
 	.caps = CAP_MSG | CAP_BULK,
 	.msg_limit = smq_limit,

@@ -86,7 +86,7 @@ out:
 
 const struct bench_mech bench_mech_pipe = {
 	.name = "pipe",
-	.family = "pipe_fifo.c",
+	.family = "byte stream",
 	.desc = "two pipes (one per direction)",
 	.caps = CAP_MSG | CAP_BULK,
 	.setup = pipe_setup,
@@ -95,7 +95,7 @@ const struct bench_mech bench_mech_pipe = {
 
 const struct bench_mech bench_mech_fifo = {
 	.name = "fifo",
-	.family = "pipe_fifo.c",
+	.family = "byte stream",
 	.desc = "two named FIFOs (unlinked after open)",
 	.caps = CAP_MSG | CAP_BULK,
 	.setup = fifo_setup,

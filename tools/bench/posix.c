@@ -131,7 +131,7 @@ static int posix_setup(struct bench_chan *ch)
 
 const struct bench_mech bench_mech_posix_shm = {
 	.name = "posix-shm",
-	.family = "posix.c",
+	.family = "shared memory",
 	.desc = "POSIX shared memory + POSIX semaphores",
 	.lock_desc = "POSIX semaphore wait+post",
 	.setup = posix_setup,

@@ -146,7 +146,7 @@ static int pth_setup(struct bench_chan *ch)
 
 const struct bench_mech bench_mech_pthread = {
 	.name = "pthread",
-	.family = "pthread_robust.c",
+	.family = "shared memory",
 	.desc = "POSIX shm + robust process-shared pthread mutex/condvar",
 	.lock_desc = "robust pthread mutex lock+unlock",
 	.setup = pth_setup,

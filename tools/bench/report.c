@@ -10,27 +10,12 @@
 
 #include "bench.h"
 
-static const struct bench_row *find(const struct bench_results *res, const char *mech,
-				    enum bench_work w, size_t size, int placement)
-{
-	int i;
-
-	for (i = 0; i < res->n; i++) {
-		const struct bench_row *r = &res->rows[i];
-
-		if (r->status == ST_OK && r->work == w && r->size == size &&
-		    r->placement == placement && !strcmp(r->mech, mech))
-			return r;
-	}
-	return NULL;
-}
-
 /* the cross-CPU cache-line row, or the only one there is */
 static const struct bench_row *line_row(const struct bench_results *res)
 {
-	const struct bench_row *r = find(res, "cacheline", W_BASE, 0, 1);
+	const struct bench_row *r = results_find(res, "cacheline", W_BASE, 0, 1);
 
-	return r ? r : find(res, "cacheline", W_BASE, 0, -1);
+	return r ? r : results_find(res, "cacheline", W_BASE, 0, -1);
 }
 
 static void place_str(const struct bench_row *r, char *buf, size_t len)
@@ -41,12 +26,40 @@ static void place_str(const struct bench_row *r, char *buf, size_t len)
 		snprintf(buf, len, "cpu%d+%d", r->cpus[0], r->cpus[1]);
 }
 
+struct tctx {
+	FILE *f;
+	const struct bench_results *res;
+	const char *base;
+	double sys, line;	/* p50 of the two baselines */
+};
+
 static void ratio(FILE *f, double num, double den)
 {
 	if (num > 0 && den > 0)
 		fprintf(f, " %7.2f", num / den);
 	else
 		fprintf(f, " %7s", "-");
+}
+
+/* x base, with '~' when the difference is within the rows' spread */
+static void base_ratio(struct tctx *t, const struct bench_row *r)
+{
+	int noise;
+	double x = row_ratio(t->res, r, t->base, &noise);
+
+	if (x > 0)
+		fprintf(t->f, " %6.2f%c", x, noise ? '~' : ' ');
+	else
+		fprintf(t->f, " %7s", "-");
+}
+
+/* the spread of the key figure over the row's runs, in percent */
+static void spread(FILE *f, const struct bench_row *r)
+{
+	if (r->repeats > 1)
+		fprintf(f, " %5.0f%%", 100 * r->spread);
+	else
+		fprintf(f, " %6s", "-");
 }
 
 static int failed(FILE *f, const struct bench_row *r)
@@ -62,12 +75,6 @@ static void head(FILE *f, const char *title, const char *cols)
 	fprintf(f, "\n%s\n  %s\n", title, cols);
 }
 
-struct tctx {
-	FILE *f;
-	const struct bench_results *res;
-	const char *base;
-	double sys, line;	/* p50 of the two baselines */
-};
 
 static const char *size_str(const struct bench_row *r, char *buf, size_t len)
 {
@@ -80,7 +87,6 @@ static const char *size_str(const struct bench_row *r, char *buf, size_t len)
 
 static void lat_row(struct tctx *t, const struct bench_row *r, int pct999)
 {
-	const struct bench_row *b = find(t->res, t->base, r->work, r->size, r->placement);
 	char pl[16], sz[24];
 
 	place_str(r, pl, sizeof(pl));
@@ -96,7 +102,8 @@ static void lat_row(struct tctx *t, const struct bench_row *r, int pct999)
 		else
 			fprintf(t->f, " %9s", "-");
 	}
-	ratio(t->f, r->lat.p50, b ? b->lat.p50 : 0);
+	spread(t->f, r);
+	base_ratio(t, r);
 	ratio(t->f, r->lat.p50, t->sys);
 	ratio(t->f, pct999 && r->batch_ns > 0 ? r->batch_ns : r->lat.p50, t->line);
 	fputc('\n', t->f);
@@ -104,14 +111,13 @@ static void lat_row(struct tctx *t, const struct bench_row *r, int pct999)
 
 static void tp_row(struct tctx *t, const struct bench_row *r)
 {
-	const struct bench_row *b = find(t->res, t->base, r->work, r->size, r->placement);
 	char pl[16];
-
-	const struct bench_row *mc = find(t->res, "memcpy", r->work, r->size, r->placement);
+	const struct bench_row *mc = results_find(t->res, "memcpy", r->work, r->size, r->placement);
 
 	place_str(r, pl, sizeof(pl));
 	fprintf(t->f, "  %-15s %7zu %-7s %12.0f %8.3f", r->mech, r->size, pl, r->msgs_s, r->gb_s);
-	ratio(t->f, r->msgs_s, b ? b->msgs_s : 0);
+	spread(t->f, r);
+	base_ratio(t, r);
 	ratio(t->f, r->msgs_s, mc ? mc->msgs_s : 0);
 	fputc('\n', t->f);
 }
@@ -159,7 +165,9 @@ static void machine_line(FILE *f, const struct bench_machine *m, const struct be
 	fprintf(f, "ipcx-bench: profile %s, baseline %s\n", o->prof->name, o->baseline);
 	fprintf(f, "machine: %s %s %s | %s | %ld CPUs | hypervisor: %s\n", m->sysname,
 		m->release, m->machine, m->cpu, m->nproc, m->virt);
-	fprintf(f, "times in ns; x base: this row / %s's row at the same size and placement "
+	fprintf(f, "times in ns; spread: (max - min) / median of the row's key figure (p50, or\n"
+		"msgs/s) over its runs, the median run shown; x base: this row / %s's row at\n"
+		"the same size and placement, '~' when the difference is within the spread\n"
 		"(latency: >1 is slower; throughput: >1 is faster);\n"
 		"x sys: p50 / one getppid(); x line: p50 / one cross-CPU cache-line round trip\n"
 		"(ping-pong: batch / it; batch: p50 of the mean round trip over batches of 20\n"
@@ -172,45 +180,51 @@ static void unavailable_list(FILE *f, const struct bench_results *res)
 {
 	int i;
 
-	for (i = 0; i < res->n; i++)
-		if (res->rows[i].status == ST_UNAVAILABLE)
-			fprintf(f, "\nunavailable: %s (%s)", res->rows[i].mech, res->rows[i].note);
+	for (i = 0; i < res->n; i++) {
+		const struct bench_row *r = &res->rows[i];
+
+		if (r->status == ST_UNAVAILABLE)
+			fprintf(f, "\nunavailable: %s (%s)", r->mech, r->note);
+		else if (r->status == ST_SKIPPED)
+			fprintf(f, "\nnot measured: %s %s %zu bytes (%s)", r->mech,
+				work_name(r->work), r->size, r->note);
+	}
 	fputc('\n', f);
 }
 
 void report_table(FILE *f, const struct bench_results *res, const struct bench_machine *m,
 		  const struct bench_opts *o)
 {
-	const struct bench_row *sys = find(res, "syscall", W_BASE, 0, 0);
+	const struct bench_row *sys = results_find(res, "syscall", W_BASE, 0, 0);
 	const struct bench_row *line = line_row(res);
 	struct tctx t = { f, res, o->baseline, 0, 0 };
 
-	sys = sys ? sys : find(res, "syscall", W_BASE, 0, -1);
+	sys = sys ? sys : results_find(res, "syscall", W_BASE, 0, -1);
 	t.sys = sys ? sys->lat.p50 : 0;
 	t.line = line ? line->lat.p50 : 0;
 	machine_line(f, m, o);
 	head(f, "baselines (ns per call / per round trip)",
-	     "name               size place         p50       p99       min       max   x base"
-	     "   x sys  x line");
+	     "name               size place         p50       p99       min       max"
+	     " spread  x base   x sys  x line");
 	section(&t, W_BASE, lat2);
 	head(f, "ping-pong round trip, ns",
 	     "mechanism          size place         p50       p99     p99.9       min       max"
-	     "     batch  x base   x sys  x line");
+	     "     batch spread  x base   x sys  x line");
 	section(&t, W_PINGPONG, lat3);
 	head(f, "one-way throughput (receiver checks every byte)",
-	     "mechanism          size place         msgs/s     GB/s  x base  x mcpy");
+	     "mechanism          size place         msgs/s     GB/s spread  x base  x mcpy");
 	section(&t, W_THROUGHPUT, tp_row);
 	head(f, "wake-up latency of a sleeping receiver (8-byte message), ns",
-	     "mechanism          size place         p50       p99       min       max   x base"
-	     "   x sys  x line");
+	     "mechanism          size place         p50       p99       min       max"
+	     " spread  x base   x sys  x line");
 	section(&t, W_WAKE, lat2);
 	head(f, "uncontended lock+unlock, ns per pair",
-	     "mechanism          size place         p50       p99       min       max   x base"
-	     "   x sys  x line");
+	     "mechanism          size place         p50       p99       min       max"
+	     " spread  x base   x sys  x line");
 	section(&t, W_LOCK, lat2);
 	head(f, "lock hand-off round trip: two processes take turns through the lock, ns",
-	     "mechanism          size place         p50       p99       min       max   x base"
-	     "   x sys  x line");
+	     "mechanism          size place         p50       p99       min       max"
+	     " spread  x base   x sys  x line");
 	section(&t, W_HANDOFF, lat2);
 	head(f, "contended lock: processes loop lock; counter++; unlock",
 	     "mechanism       procs        ops/s  fairness   x sys   shares %");

@@ -30,6 +30,42 @@ void results_free(struct bench_results *res)
 	res->n = res->cap = 0;
 }
 
+/* Throughput and contended rows are ranked by rate, the others by p50. */
+double row_key(const struct bench_row *r)
+{
+	return r->work == W_THROUGHPUT || r->work == W_CONTEND ? r->msgs_s : r->lat.p50;
+}
+
+const struct bench_row *results_find(const struct bench_results *res, const char *mech,
+				     enum bench_work w, size_t size, int placement)
+{
+	int i;
+
+	for (i = 0; i < res->n; i++) {
+		const struct bench_row *r = &res->rows[i];
+
+		if (r->status == ST_OK && r->work == w && r->size == size &&
+		    r->placement == placement && !strcmp(r->mech, mech))
+			return r;
+	}
+	return NULL;
+}
+
+double row_ratio(const struct bench_results *res, const struct bench_row *r, const char *base,
+		 int *noise)
+{
+	const struct bench_row *b = results_find(res, base, r->work, r->size, r->placement);
+	double ratio, spread;
+
+	*noise = 0;
+	if (!b || row_key(r) <= 0 || row_key(b) <= 0)
+		return 0;
+	ratio = row_key(r) / row_key(b);
+	spread = r->spread > b->spread ? r->spread : b->spread;
+	*noise = b != r && (ratio > 1 ? ratio - 1 : 1 / ratio - 1) < spread;
+	return ratio;
+}
+
 const char *work_name(enum bench_work w)
 {
 	static const char *const names[W__N] = {

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "work.h"
@@ -19,7 +20,10 @@ struct plan {
 	int nplace;		/* 2 placements, or 1 (unpinned) on one CPU */
 	int nprocs;		/* processes for the next contended row */
 	int stop;		/* interrupted: measure nothing more */
+	int counting;		/* a dry pass: count the steps, measure nothing */
+	int steps;		/* what the dry pass counted */
 	struct bench_progress bar;
+	char why[BENCH_MAX_MECHS][96];	/* mech_table[i] unavailable: why, else "" */
 };
 
 static struct bench_row *new_row(struct plan *p, const char *mech, enum bench_work w,
@@ -41,26 +45,72 @@ static struct bench_row *new_row(struct plan *p, const char *mech, enum bench_wo
 
 typedef void (*work_fn)(struct job *j);
 
+static int by_key(const void *a, const void *b)
+{
+	double x = row_key(a), y = row_key(b);
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Run a row `runs` times (a fresh setup each time) and keep the median run
+ * by its key figure, with the spread of that figure over the runs, so that
+ * a reader can tell a difference between mechanisms from noise. A failed
+ * run makes the row that run.
+ */
+static void run_repeated(struct plan *p, const struct bench_mech *m, struct bench_row *row,
+			 work_fn fn, int runs)
+{
+	struct bench_row tries[BENCH_MAX_REPEATS];
+	double lo, hi, mid;
+	struct job j;
+	int i;
+
+	for (i = 0; i < runs && !p->stop; i++) {
+		memset(&j, 0, sizeof(j));
+		tries[i] = *row;
+		j.m = m;
+		j.prof = p->o->prof;
+		j.size = row->size;
+		j.row = &tries[i];
+		fn(&j);
+		p->stop = j.interrupted;
+		if (tries[i].status != ST_OK) {
+			*row = tries[i];
+			return;
+		}
+	}
+	if (!i)
+		return;
+	qsort(tries, (size_t)i, sizeof(tries[0]), by_key);
+	*row = tries[i / 2];
+	row->repeats = i;
+	lo = row_key(&tries[0]);
+	hi = row_key(&tries[i - 1]);
+	mid = row_key(row);
+	row->spread = i > 1 && mid > 0 ? (hi - lo) / mid : 0;
+}
+
 static void measure(struct plan *p, const struct bench_mech *m, const char *name,
 		    enum bench_work w, int placement, size_t size, work_fn fn)
 {
-	struct job j;
+	struct bench_row *row;
 	char what[64];
+	int runs = w == W_CONTEND ? 1 : p->o->prof->repeats;
 
+	if (p->counting) {
+		p->steps++;
+		return;
+	}
 	if (p->stop || (p->stop = signals_pending()))
 		return;
-	memset(&j, 0, sizeof(j));
-	j.m = m;
-	j.prof = p->o->prof;
-	j.size = size;
-	j.row = new_row(p, name, w, placement);
-	if (!j.row)
+	row = new_row(p, name, w, placement);
+	if (!row)
 		return;
-	j.row->size = size;
+	row->size = size;
 	snprintf(what, sizeof(what), "%s %s %zu", name, work_name(w), size);
 	progress_step(&p->bar, what);
-	fn(&j);
-	p->stop = j.interrupted;
+	run_repeated(p, m, row, fn, runs < 1 ? 1 : runs > BENCH_MAX_REPEATS ? BENCH_MAX_REPEATS : runs);
 }
 
 static void baselines(struct plan *p)
@@ -90,6 +140,25 @@ static void contended(struct plan *p, const struct bench_mech *m)
 	p->nprocs = 0;
 }
 
+/* A row that says why a mechanism, or one of its sizes, was not measured. */
+static void not_measured(struct plan *p, const struct bench_mech *m, enum bench_work w,
+			 size_t size, enum bench_status st, const char *why)
+{
+	struct bench_row *r;
+
+	if (p->counting) {
+		p->steps++;
+		return;
+	}
+	r = new_row(p, m->name, w, -1);
+	if (!r)
+		return;
+	r->status = st;
+	r->size = size;
+	snprintf(r->note, sizeof(r->note), "%s", why);
+	progress_step(&p->bar, m->name);
+}
+
 static void message_rows(struct plan *p, const struct bench_mech *m, enum bench_work w,
 			 work_fn fn, int places)
 {
@@ -98,31 +167,24 @@ static void message_rows(struct plan *p, const struct bench_mech *m, enum bench_
 	int pl;
 
 	for (s = p->o->prof->sizes; *s; s++) {
-		if (limit && *s > limit)
-			continue;
-		for (pl = 0; pl < places; pl++)
-			measure(p, m, m->name, w, places == 1 ? 1 : pl, *s, fn);
+		if (limit && *s > limit) {
+			char why[64];
+
+			snprintf(why, sizeof(why), "larger than its largest message, %zu bytes",
+				 limit);
+			not_measured(p, m, w, *s, ST_SKIPPED, why);
+		} else
+			for (pl = 0; pl < places; pl++)
+				measure(p, m, m->name, w, places == 1 ? 1 : pl, *s, fn);
 	}
 }
 
-static void unavailable(struct plan *p, const struct bench_mech *m, const char *why)
+static void one_mech(struct plan *p, const struct bench_mech *m, const char *why)
 {
-	struct bench_row *r = new_row(p, m->name, W_PINGPONG, 0);
-
-	if (!r)
-		return;
-	r->status = ST_UNAVAILABLE;
-	snprintf(r->note, sizeof(r->note), "%s", why);
-	progress_step(&p->bar, m->name);
-}
-
-static void one_mech(struct plan *p, const struct bench_mech *m)
-{
-	char why[96] = "";
 	int pl;
 
-	if (m->available && m->available(why, sizeof(why))) {
-		unavailable(p, m, why);
+	if (*why) {
+		not_measured(p, m, W_PINGPONG, 0, ST_UNAVAILABLE, why);
 		return;
 	}
 	if (m->caps & CAP_MSG)
@@ -145,19 +207,6 @@ static int wanted(const struct plan *p, const struct bench_mech *m)
 	return mech_selected(m, p->o->only) || !strcmp(m->name, p->o->baseline);
 }
 
-/* A rough count of rows, for the progress bar. */
-static int count_steps(const struct plan *p)
-{
-	int i, n = 1 + p->nplace, sizes = 0;
-
-	while (p->o->prof->sizes[sizes])
-		sizes++;
-	for (i = 0; mech_table[i]; i++)
-		if (wanted(p, mech_table[i]))
-			n += sizes * (p->nplace + 1) + p->nplace + 4;
-	return n;
-}
-
 int bench_run_all(const struct bench_opts *o, struct bench_results *res)
 {
 	struct plan p = { .o = o, .res = res };
@@ -167,11 +216,19 @@ int bench_run_all(const struct bench_opts *o, struct bench_results *res)
 	p.stop = signals_block(&old);
 	p.ncpu = cpu_pick(p.cpus);
 	p.nplace = p.ncpu > 1 ? 2 : 1;
-	progress_start(&p.bar, o->progress, count_steps(&p));
-	baselines(&p);
-	for (i = 0; mech_table[i]; i++)
-		if (wanted(&p, mech_table[i]))
-			one_mech(&p, mech_table[i]);
+	for (i = 0; mech_table[i] && i < BENCH_MAX_MECHS; i++)
+		if (wanted(&p, mech_table[i]) && mech_table[i]->available)
+			mech_table[i]->available(p.why[i], sizeof(p.why[i]));
+	/* the same plan twice: counting the steps for the progress bar, then
+	 * measuring them */
+	for (p.counting = 1; p.counting >= 0; p.counting--) {
+		if (!p.counting)
+			progress_start(&p.bar, o->progress, p.steps);
+		baselines(&p);
+		for (i = 0; mech_table[i] && i < BENCH_MAX_MECHS; i++)
+			if (wanted(&p, mech_table[i]))
+				one_mech(&p, mech_table[i], p.why[i]);
+	}
 	progress_end(&p.bar);
 	p.stop |= signals_pending();
 	sigprocmask(SIG_SETMASK, &old, NULL);	/* a pending signal ends us here */

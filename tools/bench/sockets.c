@@ -130,7 +130,7 @@ static int tcp_setup(struct bench_chan *ch)
 
 const struct bench_mech bench_mech_unix_stream = {
 	.name = "unix-stream",
-	.family = "sockets.c",
+	.family = "byte stream",
 	.desc = "Unix domain stream socket pair",
 	.caps = CAP_MSG | CAP_BULK,
 	.setup = ustream_setup,
@@ -139,7 +139,7 @@ const struct bench_mech bench_mech_unix_stream = {
 
 const struct bench_mech bench_mech_unix_dgram = {
 	.name = "unix-dgram",
-	.family = "sockets.c",
+	.family = "message socket",
 	.desc = "Unix domain datagram socket pair",
 	.caps = CAP_MSG | CAP_BULK,
 	.msg_limit = dgram_limit,
@@ -149,7 +149,7 @@ const struct bench_mech bench_mech_unix_dgram = {
 
 const struct bench_mech bench_mech_unix_seqpacket = {
 	.name = "unix-seqpacket",
-	.family = "sockets.c",
+	.family = "message socket",
 	.desc = "Unix domain seqpacket socket pair",
 	.caps = CAP_MSG | CAP_BULK,
 	.msg_limit = dgram_limit,
@@ -159,7 +159,7 @@ const struct bench_mech bench_mech_unix_seqpacket = {
 
 const struct bench_mech bench_mech_tcp = {
 	.name = "tcp",
-	.family = "sockets.c",
+	.family = "byte stream",
 	.desc = "TCP over 127.0.0.1 (TCP_NODELAY)",
 	.caps = CAP_MSG | CAP_BULK,
 	.setup = tcp_setup,

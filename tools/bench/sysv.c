@@ -115,7 +115,7 @@ static int sysv_setup(struct bench_chan *ch)
 
 const struct bench_mech bench_mech_sysv_shm = {
 	.name = "sysv-shm",
-	.family = "sysv.c",
+	.family = "shared memory",
 	.desc = "SysV shared memory + SysV semaphores",
 	.lock_desc = "SysV semaphore P+V (SEM_UNDO)",
 	.setup = sysv_setup,
