@@ -236,6 +236,19 @@ for m in d["summary"]:
         bad = [f"{r['work']} {r['size']}: {r['note']}" for r in d["rows"]
                if r["mech"] == name and (r["status"] != "ok" or not r["checked"])]
         print(f"not ok - bench smoke: {name} ({'; '.join(bad)[:200]})")
+# schema 2: what a reader of the JSON relies on
+ok = [r for r in d["rows"] if r["status"] == "ok"]
+probs = []
+if d.get("schema") != 2 or not d.get("timestamp"):
+    probs.append("schema/timestamp missing")
+for r in ok:
+    rate = r["work"] in ("throughput", "contended")
+    if (r["p50_ns"] is None) != rate or (r["msgs_s"] is None) == rate:
+        probs.append(f"{r['mech']} {r['work']}: latency/rate fields not null where they do not apply")
+    if r["work"] != "contended" and (r["repeats"] < 2 or r["spread"] is None):
+        probs.append(f"{r['mech']} {r['work']}: no repeats/spread")
+print(("ok" if not probs else "not ok") + " - bench smoke: JSON schema 2 (nulls, repeats, spread)"
+      + ("" if not probs else " (" + "; ".join(probs[:3]) + ")"))
 EOF
 }
 
