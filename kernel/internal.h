@@ -93,6 +93,8 @@ struct ipcx_charge {
  *   ipcx_names_lock -> ipcx_regions' xa_lock (the registry, region.c)
  *   ipcx_names_lock or ipcx_lock_regions_mutex -> ipcx_nl_sem (events,
  *   netlink.c; never under a spinlock)
+ *   ipcx_names_lock, @resize_lock or ipcx_lock_regions_mutex ->
+ *   ipcx_limits_lock (the budgets, limits.c; innermost mutex)
  * @lock is a leaf spinlock. ipcx_names_lock and @resize_lock are never
  * held together, and neither is taken under mmap_lock.
  */
