@@ -17,6 +17,9 @@
 #include <linux/ipcx.h>
 
 struct pid;
+struct ipcx_user;
+struct ipcx_ns_usage;
+struct ipcx_lock_charge;
 struct vfsmount;
 struct ipc_namespace;
 
@@ -50,6 +53,20 @@ struct ipcx_region_locks {
 };
 
 /**
+ * struct ipcx_charge - what a region costs and who pays (see limits.c)
+ * @ns: its IPC namespace's usage: pays for the region and its bytes
+ * @creator: pays for the region
+ * @payer: pays for @bytes: whoever set the size last
+ * @bytes: the size rounded up to pages
+ */
+struct ipcx_charge {
+	struct ipcx_ns_usage *ns;
+	struct ipcx_user *creator;
+	struct ipcx_user *payer;
+	u64 bytes;
+};
+
+/**
  * struct ipcx_region - one shared memory region
  *
  * Reference counting (the whole story): @ref counts
@@ -76,6 +93,8 @@ struct ipcx_region_locks {
  *   ipcx_names_lock -> ipcx_regions' xa_lock (the registry, region.c)
  *   ipcx_names_lock or ipcx_lock_regions_mutex -> ipcx_nl_sem (events,
  *   netlink.c; never under a spinlock)
+ *   ipcx_names_lock, @resize_lock or ipcx_lock_regions_mutex ->
+ *   ipcx_limits_lock (the budgets, limits.c; innermost mutex)
  * @lock is a leaf spinlock. ipcx_names_lock and @resize_lock are never
  * held together, and neither is taken under mmap_lock.
  */
@@ -92,7 +111,8 @@ struct ipcx_region {
 	struct hlist_node hnode;	/* ipcx_names_lock; name table bucket */
 	struct list_head reap;		/* ipcx_names_lock; used by the sweep only */
 	bool linked;			/* ipcx_names_lock (READ_ONCE to peek); name in place */
-	u64 charged;			/* @resize_lock; bytes charged to max_total_bytes */
+	struct ipcx_charge charge;	/* @resize_lock; see limits.c */
+	struct list_head lock_charges;	/* @resize_lock; who pays for the locks (limits.c) */
 	struct mutex resize_lock;	/* serialises size changes */
 	spinlock_t lock;		/* guards the fields below */
 	kuid_t uid, cuid;		/* @lock; owner, creator (cuid immutable) */
@@ -189,14 +209,36 @@ long ipcx_ioc_region_resize(struct file *file, unsigned long arg, size_t usize);
 /* main.c teardown */
 void ipcx_regions_exit(void);
 
+/*
+ * limits.c: the per-namespace and per-user budgets. A region is charged
+ * at creation and on resize (resize_lock held), uncharged with its locks
+ * when freed; a lock is charged when declared (resize_lock and
+ * ipcx_lock_regions_mutex held) and, should the declaration fail after
+ * all, uncharged with the cost the charge returned.
+ */
+struct ipcx_lock_cost {
+	struct ipcx_lock_charge *lc;
+	bool page;
+};
+
+int ipcx_limits_charge(struct ipcx_charge *c, u64 bytes);
+void ipcx_limits_uncharge(struct ipcx_charge *c);
+int ipcx_limits_resize(struct ipcx_region *region, u64 bytes);
+int ipcx_limits_charge_lock(struct ipcx_region *region, u64 offset,
+			    struct ipcx_lock_cost *cost);
+void ipcx_limits_uncharge_lock(struct ipcx_region *region,
+			       const struct ipcx_lock_cost *cost);
+void ipcx_limits_uncharge_region(struct ipcx_region *region);
+void ipcx_limits_exit(void);
+
 /**
  * struct ipcx_stats - module limits and live counts (IPCX_NL_CMD_STATS_GET)
- * @max_regions: module parameter
+ * @max_regions: module parameter (per IPC namespace)
  * @max_region_bytes: module parameter
- * @max_total_bytes: module parameter
+ * @max_total_bytes: module parameter (per IPC namespace)
  * @max_locks_per_region: module parameter
  * @regions: live regions, every namespace
- * @bytes: bytes charged to max_total_bytes
+ * @bytes: page-rounded sizes of the live regions, every namespace
  * @locks: declared locks
  * @owners: registered owner ids
  * @subscribers: sockets subscribed to the events of their IPC namespace
@@ -225,6 +267,7 @@ struct ipcx_stats {
 struct ipcx_region *ipcx_region_find_id(u64 id);
 struct ipcx_region *ipcx_region_find_next(u64 *id);
 void ipcx_regions_stats(struct ipcx_stats *st);
+void ipcx_limits_stats(struct ipcx_stats *st);
 bool ipcx_names_ns_is_current(const struct ipcx_region *region);
 struct vfsmount *ipcx_names_ns_get(void);
 

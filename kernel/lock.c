@@ -115,12 +115,14 @@ static void ipcx_lock_free(struct ipcx_lock *l)
  *
  * Return: the lock (same kind declared again: the existing one, unless
  * @death_event differs from its own: -EEXIST),
- * ERR_PTR(-EINVAL / -EEXIST / -ENOSPC / -ENOMEM / -EIDRM).
+ * ERR_PTR(-EINVAL / -EEXIST / -ENOSPC / -ENOMEM / -EIDRM). ENOSPC:
+ * max_locks_per_region, or the declarer's max_user_locks or RLIMIT_MEMLOCK.
  */
 struct ipcx_lock *ipcx_lock_declare(struct ipcx_region *region, u64 offset,
 				    u32 kind, u32 value, struct ipcx_lock *death_event)
 {
 	struct ipcx_region_locks *tab = &region->locks;
+	struct ipcx_lock_cost cost;
 	struct ipcx_lock *l;
 	int ret;
 
@@ -150,12 +152,17 @@ struct ipcx_lock *ipcx_lock_declare(struct ipcx_region *region, u64 offset,
 	l = ERR_PTR(-ENOSPC);
 	if (tab->nr >= READ_ONCE(max_locks_per_region))
 		goto out_unlock;
-
-	l = kzalloc(sizeof(*l), GFP_KERNEL_ACCOUNT);
-	if (!l) {
-		l = ERR_PTR(-ENOMEM);
+	/* the declarer pays: max_user_locks, RLIMIT_MEMLOCK (limits.c) */
+	ret = ipcx_limits_charge_lock(region, offset, &cost);
+	if (ret) {
+		l = ERR_PTR(ret);
 		goto out_unlock;
 	}
+
+	ret = -ENOMEM;
+	l = kzalloc(sizeof(*l), GFP_KERNEL_ACCOUNT);
+	if (!l)
+		goto out_uncharge;
 	l->offset = offset;
 	l->region = region;
 	l->kind = kind;
@@ -177,6 +184,8 @@ struct ipcx_lock *ipcx_lock_declare(struct ipcx_region *region, u64 offset,
 
 out_free:
 	ipcx_lock_free(l);
+out_uncharge:
+	ipcx_limits_uncharge_lock(region, &cost);
 	l = ERR_PTR(ret);
 out_unlock:
 	mutex_unlock(&ipcx_lock_regions_mutex);

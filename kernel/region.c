@@ -6,8 +6,7 @@
  * The refcount story is told once, at struct ipcx_region in internal.h.
  *
  * Locking:
- *  - ipcx_limits_lock (spinlock) guards the global counters below; it is a
- *    leaf lock.
+ *  - the budgets (limits.c) have their own lock, innermost.
  *  - ipcx_attach_lock (mutex) serialises attaching files, so that a file's
  *    f_mapping is set exactly once, before its attachment is published
  *    (smp_store_release of file->private_data; readers use
@@ -40,52 +39,13 @@
 
 #include "internal.h"
 
-static uint max_regions = 4096;
-module_param(max_regions, uint, 0644);
-MODULE_PARM_DESC(max_regions, "most live regions, named or anonymous (ENOSPC beyond)");
-
 static ulong max_region_bytes = 1UL << 30;
 module_param(max_region_bytes, ulong, 0644);
 MODULE_PARM_DESC(max_region_bytes, "largest size of one region in bytes (EFBIG beyond)");
 
-static ulong max_total_bytes = 4UL << 30;
-module_param(max_total_bytes, ulong, 0644);
-MODULE_PARM_DESC(max_total_bytes, "most bytes of all regions, page-rounded (ENOSPC beyond)");
-
-static DEFINE_SPINLOCK(ipcx_limits_lock);
-static unsigned int ipcx_nr_regions;	/* ipcx_limits_lock */
-static u64 ipcx_total_bytes;		/* ipcx_limits_lock */
 static atomic64_t ipcx_next_id = ATOMIC64_INIT(0);
 static DEFINE_MUTEX(ipcx_attach_lock);
 static DEFINE_XARRAY(ipcx_regions);	/* see the top */
-
-/* Charge @bytes (and @regions new regions) against the limits. */
-static int ipcx_charge(u64 bytes, unsigned int regions)
-{
-	u64 total;
-	int ret = 0;
-
-	spin_lock(&ipcx_limits_lock);
-	if (regions && ipcx_nr_regions + regions > READ_ONCE(max_regions))
-		ret = -ENOSPC;
-	else if (check_add_overflow(ipcx_total_bytes, bytes, &total) ||
-		 total > READ_ONCE(max_total_bytes))
-		ret = -ENOSPC;
-	if (!ret) {
-		ipcx_total_bytes = total;
-		ipcx_nr_regions += regions;
-	}
-	spin_unlock(&ipcx_limits_lock);
-	return ret;
-}
-
-static void ipcx_uncharge(u64 bytes, unsigned int regions)
-{
-	spin_lock(&ipcx_limits_lock);
-	ipcx_total_bytes -= bytes;
-	ipcx_nr_regions -= regions;
-	spin_unlock(&ipcx_limits_lock);
-}
 
 static int ipcx_size_check(u64 size)
 {
@@ -96,15 +56,17 @@ static int ipcx_size_check(u64 size)
 	return 0;
 }
 
-static void ipcx_region_init(struct ipcx_region *region, u64 charged,
-			     umode_t mode, u32 lifetime)
+static void ipcx_region_init(struct ipcx_region *region,
+			     const struct ipcx_charge *charge, umode_t mode,
+			     u32 lifetime)
 {
 	kref_init(&region->ref);
 	region->id = atomic64_inc_return(&ipcx_next_id);
 	region->ctime_ns = ktime_get_real_ns();
 	region->cpid = get_pid(task_tgid(current));
 	region->lifetime = lifetime;
-	region->charged = charged;
+	region->charge = *charge;
+	INIT_LIST_HEAD(&region->lock_charges);
 	INIT_HLIST_NODE(&region->hnode);
 	INIT_LIST_HEAD(&region->reap);
 	mutex_init(&region->resize_lock);
@@ -129,24 +91,23 @@ struct ipcx_region *ipcx_region_create(const char *name, u64 size, umode_t mode,
 				       u32 lifetime)
 {
 	struct ipcx_region *region;
-	u64 charged;
+	struct ipcx_charge charge;
 	int ret;
 
 	ret = ipcx_size_check(size);
 	if (ret)
 		return ERR_PTR(ret);
-	charged = PAGE_ALIGN(size);
-	ret = ipcx_charge(charged, 1);
+	ret = ipcx_limits_charge(&charge, PAGE_ALIGN(size));
 	if (ret)
 		return ERR_PTR(ret);
 
 	ret = -ENOMEM;
-	region = kzalloc(sizeof(*region), GFP_KERNEL);
+	region = kzalloc(sizeof(*region), GFP_KERNEL_ACCOUNT);
 	if (!region)
 		goto out_uncharge;
 	ipcx_region_init_locks(region);
 	if (name) {
-		region->name = kstrdup(name, GFP_KERNEL);
+		region->name = kstrdup(name, GFP_KERNEL_ACCOUNT);
 		if (!region->name)
 			goto out_free_region;
 	}
@@ -155,16 +116,17 @@ struct ipcx_region *ipcx_region_create(const char *name, u64 size, umode_t mode,
 		/*
 		 * shmem says ENOSPC when it cannot allocate the inode (its
 		 * internal mount has no limits): out of memory, not the
-		 * max_regions/max_total_bytes ENOSPC of our ABI.
+		 * budgets' ENOSPC of our ABI.
 		 */
 		ret = PTR_ERR(region->shmem);
 		if (ret == -ENOSPC)
 			ret = -ENOMEM;
 		goto out_free_name;
 	}
-	ipcx_region_init(region, charged, mode, lifetime);
+	ipcx_region_init(region, &charge, mode, lifetime);
 	ipcx_names_bind_ns(region);
-	ret = xa_err(xa_store(&ipcx_regions, region->id, region, GFP_KERNEL));
+	ret = xa_err(xa_store(&ipcx_regions, region->id, region,
+			      GFP_KERNEL_ACCOUNT));
 	if (ret)
 		goto out_put_ns;
 	ipcx_nl_notify_region(region, true);
@@ -179,7 +141,7 @@ out_free_name:
 out_free_region:
 	kfree(region);
 out_uncharge:
-	ipcx_uncharge(charged, 1);
+	ipcx_limits_uncharge(&charge);
 	return ERR_PTR(ret);
 }
 
@@ -191,7 +153,7 @@ static void ipcx_region_free(struct ipcx_region *region)
 	fput(region->shmem);
 	mntput(region->ns_mnt);
 	put_pid(region->cpid);
-	ipcx_uncharge(region->charged, 1);
+	ipcx_limits_uncharge_region(region);
 	kfree(region->name);
 	kfree(region);
 }
@@ -255,7 +217,6 @@ static void ipcx_shmem_set_size(struct ipcx_region *region, loff_t size)
  */
 int ipcx_region_resize(struct ipcx_region *region, u64 size)
 {
-	u64 charged = PAGE_ALIGN(size);
 	int ret;
 
 	ret = ipcx_size_check(size);
@@ -268,14 +229,11 @@ int ipcx_region_resize(struct ipcx_region *region, u64 size)
 	spin_unlock(&region->lock);
 	if (!ret && ipcx_region_locks_beyond(region, size))
 		ret = -EBUSY;	/* a lock's page is pinned: keep it in the region */
-	if (!ret && charged > region->charged)
-		ret = ipcx_charge(charged - region->charged, 0);
+	if (!ret)
+		ret = ipcx_limits_resize(region, PAGE_ALIGN(size));
 	if (ret)
 		goto out_unlock;
 	ipcx_shmem_set_size(region, size);
-	if (charged < region->charged)
-		ipcx_uncharge(region->charged - charged, 0);
-	region->charged = charged;
 out_unlock:
 	mutex_unlock(&region->resize_lock);
 	return ret;
@@ -407,13 +365,8 @@ struct ipcx_region *ipcx_region_find_next(u64 *id)
 /* For IPCX_NL_CMD_STATS_GET: limits and live counts of the regions. */
 void ipcx_regions_stats(struct ipcx_stats *st)
 {
-	st->max_regions = READ_ONCE(max_regions);
 	st->max_region_bytes = READ_ONCE(max_region_bytes);
-	st->max_total_bytes = READ_ONCE(max_total_bytes);
-	spin_lock(&ipcx_limits_lock);
-	st->regions = ipcx_nr_regions;
-	st->bytes = ipcx_total_bytes;
-	spin_unlock(&ipcx_limits_lock);
+	ipcx_limits_stats(st);
 }
 
 /**
@@ -425,5 +378,5 @@ void ipcx_regions_stats(struct ipcx_stats *st)
 void ipcx_regions_exit(void)
 {
 	ipcx_names_sweep(true);
-	WARN_ON_ONCE(ipcx_nr_regions || ipcx_total_bytes);
+	ipcx_limits_exit();
 }

@@ -111,7 +111,7 @@ long ipcx_ioc_region_open(struct file *file, unsigned long arg, size_t usize)
 	if (write && !(file->f_mode & FMODE_WRITE))
 		return -EACCES;
 
-	att = kzalloc(sizeof(*att), GFP_KERNEL);
+	att = kzalloc(sizeof(*att), GFP_KERNEL_ACCOUNT);
 	if (!att)
 		return -ENOMEM;
 	if (req.name) {
@@ -202,7 +202,7 @@ long ipcx_ioc_region_stat(struct file *file, unsigned long arg, size_t usize)
 
 	if (!att)
 		return -ENXIO;
-	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	st = kzalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
 	if (!st)
 		return -ENOMEM;
 	ipcx_stat_fill(st, att);

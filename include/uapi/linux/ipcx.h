@@ -98,10 +98,26 @@ struct ipcx_version {
  * or mapping exists. Regions still named at rmmod are destroyed.
  *
  * Limits (module parameters in /sys/module/ipcx/parameters, writable by
- * root): max_regions (live regions, named or not; ENOSPC), max_region_bytes
- * (size of one region; EFBIG), max_total_bytes (sum of all live regions'
- * sizes rounded to pages; ENOSPC). Lowering a limit affects only new
- * creations and resizes.
+ * root), each bounding one IPC namespace or one user, so that neither
+ * another namespace nor another user can use up yours:
+ *  - per IPC namespace, for everyone: max_regions (live regions, named or
+ *    not; ENOSPC), max_total_bytes (their sizes rounded to pages; ENOSPC).
+ *    A new namespace starts with its own budget and does not draw on its
+ *    parent's.
+ *  - per user (kuid, summed over every namespace), passed by
+ *    CAP_SYS_RESOURCE: max_user_regions (regions it created; ENOSPC),
+ *    max_user_bytes (page-rounded sizes of the regions it sized last: the
+ *    creator, or whoever resized the region since; ENOSPC), max_user_locks
+ *    (lock blocks it declared, every region; ENOSPC).
+ *  - per region: max_region_bytes (its size; EFBIG), max_locks_per_region
+ *    (ENOSPC).
+ *  - pinned pages: the region page under a declared lock stays in memory
+ *    while the region lives; each such page counts once, for its first
+ *    declarer, in that user's locked memory against its RLIMIT_MEMLOCK
+ *    (shared with io_uring; CAP_IPC_LOCK passes; ENOSPC).
+ * Sizes are charged as declared, not as used. Everything is charged until
+ * the region is freed. Lowering a limit affects only new creations, resizes
+ * and declarations.
  */
 
 #define IPCX_NAME_MAX		255	/* bytes, without the NUL */
@@ -183,7 +199,8 @@ struct ipcx_region_open {
  *                 opened without write access
  *   EPERM         read-write attach of an IPCX_SEAL_WRITE region
  *   EFBIG         size above max_region_bytes
- *   ENOSPC        max_regions or max_total_bytes reached
+ *   ENOSPC        the namespace's max_regions or max_total_bytes, or the
+ *                 caller's max_user_regions or max_user_bytes, reached
  *   ENOMEM        out of memory
  */
 #define IPCX_IOC_REGION_OPEN	_IOWR(IPCX_IOC_MAGIC, 0x01, struct ipcx_region_open)
@@ -356,8 +373,10 @@ struct ipcx_region_resize {
  * attachment.
  * Errors: EFAULT, EINVAL (size 0, __reserved), E2BIG, ENXIO (not attached),
  * EPERM (read-only attachment or IPCX_SEAL_RESIZE), EFBIG
- * (max_region_bytes), ENOSPC (max_total_bytes), EBUSY (shrinking would cut
- * off a declared lock block).
+ * (max_region_bytes), ENOSPC (the namespace's max_total_bytes, or the
+ * caller's max_user_bytes: the caller pays for the whole new size from now
+ * on, and whoever paid before is refunded), EBUSY (shrinking would cut off a
+ * declared lock block).
  */
 #define IPCX_IOC_REGION_RESIZE	_IOW(IPCX_IOC_MAGIC, 0x06, struct ipcx_region_resize)
 
@@ -609,7 +628,9 @@ struct ipcx_lock_stat {
  *   initialise it (word 0). Declaring the same offset with the same kind
  *   again is a no-op; another kind gives EEXIST. Errors: ENXIO (file has no
  *   region), EINVAL (misaligned, outside the region, unknown kind),
- *   EACCES (read-only attachment), ENOSPC (max_locks reached), EIDRM.
+ *   EACCES (read-only attachment), ENOSPC (max_locks_per_region, or the
+ *   caller's max_user_locks, or its RLIMIT_MEMLOCK for a lock on a page of
+ *   the region no lock pinned yet), EIDRM.
  *   A semaphore starts at op.value (at most IPCX_SEM_VALUE_MAX).
  * IPCX_IOC_MUTEX_LOCK - acquire the mutex at op.offset (after the user-space
  *   CAS failed). Returns 0 or EOWNERDEAD (op.died filled); errors:
@@ -795,12 +816,12 @@ enum ipcx_nl_lock_attr {
 enum ipcx_nl_stats_attr {
 	IPCX_NL_STATS_A_UNSPEC,
 	IPCX_NL_STATS_A_PAD,
-	IPCX_NL_STATS_A_MAX_REGIONS,		/* u32 */
+	IPCX_NL_STATS_A_MAX_REGIONS,		/* u32, per IPC namespace */
 	IPCX_NL_STATS_A_MAX_REGION_BYTES,	/* u64 */
-	IPCX_NL_STATS_A_MAX_TOTAL_BYTES,	/* u64 */
+	IPCX_NL_STATS_A_MAX_TOTAL_BYTES,	/* u64, per IPC namespace */
 	IPCX_NL_STATS_A_MAX_LOCKS_PER_REGION,	/* u32 */
 	IPCX_NL_STATS_A_REGIONS,		/* u32, live, all namespaces */
-	IPCX_NL_STATS_A_BYTES,			/* u64, charged bytes */
+	IPCX_NL_STATS_A_BYTES,			/* u64, charged bytes, all namespaces */
 	IPCX_NL_STATS_A_LOCKS,			/* u32, declared locks */
 	IPCX_NL_STATS_A_OWNERS,			/* u32, registered owner ids */
 	IPCX_NL_STATS_A_SUBSCRIBERS,		/* u32, sockets subscribed to events */
