@@ -360,4 +360,53 @@ TEST_F(ot, foreign_ids_resolve_to_nothing)
 	EXPECT_EQ(0, lh_exit_code(status));
 }
 
+/* In a pid namespace of its own (root still): the holder's id shows nothing. */
+static int ot_probe_from_pid_ns(uint32_t id)
+{
+	struct ipcx_lock_stat st;
+	struct ipcx_mutex m;
+	void *base;
+	int fd, status;
+	pid_t pid;
+
+	if (unshare(CLONE_NEWPID))
+		return 70;
+	pid = fork();	/* the new namespace's init */
+	if (pid < 0)
+		return 71;
+	if (pid > 0)
+		return waitpid(pid, &status, 0) == pid ? lh_exit_code(status) : 72;
+	fd = lh_anon_region(4096, &base);
+	if (fd < 0 || ipcx_mutex_init(&m, fd, base, 0))
+		_exit(73);
+	__atomic_store_n(m.word, id, __ATOMIC_RELEASE);
+	if (ipcx_lock_stat(fd, 0, &st))
+		_exit(74);
+	fprintf(stderr, "# from a pid namespace: holder %u: pid %u comm '%.16s'\n",
+		st.holder.owner, st.holder.pid, st.holder.comm);
+	_exit(st.holder.owner != id ? 75 :
+	      st.holder.pid || st.holder.tgid || st.holder.comm[0] ? 52 : 0);
+}
+
+/* Finding: the same user in another pid namespace learnt the command name. */
+TEST_F(ot, ids_of_threads_outside_the_pid_namespace_resolve_to_nothing)
+{
+	pid_t holder, prober;
+	uint32_t id = 0;
+	int status;
+
+	holder = ot_secret_holder(self->fd, &id);
+	ASSERT_GT(holder, 0);
+	prober = fork();
+	ASSERT_GE(prober, 0);
+	if (prober == 0)
+		_exit(ot_probe_from_pid_ns(id));
+	status = lh_wait_child(prober, 10000);
+	kill(holder, SIGKILL);
+	waitpid(holder, NULL, 0);
+	if (lh_exit_code(status) == 70)
+		SKIP(return, "no pid namespaces");
+	EXPECT_EQ(0, lh_exit_code(status));
+}
+
 TEST_HARNESS_MAIN
