@@ -385,7 +385,7 @@ static struct ipcx_owner *ipcx_owner_lookup_pid(struct pid *pid)
 	return NULL;
 }
 
-/* A new owner for the calling thread (not yet registered), or NULL. */
+/* A new owner for the calling thread (not yet registered), or ERR_PTR(). */
 static struct ipcx_owner *ipcx_owner_alloc(void)
 {
 	struct ipcx_owner *owner = kzalloc(sizeof(*owner), GFP_KERNEL_ACCOUNT);
