@@ -22,6 +22,8 @@ struct ipcx_ns_usage;
 struct ipcx_lock_charge;
 struct vfsmount;
 struct ipc_namespace;
+struct mm_struct;
+struct vm_area_struct;
 
 /* IPCX_MODULE_VERSION: from the top-level VERSION file (Kbuild) */
 
@@ -89,6 +91,8 @@ struct ipcx_charge {
  *   @resize_lock -> shmem inode lock -> i_mmap_rwsem (truncation)
  *   @resize_lock -> @lock
  *   mmap_lock -> @lock (->mmap and vm_ops)
+ *   mmap_lock -> owner.c's address-space sets (->mmap, owner registration)
+ *   -> ipcx_regions' xa_lock (pruning a set)
  *   @resize_lock -> ipcx_lock_regions_mutex -> ipcx_lock.lock (locks, lock.c)
  *   ipcx_names_lock -> ipcx_regions' xa_lock (the registry, region.c)
  *   ipcx_names_lock or ipcx_lock_regions_mutex -> ipcx_nl_sem (events,
@@ -176,6 +180,12 @@ void ipcx_region_teardown_locks(struct ipcx_region *region);
 void ipcx_region_revoke_locks(struct ipcx_region *region);
 bool ipcx_region_locks_beyond(struct ipcx_region *region, u64 size);
 
+/*
+ * owner.c: an address space @mm now maps (or names through a lock ioctl)
+ * @region, so the death of any owner of @mm scans @region's locks.
+ */
+int ipcx_mm_note_region(struct mm_struct *mm, struct ipcx_region *region);
+
 /* names.c: the IPC-namespace-keyed name table */
 extern struct mutex ipcx_names_lock;
 int ipcx_name_copy(char *buf, u64 uname);
@@ -197,6 +207,7 @@ int ipcx_mmap(struct file *file, struct vm_area_struct *vma);
 unsigned long ipcx_get_unmapped_area(struct file *file, unsigned long addr,
 				     unsigned long len, unsigned long pgoff,
 				     unsigned long flags);
+struct ipcx_region *ipcx_vma_region(struct vm_area_struct *vma);
 
 /* region_ioctl.c: one handler per region command */
 long ipcx_ioc_region_open(struct file *file, unsigned long arg, size_t usize);
@@ -266,6 +277,8 @@ struct ipcx_stats {
  */
 struct ipcx_region *ipcx_region_find_id(u64 id);
 struct ipcx_region *ipcx_region_find_next(u64 *id);
+struct ipcx_region *ipcx_region_get_live(u64 id);
+bool ipcx_region_id_live(u64 id);
 void ipcx_regions_stats(struct ipcx_stats *st);
 void ipcx_limits_stats(struct ipcx_stats *st);
 bool ipcx_names_ns_is_current(const struct ipcx_region *region);

@@ -40,8 +40,11 @@
  *  - ipcx_lock_regions_mutex guards ipcx_lock_regions (regions that have
  *    declared locks) and each region's lock table (xarray stores); it is
  *    taken by declaration and resize (inside the region's resize_lock, so a
- *    region cannot shrink under a lock being declared), by the death work
- *    and by region teardown, and is outside every ipcx_lock.lock.
+ *    region cannot shrink under a lock being declared) and by region
+ *    teardown, and is outside every ipcx_lock.lock. The death work does not
+ *    take it: it reads a region's table under RCU (see
+ *    ipcx_region_owner_died()), region by region, for the regions the dead
+ *    owner's address space may have named (owner.c).
  *  - ipcx_lock.lock (spinlock) guards a lock's waiters and statistics and
  *    every kernel-side change of its word. Never held across sleeping or
  *    user copies.
@@ -341,23 +344,33 @@ void ipcx_lock_account(struct ipcx_lock *l, u64 start, bool slept)
 	l->wait_ns_max = max(l->wait_ns_max, waited);
 }
 
-/* Death work: release every lock word that names @owner. */
-void ipcx_locks_owner_died(struct ipcx_owner *owner)
+/**
+ * ipcx_region_owner_died() - release every lock word of @region that names
+ * @owner, and apply its semaphore undos there
+ * @region: a region the dead owner's address space may have named (a
+ *          reference is held by the caller)
+ * @owner: the dead owner
+ *
+ * Death work (process context). Takes no global lock: the lock table is
+ * read under RCU (xa_for_each) and a region's locks are freed only with the
+ * region, so each lock is safe to use; ipcx_lock.lock is taken per lock, and
+ * the HOLDER_DIED notifications go out after it is dropped. Yields between
+ * locks, so a large table delays nobody but the dying owner's user.
+ */
+void ipcx_region_owner_died(struct ipcx_region *region, struct ipcx_owner *owner)
 {
-	struct ipcx_region_locks *tab;
 	struct ipcx_lock *l;
 	unsigned long idx;
 
-	mutex_lock(&ipcx_lock_regions_mutex);
-	list_for_each_entry(tab, &ipcx_lock_regions, node)
-		xa_for_each(&tab->xa, idx, l)
-			if (l->kind == IPCX_LOCK_MUTEX)
-				ipcx_mutex_owner_died(l, owner);
-			else if (l->kind == IPCX_LOCK_SEM)
-				ipcx_sem_owner_died(l, owner);
-			else if (l->kind == IPCX_LOCK_RWLOCK)
-				ipcx_rwlock_owner_died(l, owner);
-	mutex_unlock(&ipcx_lock_regions_mutex);
+	xa_for_each(&region->locks.xa, idx, l) {
+		if (l->kind == IPCX_LOCK_MUTEX)
+			ipcx_mutex_owner_died(l, owner);
+		else if (l->kind == IPCX_LOCK_SEM)
+			ipcx_sem_owner_died(l, owner);
+		else if (l->kind == IPCX_LOCK_RWLOCK)
+			ipcx_rwlock_owner_died(l, owner);
+		cond_resched();
+	}
 }
 
 /**

@@ -172,9 +172,13 @@ static long ipcx_owned_lock_op(struct file *file, unsigned long arg,
 	if (IS_ERR(me))
 		return PTR_ERR(me);
 	c.op.owner = me->id;
+	ret = ipcx_owner_note_region(me, c.region);
+	if (ret)
+		goto out_put_owner;
 	ret = fn(c.lock, me, c.op.flags & IPCX_LOCK_F_TRYLOCK,
 		 (c.op.flags & IPCX_LOCK_F_TIMEOUT) ? &c.deadline : NULL,
 		 c.clock, &c.op.died);
+out_put_owner:
 	ipcx_owner_put(me);
 	return ipcx_lock_call_end(&c, arg, usize, ret);
 }
@@ -316,7 +320,8 @@ long ipcx_ioc_lock_stat(struct file *file, unsigned long arg, size_t usize)
 	spin_unlock(&l->lock);
 	if (l->kind == IPCX_LOCK_MUTEX &&
 	    (word & IPCX_OWNER_ID_MASK) != IPCX_OWNER_NOTRECOVERABLE)
-		ipcx_owner_to_user(word & IPCX_OWNER_ID_MASK, &st.holder);
+		ipcx_owner_to_user(l->region, word & IPCX_OWNER_ID_MASK,
+				   &st.holder);
 	return ipcx_copy_struct_out(arg, usize, &st, sizeof(st),
 				    IPCX_LOCK_STAT_SIZE_VER0);
 }
@@ -340,10 +345,14 @@ long ipcx_ioc_sem_wait(struct file *file, unsigned long arg, size_t usize)
 		if (IS_ERR(me))
 			return PTR_ERR(me);
 		c.op.owner = me->id;
+		ret = ipcx_owner_note_region(me, c.region);
+		if (ret)
+			goto out_put_owner;
 	}
 	ret = ipcx_sem_wait(c.lock, me, undo, trylock,
 			    (c.op.flags & IPCX_LOCK_F_TIMEOUT) ? &c.deadline : NULL,
 			    c.clock, &c.op.died);
+out_put_owner:
 	ipcx_owner_put(me);
 	return ipcx_lock_call_end(&c, arg, usize, ret);
 }
@@ -363,8 +372,12 @@ long ipcx_ioc_sem_post(struct file *file, unsigned long arg, size_t usize)
 		me = ipcx_owner_current(true);
 		if (IS_ERR(me))
 			return PTR_ERR(me);
+		ret = ipcx_owner_note_region(me, c.region);
+		if (ret)
+			goto out_put_owner;
 	}
 	ret = ipcx_sem_post(c.lock, me, !!me);
+out_put_owner:
 	ipcx_owner_put(me);
 	return ret;
 }

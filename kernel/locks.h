@@ -16,10 +16,14 @@
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
 
 #include "internal.h"
+
+struct ipcx_owner_user;
+struct ipcx_owner_mm;
 
 /**
  * struct ipcx_owner - an owner id and the thread it stands for
@@ -31,15 +35,19 @@
  * @death_ns: CLOCK_REALTIME when @dead was set
  * @comm: the thread's command name at registration
  * @hnode: in ipcx_owner_hash, keyed by @pid (ipcx_owners_lock; RCU readers)
- * @dead_node: on ipcx_dead_owners until the death work handles it
+ * @tnode: in ipcx_owner_tgid_hash, keyed by @tgid (as @hnode)
+ * @dead_node: on its user's dead list until the death work handles it
+ * @uid: the real uid of the thread at registration
+ * @user: its user's bound and death work (owner.c; valid until retired)
+ * @mm: the regions its address space may name (owner.c; a reference)
  * @rcu: for kfree_rcu
  *
  * Lifetime: one reference belongs to the registry (the id in the idr and the
  * entry in the hash) from registration until the death work has released
  * every lock word naming the owner and removed it from both; the tracepoint
  * takes one more for the death work. Lookups under RCU take a reference with
- * refcount_inc_not_zero(). The last put frees with kfree_rcu(), dropping the
- * struct pid references.
+ * refcount_inc_not_zero(). The last put drops the @mm reference, then frees
+ * with call_rcu(), dropping the struct pid references.
  */
 struct ipcx_owner {
 	u32 id;
@@ -50,7 +58,11 @@ struct ipcx_owner {
 	u64 death_ns;
 	char comm[TASK_COMM_LEN];
 	struct hlist_node hnode;
+	struct hlist_node tnode;
 	struct llist_node dead_node;
+	kuid_t uid;
+	struct ipcx_owner_user *user;
+	struct ipcx_owner_mm *mm;
 	struct rcu_head rcu;
 };
 
@@ -61,6 +73,9 @@ struct ipcx_owner {
  * @owner: the owner id it had
  * @time_ns: when
  * @comm: its command name
+ * @uid: its real uid
+ * @attached: its address space had the lock's region attached, so users
+ *            of the region may see who it was (ipcx_death_to_user())
  */
 struct ipcx_death {
 	struct pid *pid;
@@ -68,6 +83,8 @@ struct ipcx_death {
 	u32 owner;
 	u64 time_ns;
 	char comm[TASK_COMM_LEN];
+	kuid_t uid;
+	bool attached;
 };
 
 /**
@@ -150,17 +167,20 @@ struct ipcx_owner *ipcx_owner_current(bool create);
 struct ipcx_owner *ipcx_owner_find(u32 id);
 void ipcx_owner_put(struct ipcx_owner *owner);
 bool ipcx_owner_id_alive(u32 id);
-void ipcx_death_record(struct ipcx_death *d, u32 id);
+int ipcx_owner_note_region(struct ipcx_owner *me, struct ipcx_region *region);
+void ipcx_death_record(struct ipcx_death *d, const struct ipcx_region *region,
+		       u32 id);
 void ipcx_death_clear(struct ipcx_death *d);
 void ipcx_death_to_user(const struct ipcx_death *d, struct ipcx_owner_info *info);
 void ipcx_death_copy(struct ipcx_death *dst, const struct ipcx_death *src);
-void ipcx_owner_to_user(u32 id, struct ipcx_owner_info *info);
+void ipcx_owner_to_user(const struct ipcx_region *region, u32 id,
+			struct ipcx_owner_info *info);
 
 /* lock.c */
 struct ipcx_lock *ipcx_lock_declare(struct ipcx_region *region, u64 offset,
 				    u32 kind, u32 value, struct ipcx_lock *death_event);
 struct ipcx_lock *ipcx_lock_find(struct ipcx_region *region, u64 offset, u32 kind);
-void ipcx_locks_owner_died(struct ipcx_owner *owner);
+void ipcx_region_owner_died(struct ipcx_region *region, struct ipcx_owner *owner);
 u32 ipcx_lock_waiters_bit(const struct ipcx_lock *l);
 void ipcx_waiter_grant(struct ipcx_lock *l, struct ipcx_waiter *w, int result);
 void ipcx_lock_account(struct ipcx_lock *l, u64 start, bool slept);

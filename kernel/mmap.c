@@ -17,7 +17,9 @@
  * mmap_region() saw the attachment published, hence the final f_mapping.
  *
  * Locking: ->mmap and vm_ops run under mmap_lock; they take region->lock
- * (a leaf spinlock) to check seals and count mappings. A mapping does not
+ * (a leaf spinlock) to check seals and count mappings. ->mmap also adds
+ * the region to the address space's set in owner.c (which may allocate),
+ * so that its owners' deaths scan the region's locks. A mapping does not
  * hold a region reference: it holds the file, which holds the region.
  */
 #include <linux/mm.h>
@@ -122,8 +124,8 @@ static int ipcx_mmap_account(struct ipcx_attach *att, struct vm_area_struct *vma
  * @vma: the new vma
  *
  * Return: 0, -ENXIO (not attached), -EINVAL (private, or outside the
- * region), -EACCES (writable on a read-only attachment), -EPERM (writable
- * with IPCX_SEAL_WRITE).
+ * region), -ENOMEM, -EACCES (writable on a read-only attachment), -EPERM
+ * (writable with IPCX_SEAL_WRITE).
  */
 int ipcx_mmap(struct file *file, struct vm_area_struct *vma)
 {
@@ -136,12 +138,23 @@ int ipcx_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EINVAL;
 	if (!ipcx_vma_in_region(att->region, vma))
 		return -EINVAL;
+	ret = ipcx_mm_note_region(vma->vm_mm, att->region);
+	if (ret)
+		return ret;
 	ret = ipcx_mmap_account(att, vma);
 	if (ret)
 		return ret;
 	ipcx_vm_flags_set(vma, VM_DONTEXPAND);
 	vma->vm_ops = &ipcx_vm_ops;
 	return 0;
+}
+
+/* The region @vma maps, when it is a mapping of a /dev/ipcx file. */
+struct ipcx_region *ipcx_vma_region(struct vm_area_struct *vma)
+{
+	if (vma->vm_ops != &ipcx_vm_ops)
+		return NULL;
+	return ipcx_file_region(vma->vm_file);
 }
 
 /**

@@ -16,7 +16,7 @@
  *  - otherwise free the word and wake the oldest waiter, which competes.
  *
  * Locking: every function here takes ipcx_lock.lock itself, except
- * ipcx_mutex_owner_died() which is called with ipcx_lock_regions_mutex held
+ * ipcx_mutex_owner_died(), called by the death work with no ipcx lock held
  * (it takes ipcx_lock.lock inside it).
  */
 #include <linux/ktime.h>
@@ -71,7 +71,7 @@ static bool ipcx_mutex_take_from_dead(struct ipcx_lock *l, u32 w, u32 me)
 {
 	if (!ipcx_word_cas(l, w, me | IPCX_LOCKW_DIED | ipcx_lock_waiters_bit(l)))
 		return false;
-	ipcx_death_record(&l->last_death, ipcx_word_id(w));
+	ipcx_death_record(&l->last_death, l->region, ipcx_word_id(w));
 	l->owner_deaths++;
 	return true;
 }
@@ -325,7 +325,7 @@ void ipcx_mutex_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 	spin_lock(&l->lock);
 	w = READ_ONCE(*l->word);
 	if (ipcx_word_id(w) == owner->id && !l->revoked) {
-		ipcx_death_record(&l->last_death, owner->id);
+		ipcx_death_record(&l->last_death, l->region, owner->id);
 		l->owner_deaths++;
 		ipcx_mutex_pass_on(l, IPCX_LOCKW_DIED);
 		died = true;

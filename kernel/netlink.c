@@ -199,9 +199,11 @@ static void ipcx_nl_snap_lock(struct ipcx_lock *l, struct ipcx_lock_stat *st)
 	spin_unlock(&l->lock);
 	if (l->kind == IPCX_LOCK_MUTEX &&
 	    (word & IPCX_OWNER_ID_MASK) != IPCX_OWNER_NOTRECOVERABLE)
-		ipcx_owner_to_user(word & IPCX_OWNER_ID_MASK, &st->holder);
+		ipcx_owner_to_user(l->region, word & IPCX_OWNER_ID_MASK,
+				   &st->holder);
 	else if (l->kind == IPCX_LOCK_RWLOCK && (word & IPCX_RWW_WRITER))
-		ipcx_owner_to_user(word & IPCX_RWW_ID_MASK, &st->holder);
+		ipcx_owner_to_user(l->region, word & IPCX_RWW_ID_MASK,
+				   &st->holder);
 }
 
 static int ipcx_nl_fill_lock(struct sk_buff *skb, const struct ipcx_lock_stat *st)

@@ -4,24 +4,51 @@
  *
  * A thread registers once (IPCX_IOC_OWNER_REGISTER) and gets an id that no
  * other live owner has; ids are allocated cyclically so that a retired id is
- * not handed out again soon. When the thread exits or execs, the
- * sched_process_exit / sched_process_exec tracepoints mark its owner dead
- * and queue the death work, which releases every lock word that names it
- * (ipcx_locks_owner_died()) and only then retires the id. A thread found
- * exiting by a lazy check (ipcx_owner_id_alive()) counts as dead too, so a
- * lock is never left waiting for a tracepoint.
+ * not handed out again soon. One user (real uid) may have at most
+ * max_user_owners ids registered (EAGAIN beyond), so that no user can use
+ * up the id space or the memory behind it. When the thread exits, the
+ * sched_process_exit tracepoint marks its owner dead; at an exec, from the
+ * leader or from any other thread, sched_process_exec marks dead every
+ * owner of the process (after de_thread() the exec'ing thread carries the
+ * old leader's struct pid and its own is gone, but the process keeps its
+ * tgid struct pid). A thread found exiting by a lazy check
+ * (ipcx_owner_id_alive()) counts as dead too, so a lock is never left
+ * waiting for a tracepoint.
+ *
+ * Deaths cost what the dead thread could have held. A lock word names an
+ * owner because a thread of the owner's address space wrote it through a
+ * mapping of the region, or because the kernel wrote it in a lock ioctl of
+ * the owner. So each address space with owners has a struct ipcx_owner_mm:
+ * the set of regions it has mapped (noted by ->mmap, and by a walk of the
+ * vmas when the set is made) or named in a lock ioctl. The death work scans
+ * the locks of those regions only. A word that names an owner from any
+ * other region was scribbled there by someone who could write the region;
+ * it is recovered lazily by the next locker, like any stray id.
+ *
+ * The death work runs per user: each user with owners has its own work
+ * item on ipcx_death_wq, an unbound workqueue of this module, which handles
+ * that user's dead owners in the order they died. Users' items run
+ * concurrently, so one user's thread churn (each death scanning, say, a
+ * hundred thousand locks of its own) delays only that user's recoveries.
  *
  * Locking:
- *  - ipcx_owners_lock (spinlock) guards changes to ipcx_owner_idr and
- *    ipcx_owner_hash; readers of both use RCU and refcount_inc_not_zero().
+ *  - ipcx_owners_lock (spinlock) guards ipcx_owner_idr, both owner hashes,
+ *    ipcx_owner_users and each struct ipcx_owner_user's @owners; readers of
+ *    the idr and the owner hashes use RCU and refcount_inc_not_zero().
+ *  - ipcx_owner_mms_lock (spinlock) guards ipcx_owner_mms; readers use RCU.
+ *    A set's xarray has its own lock. Both spinlocks may be taken under an
+ *    ipcx_lock.lock (a last owner put) and never the other way round.
  *  - The tracepoint probes run with preemption disabled: they only look up,
- *    set the dead bit, take a reference and queue work (no sleeping).
- *  - The death work runs in process context and takes lock-table locks
- *    (see lock.c); it never holds ipcx_owners_lock while doing so.
+ *    set the dead bit, take references and queue work (no sleeping).
+ *  - The death work runs in process context and holds no lock of ours
+ *    across a scan: it takes a region reference, then each lock's spinlock.
  */
 #include <linux/hashtable.h>
 #include <linux/idr.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/pid_namespace.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -31,15 +58,289 @@
 
 #include "locks.h"
 
+static unsigned int max_user_owners = 32768;
+module_param(max_user_owners, uint, 0644);
+MODULE_PARM_DESC(max_user_owners,
+		 "most owner ids one user may have registered (EAGAIN beyond)");
+
+/**
+ * struct ipcx_owner_user - one user's owner ids and its death work
+ * @uid: the real uid of the registering threads
+ * @ref: one per registered owner until it is retired, one per queued run
+ *       of @work; changes to 0 only under ipcx_owners_lock
+ * @owners: owners registered and not yet retired (ipcx_owners_lock)
+ * @dead: owners marked dead, waiting for @work
+ * @work: on ipcx_death_wq: releases the locks of @dead, in order of death
+ * @hnode: in ipcx_owner_users (ipcx_owners_lock)
+ */
+struct ipcx_owner_user {
+	kuid_t uid;
+	refcount_t ref;
+	unsigned int owners;
+	struct llist_head dead;
+	struct work_struct work;
+	struct hlist_node hnode;
+};
+
+/**
+ * struct ipcx_owner_mm - the regions one address space may have named
+ * @mm: the address space (mmgrab()ed, so the key is never reused while
+ *      the set exists; only compared, never used)
+ * @ref: one per owner of @mm (dropped when the owner is freed), and
+ *       temporary ones; changes to 0 only under ipcx_owner_mms_lock
+ * @regions: region ids (values unused); entries of freed regions are
+ *           pruned when the set has doubled since the last prune
+ * @nr: entries in @regions
+ * @prune_at: prune when @nr passes it
+ * @hnode: in ipcx_owner_mms (ipcx_owner_mms_lock)
+ * @rcu: frees
+ */
+struct ipcx_owner_mm {
+	struct mm_struct *mm;
+	refcount_t ref;
+	struct xarray regions;
+	atomic_t nr;
+	unsigned int prune_at;
+	struct hlist_node hnode;
+	struct rcu_head rcu;
+};
+
+#define IPCX_OWNER_MM_PRUNE_MIN 64
+
 static DEFINE_SPINLOCK(ipcx_owners_lock);
 static DEFINE_IDR(ipcx_owner_idr);
-static DEFINE_HASHTABLE(ipcx_owner_hash, 8);
-static LLIST_HEAD(ipcx_dead_owners);
+static DEFINE_HASHTABLE(ipcx_owner_hash, 8);	/* by struct pid */
+static DEFINE_HASHTABLE(ipcx_owner_tgid_hash, 8);	/* by tgid struct pid */
+static DEFINE_HASHTABLE(ipcx_owner_users, 6);	/* by uid */
+static DEFINE_SPINLOCK(ipcx_owner_mms_lock);
+static DEFINE_HASHTABLE(ipcx_owner_mms, 8);	/* by mm */
+
+static struct workqueue_struct *ipcx_death_wq;
+static struct tracepoint *ipcx_tp_exit, *ipcx_tp_exec;
 
 static void ipcx_death_workfn(struct work_struct *work);
-static DECLARE_WORK(ipcx_death_work, ipcx_death_workfn);
 
-static struct tracepoint *ipcx_tp_exit, *ipcx_tp_exec;
+/* ---- the users ---- */
+
+static void ipcx_owner_user_put(struct ipcx_owner_user *u)
+{
+	if (refcount_dec_not_one(&u->ref))
+		return;
+	spin_lock(&ipcx_owners_lock);	/* as refcount_dec_and_lock() */
+	if (!refcount_dec_and_test(&u->ref)) {
+		spin_unlock(&ipcx_owners_lock);
+		return;
+	}
+	hash_del(&u->hnode);
+	spin_unlock(&ipcx_owners_lock);
+	kfree(u);	/* also from its own work function, which is allowed */
+}
+
+/*
+ * Count a new owner against @uid's bound. ipcx_owners_lock held; @spare is
+ * a preallocated user, consumed (*@spare = NULL) when @uid had none.
+ */
+static struct ipcx_owner_user *
+ipcx_owner_user_charge(kuid_t uid, struct ipcx_owner_user **spare)
+{
+	struct ipcx_owner_user *u;
+
+	lockdep_assert_held(&ipcx_owners_lock);
+	hash_for_each_possible(ipcx_owner_users, u, hnode, __kuid_val(uid))
+		if (uid_eq(u->uid, uid))
+			goto found;
+	u = *spare;
+	*spare = NULL;
+	u->uid = uid;
+	refcount_set(&u->ref, 1);
+	u->owners = 1;
+	init_llist_head(&u->dead);
+	INIT_WORK(&u->work, ipcx_death_workfn);
+	hash_add(ipcx_owner_users, &u->hnode, __kuid_val(uid));
+	return u;
+
+found:
+	if (u->owners >= READ_ONCE(max_user_owners))
+		return ERR_PTR(-EAGAIN);
+	u->owners++;
+	refcount_inc(&u->ref);
+	return u;
+}
+
+/* ---- the address spaces ---- */
+
+static void ipcx_owner_mm_free_rcu(struct rcu_head *rcu)
+{
+	kfree(container_of(rcu, struct ipcx_owner_mm, rcu));
+}
+
+/* Any context but hard interrupts (an owner's last put may be atomic). */
+static void ipcx_owner_mm_put(struct ipcx_owner_mm *om)
+{
+	if (!om || refcount_dec_not_one(&om->ref))
+		return;
+	spin_lock(&ipcx_owner_mms_lock);	/* as refcount_dec_and_lock() */
+	if (!refcount_dec_and_test(&om->ref)) {
+		spin_unlock(&ipcx_owner_mms_lock);
+		return;
+	}
+	hash_del_rcu(&om->hnode);
+	spin_unlock(&ipcx_owner_mms_lock);
+	xa_destroy(&om->regions);
+	mmdrop(om->mm);
+	call_rcu(&om->rcu, ipcx_owner_mm_free_rcu);
+}
+
+/* The set of @mm with a reference, or NULL when @mm has no owners. */
+static struct ipcx_owner_mm *ipcx_owner_mm_find(struct mm_struct *mm)
+{
+	struct ipcx_owner_mm *om;
+
+	rcu_read_lock();
+	hash_for_each_possible_rcu(ipcx_owner_mms, om, hnode, (unsigned long)mm)
+		if (om->mm == mm && refcount_inc_not_zero(&om->ref))
+			goto out;
+	om = NULL;
+out:
+	rcu_read_unlock();
+	return om;
+}
+
+/* Drop the ids of freed regions (they are never reused). */
+static void ipcx_owner_mm_prune(struct ipcx_owner_mm *om)
+{
+	unsigned long idx;
+	void *entry;
+
+	xa_for_each(&om->regions, idx, entry)
+		if (!ipcx_region_id_live(idx) && xa_erase(&om->regions, idx))
+			atomic_dec(&om->nr);
+	WRITE_ONCE(om->prune_at, max_t(unsigned int, IPCX_OWNER_MM_PRUNE_MIN,
+				       2 * atomic_read(&om->nr)));
+}
+
+static int ipcx_owner_mm_add(struct ipcx_owner_mm *om, u64 id)
+{
+	int ret = xa_insert(&om->regions, id, xa_mk_value(0),
+			    GFP_KERNEL_ACCOUNT);
+
+	if (ret == -EBUSY)
+		return 0;
+	if (ret)
+		return ret;
+	if (atomic_inc_return(&om->nr) > READ_ONCE(om->prune_at))
+		ipcx_owner_mm_prune(om);
+	return 0;
+}
+
+static bool ipcx_owner_mm_has(struct ipcx_owner_mm *om, u64 id)
+{
+	return om && xa_load(&om->regions, id);
+}
+
+/**
+ * ipcx_mm_note_region() - @mm maps @region (from ->mmap, mmap_lock held)
+ * @mm: the address space
+ * @region: the region
+ *
+ * Only address spaces with owners keep a set; the others are walked when
+ * their first owner registers. Return: 0 or -ENOMEM.
+ */
+int ipcx_mm_note_region(struct mm_struct *mm, struct ipcx_region *region)
+{
+	struct ipcx_owner_mm *om = ipcx_owner_mm_find(mm);
+	int ret;
+
+	if (!om)
+		return 0;
+	ret = ipcx_owner_mm_add(om, region->id);
+	ipcx_owner_mm_put(om);
+	return ret;
+}
+
+/**
+ * ipcx_owner_note_region() - @me is about to name itself in @region's locks
+ * through a lock ioctl (the file may not be mapped in its address space)
+ * @me: the caller's owner
+ * @region: the file's region
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int ipcx_owner_note_region(struct ipcx_owner *me, struct ipcx_region *region)
+{
+	return ipcx_owner_mm_add(me->mm, region->id);
+}
+
+/*
+ * Note every region mapped in @om->mm. Called with mmap_lock held for
+ * reading until @om is published, so that no ->mmap falls between the walk
+ * and the publication.
+ */
+static int ipcx_owner_mm_walk(struct ipcx_owner_mm *om)
+{
+	VMA_ITERATOR(vmi, om->mm, 0);
+	struct vm_area_struct *vma;
+	struct ipcx_region *region;
+	int ret;
+
+	mmap_assert_locked(om->mm);
+	for_each_vma(vmi, vma) {
+		region = ipcx_vma_region(vma);
+		if (!region)
+			continue;
+		ret = ipcx_owner_mm_add(om, region->id);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* The calling thread's address space's set, made on first use. */
+static struct ipcx_owner_mm *ipcx_owner_mm_current(void)
+{
+	struct mm_struct *mm = current->mm;
+	struct ipcx_owner_mm *om, *old;
+	int ret;
+
+	if (!mm)
+		return ERR_PTR(-EINVAL);	/* no user address space */
+	om = ipcx_owner_mm_find(mm);
+	if (om)
+		return om;
+	om = kzalloc(sizeof(*om), GFP_KERNEL_ACCOUNT);
+	if (!om)
+		return ERR_PTR(-ENOMEM);
+	om->mm = mm;
+	mmgrab(mm);
+	refcount_set(&om->ref, 1);
+	xa_init(&om->regions);
+	om->prune_at = IPCX_OWNER_MM_PRUNE_MIN;
+
+	mmap_read_lock(mm);
+	ret = ipcx_owner_mm_walk(om);
+	if (ret)
+		goto out_unlock;
+	spin_lock(&ipcx_owner_mms_lock);
+	hash_for_each_possible(ipcx_owner_mms, old, hnode, (unsigned long)mm)
+		if (old->mm == mm && refcount_inc_not_zero(&old->ref))
+			goto out_lost_race;
+	hash_add_rcu(ipcx_owner_mms, &om->hnode, (unsigned long)mm);
+	spin_unlock(&ipcx_owner_mms_lock);
+	mmap_read_unlock(mm);
+	return om;
+
+out_lost_race:
+	spin_unlock(&ipcx_owner_mms_lock);
+	ret = 0;
+out_unlock:
+	mmap_read_unlock(mm);
+	xa_destroy(&om->regions);
+	mmdrop(mm);
+	kfree(om);
+	return ret ? ERR_PTR(ret) : old;
+}
+
+/* ---- the owners ---- */
 
 static void ipcx_owner_free_rcu(struct rcu_head *rcu)
 {
@@ -50,10 +351,13 @@ static void ipcx_owner_free_rcu(struct rcu_head *rcu)
 	kfree(owner);
 }
 
+/* Any context but hard interrupts; may be under an ipcx_lock.lock. */
 void ipcx_owner_put(struct ipcx_owner *owner)
 {
-	if (owner && refcount_dec_and_test(&owner->ref))
-		call_rcu(&owner->rcu, ipcx_owner_free_rcu);
+	if (!owner || !refcount_dec_and_test(&owner->ref))
+		return;
+	ipcx_owner_mm_put(owner->mm);	/* not from the RCU callback */
+	call_rcu(&owner->rcu, ipcx_owner_free_rcu);
 }
 
 /* For IPCX_NL_CMD_STATS_GET: owner ids in the registry (dead or alive). */
@@ -81,34 +385,83 @@ static struct ipcx_owner *ipcx_owner_lookup_pid(struct pid *pid)
 	return NULL;
 }
 
+/* A new owner for the calling thread (not yet registered), or ERR_PTR(). */
 static struct ipcx_owner *ipcx_owner_alloc(void)
 {
 	struct ipcx_owner *owner = kzalloc(sizeof(*owner), GFP_KERNEL_ACCOUNT);
+	struct ipcx_owner_mm *om;
 
 	if (!owner)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
+	om = ipcx_owner_mm_current();
+	if (IS_ERR(om)) {
+		kfree(owner);
+		return ERR_CAST(om);
+	}
 	refcount_set(&owner->ref, 2);	/* the registry's and the caller's */
+	owner->mm = om;
+	owner->uid = current_uid();
 	owner->pid = get_task_pid(current, PIDTYPE_PID);
 	owner->tgid = get_task_pid(current, PIDTYPE_TGID);
 	get_task_comm(owner->comm, current);
 	return owner;
 }
 
+/* Give @owner an id and publish it, charged to its user. */
+static int ipcx_owner_publish(struct ipcx_owner *owner)
+{
+	struct ipcx_owner_user *u, *spare;
+	int id;
+
+	spare = kzalloc(sizeof(*spare), GFP_KERNEL_ACCOUNT);
+	if (!spare)
+		return -ENOMEM;
+	idr_preload(GFP_KERNEL);
+	spin_lock(&ipcx_owners_lock);
+	u = ipcx_owner_user_charge(owner->uid, &spare);
+	if (IS_ERR(u)) {
+		id = PTR_ERR(u);
+		goto out_unlock;
+	}
+	/* below 2^29 so that ids fit a reader-writer lock's word too */
+	id = idr_alloc_cyclic(&ipcx_owner_idr, owner, 1, IPCX_RWW_ID_MASK,
+			      GFP_NOWAIT);
+	if (id < 0) {
+		u->owners--;
+		if (refcount_dec_and_test(&u->ref)) {
+			hash_del(&u->hnode);
+			spare = u;	/* freed below */
+		}
+		goto out_unlock;
+	}
+	owner->id = id;
+	owner->user = u;
+	hash_add_rcu(ipcx_owner_hash, &owner->hnode, (unsigned long)owner->pid);
+	hash_add_rcu(ipcx_owner_tgid_hash, &owner->tnode,
+		     (unsigned long)owner->tgid);
+out_unlock:
+	spin_unlock(&ipcx_owners_lock);
+	idr_preload_end();
+	kfree(spare);
+	return id < 0 ? id : 0;
+}
+
 /**
  * ipcx_owner_current() - the calling thread's owner, with a reference
  * @create: register the thread when it has no owner yet
  *
- * Return: the owner, ERR_PTR(-ESRCH) when it has none and !@create,
- * ERR_PTR(-ENOMEM) or ERR_PTR(-ENOSPC) when registration fails.
+ * Return: the owner, ERR_PTR(-ESRCH) when it has none and !@create;
+ * when registration fails ERR_PTR(-ENOMEM), ERR_PTR(-EAGAIN) (the user has
+ * max_user_owners ids), ERR_PTR(-ENOSPC) (ids exhausted) or
+ * ERR_PTR(-EINVAL) (a thread without a user address space).
  */
 struct ipcx_owner *ipcx_owner_current(bool create)
 {
-	struct pid *pid = task_pid(current);
 	struct ipcx_owner *owner;
-	int id;
+	int ret;
 
 	rcu_read_lock();
-	owner = ipcx_owner_lookup_pid(pid);
+	owner = ipcx_owner_lookup_pid(task_pid(current));
 	if (owner && !refcount_inc_not_zero(&owner->ref))
 		owner = NULL;
 	rcu_read_unlock();
@@ -116,23 +469,13 @@ struct ipcx_owner *ipcx_owner_current(bool create)
 		return owner ?: ERR_PTR(-ESRCH);
 
 	owner = ipcx_owner_alloc();
-	if (!owner)
-		return ERR_PTR(-ENOMEM);
-	idr_preload(GFP_KERNEL);
-	spin_lock(&ipcx_owners_lock);
-	/* below 2^29 so that ids fit a reader-writer lock's word too */
-	id = idr_alloc_cyclic(&ipcx_owner_idr, owner, 1, IPCX_RWW_ID_MASK,
-			      GFP_NOWAIT);
-	if (id > 0) {
-		owner->id = id;
-		hash_add_rcu(ipcx_owner_hash, &owner->hnode, (unsigned long)pid);
-	}
-	spin_unlock(&ipcx_owners_lock);
-	idr_preload_end();
-	if (id < 0) {
+	if (IS_ERR(owner))
+		return owner;
+	ret = ipcx_owner_publish(owner);
+	if (ret) {
 		refcount_set(&owner->ref, 1);
 		ipcx_owner_put(owner);
-		return ERR_PTR(id == -ENOSPC ? -ENOSPC : -ENOMEM);
+		return ERR_PTR(ret);
 	}
 	return owner;
 }
@@ -150,16 +493,24 @@ struct ipcx_owner *ipcx_owner_find(u32 id)
 	return owner;
 }
 
-/* Mark @owner dead once and hand it to the death work. Atomic context. */
+/*
+ * Mark @owner dead once and queue it for its user's death work. Atomic
+ * context. @owner is registered (not retired: retiring needs the dead bit
+ * and the work), so its user is alive.
+ */
 static void ipcx_owner_mark_dead(struct ipcx_owner *owner)
 {
+	struct ipcx_owner_user *u = owner->user;
+
 	if (test_and_set_bit(0, &owner->dead))
 		return;
 	WRITE_ONCE(owner->death_ns, ktime_get_real_ns());
 	if (!refcount_inc_not_zero(&owner->ref))
 		return;
-	llist_add(&owner->dead_node, &ipcx_dead_owners);
-	schedule_work(&ipcx_death_work);
+	llist_add(&owner->dead_node, &u->dead);
+	refcount_inc(&u->ref);		/* the run's, dropped by the work */
+	if (!queue_work(ipcx_death_wq, &u->work))
+		ipcx_owner_user_put(u);	/* a run is pending already */
 }
 
 /**
@@ -188,7 +539,7 @@ bool ipcx_owner_id_alive(u32 id)
 	return alive;
 }
 
-static void ipcx_owner_task_gone(struct task_struct *task)
+static void ipcx_probe_exit(void *data, struct task_struct *task)
 {
 	struct ipcx_owner *owner;
 
@@ -199,37 +550,100 @@ static void ipcx_owner_task_gone(struct task_struct *task)
 	rcu_read_unlock();
 }
 
-static void ipcx_probe_exit(void *data, struct task_struct *task)
-{
-	ipcx_owner_task_gone(task);
-}
-
+/*
+ * After de_thread() every other thread of the process is gone, and the
+ * exec'ing thread's own owner sits under a struct pid it no longer has: the
+ * owners of the old image are those of the process's tgid.
+ */
 static void ipcx_probe_exec(void *data, struct task_struct *task,
 			    pid_t old_pid, struct linux_binprm *bprm)
 {
-	ipcx_owner_task_gone(task);
+	struct pid *tgid = task_tgid(task);
+	struct ipcx_owner *owner;
+
+	rcu_read_lock();
+	hash_for_each_possible_rcu(ipcx_owner_tgid_hash, owner, tnode,
+				   (unsigned long)tgid)
+		if (owner->tgid == tgid)
+			ipcx_owner_mark_dead(owner);
+	rcu_read_unlock();
 }
 
-static void ipcx_death_workfn(struct work_struct *work)
+/* Release every lock word that dead @owner may hold. */
+static void ipcx_owner_release_locks(struct ipcx_owner *owner)
 {
-	struct llist_node *list = llist_del_all(&ipcx_dead_owners);
-	struct ipcx_owner *owner, *tmp;
+	struct ipcx_region *region;
+	unsigned long idx;
+	void *entry;
 
-	llist_for_each_entry_safe(owner, tmp, list, dead_node) {
-		ipcx_locks_owner_died(owner);
-		spin_lock(&ipcx_owners_lock);
-		if (idr_find(&ipcx_owner_idr, owner->id) == owner) {
-			idr_remove(&ipcx_owner_idr, owner->id);
-			hash_del_rcu(&owner->hnode);
-			refcount_dec(&owner->ref);	/* the registry's */
-		}
-		spin_unlock(&ipcx_owners_lock);
-		ipcx_owner_put(owner);			/* the work's */
+	xa_for_each(&owner->mm->regions, idx, entry) {
+		region = ipcx_region_get_live(idx);
+		if (!region)
+			continue;
+		ipcx_region_owner_died(region, owner);
+		ipcx_region_put(region);
+		cond_resched();
 	}
 }
 
-/* Fill @d from the owner registered as @id (or "unknown" for a stray id). */
-void ipcx_death_record(struct ipcx_death *d, u32 id)
+/* Take dead @owner out of the registry; its id may be handed out again. */
+static void ipcx_owner_retire(struct ipcx_owner *owner)
+{
+	struct ipcx_owner_user *u = owner->user;
+
+	spin_lock(&ipcx_owners_lock);
+	idr_remove(&ipcx_owner_idr, owner->id);
+	hash_del_rcu(&owner->hnode);
+	hash_del_rcu(&owner->tnode);
+	u->owners--;
+	spin_unlock(&ipcx_owners_lock);
+	ipcx_owner_user_put(u);		/* the owner's */
+	ipcx_owner_put(owner);		/* the registry's */
+}
+
+/* One user's death work: its dead owners, in the order they died. */
+static void ipcx_death_workfn(struct work_struct *work)
+{
+	struct ipcx_owner_user *u = container_of(work, struct ipcx_owner_user,
+						 work);
+	struct llist_node *list = llist_reverse_order(llist_del_all(&u->dead));
+	struct ipcx_owner *owner, *tmp;
+
+	llist_for_each_entry_safe(owner, tmp, list, dead_node) {
+		ipcx_owner_release_locks(owner);
+		ipcx_owner_retire(owner);
+		ipcx_owner_put(owner);			/* the work's */
+		cond_resched();
+	}
+	ipcx_owner_user_put(u);				/* this run's */
+}
+
+/*
+ * May the calling thread learn which thread @owner is? Only when the thread
+ * is in its pid namespace, and it is of the caller's user or its address
+ * space has attached @region (the region being asked about).
+ */
+static bool ipcx_owner_visible(struct ipcx_owner *owner,
+			       const struct ipcx_region *region)
+{
+	if (!pid_nr_ns(owner->pid, task_active_pid_ns(current)))
+		return false;
+	return uid_eq(owner->uid, current_uid()) ||
+	       uid_eq(owner->uid, current_euid()) ||
+	       (region && ipcx_owner_mm_has(owner->mm, region->id));
+}
+
+/**
+ * ipcx_death_record() - fill @d from the owner registered as @id
+ * @d: a lock's death record
+ * @region: the lock's region
+ * @id: the dead holder's id (an unknown id gives comm "?")
+ *
+ * Remembers whether the owner's address space had @region attached, for
+ * ipcx_death_to_user(). Atomic context is fine.
+ */
+void ipcx_death_record(struct ipcx_death *d, const struct ipcx_region *region,
+		       u32 id)
 {
 	struct ipcx_owner *owner = ipcx_owner_find(id);
 
@@ -242,6 +656,8 @@ void ipcx_death_record(struct ipcx_death *d, u32 id)
 	}
 	d->pid = get_pid(owner->pid);
 	d->tgid = get_pid(owner->tgid);
+	d->uid = owner->uid;
+	d->attached = ipcx_owner_mm_has(owner->mm, region->id);
 	if (test_bit(0, &owner->dead))
 		d->time_ns = READ_ONCE(owner->death_ns);
 	memcpy(d->comm, owner->comm, sizeof(d->comm));
@@ -255,14 +671,25 @@ void ipcx_death_clear(struct ipcx_death *d)
 	memset(d, 0, sizeof(*d));
 }
 
+/*
+ * Copy @d out for the calling thread: the thread behind the id only when
+ * the caller may see it (see ipcx_owner_visible()), else the id alone.
+ */
 void ipcx_death_to_user(const struct ipcx_death *d,
 			struct ipcx_owner_info *info)
 {
 	struct pid_namespace *ns = task_active_pid_ns(current);
+	bool visible;
 
 	memset(info, 0, sizeof(*info));
 	info->owner = d->owner;
 	info->time_ns = d->time_ns;
+	visible = !d->pid ||	/* a stray id: nothing to hide */
+		  (pid_nr_ns(d->pid, ns) &&
+		   (uid_eq(d->uid, current_uid()) ||
+		    uid_eq(d->uid, current_euid()) || d->attached));
+	if (!visible)
+		return;
 	info->pid = d->pid ? pid_nr_ns(d->pid, ns) : 0;
 	info->tgid = d->tgid ? pid_nr_ns(d->tgid, ns) : 0;
 	memcpy(info->comm, d->comm, sizeof(info->comm));
@@ -282,18 +709,29 @@ void ipcx_death_copy(struct ipcx_death *dst, const struct ipcx_death *src)
 	get_pid(dst->tgid);
 }
 
-/* Describe the live owner @id (a lock's current holder) for user space. */
-void ipcx_owner_to_user(u32 id, struct ipcx_owner_info *info)
+/**
+ * ipcx_owner_to_user() - describe the live owner @id (a lock's current
+ * holder in @region) for the calling thread
+ * @region: the lock's region
+ * @id: the id in the lock word (untrusted)
+ * @info: filled; the thread only when the caller may see it
+ */
+void ipcx_owner_to_user(const struct ipcx_region *region, u32 id,
+			struct ipcx_owner_info *info)
 {
 	struct ipcx_owner *owner = id ? ipcx_owner_find(id) : NULL;
-	struct ipcx_death d = { .owner = id };
+	struct pid_namespace *ns = task_active_pid_ns(current);
 
-	if (owner) {
-		d.pid = owner->pid;
-		d.tgid = owner->tgid;
-		memcpy(d.comm, owner->comm, sizeof(d.comm));
+	memset(info, 0, sizeof(*info));
+	info->owner = id;
+	if (!owner)
+		return;
+	if (ipcx_owner_visible(owner, region)) {
+		info->pid = pid_nr_ns(owner->pid, ns);
+		info->tgid = pid_nr_ns(owner->tgid, ns);
+		memcpy(info->comm, owner->comm, sizeof(info->comm));
+		info->comm[sizeof(info->comm) - 1] = '\0';
 	}
-	ipcx_death_to_user(&d, info);
 	ipcx_owner_put(owner);
 }
 
@@ -325,9 +763,13 @@ int ipcx_owners_init(void)
 		pr_err("ipcx: sched_process_exit/exec tracepoints not found\n");
 		return -ENOENT;
 	}
+	/* unbound, not ordered: one user's deaths must not wait for another's */
+	ipcx_death_wq = alloc_workqueue("ipcx_death", WQ_UNBOUND, 0);
+	if (!ipcx_death_wq)
+		return -ENOMEM;
 	ret = tracepoint_probe_register(ipcx_tp_exit, ipcx_probe_exit, NULL);
 	if (ret)
-		return ret;
+		goto out_destroy_wq;
 	ret = tracepoint_probe_register(ipcx_tp_exec, ipcx_probe_exec, NULL);
 	if (ret)
 		goto out_unregister_exit;
@@ -336,6 +778,8 @@ int ipcx_owners_init(void)
 out_unregister_exit:
 	tracepoint_probe_unregister(ipcx_tp_exit, ipcx_probe_exit, NULL);
 	tracepoint_synchronize_unregister();
+out_destroy_wq:
+	destroy_workqueue(ipcx_death_wq);
 	return ret;
 }
 
@@ -347,13 +791,10 @@ void ipcx_owners_exit(void)
 	tracepoint_probe_unregister(ipcx_tp_exec, ipcx_probe_exec, NULL);
 	tracepoint_probe_unregister(ipcx_tp_exit, ipcx_probe_exit, NULL);
 	tracepoint_synchronize_unregister();
-	flush_work(&ipcx_death_work);
+	destroy_workqueue(ipcx_death_wq);	/* runs what is queued */
 	/* No region (hence no lock) is left: retire every remaining owner. */
-	idr_for_each_entry(&ipcx_owner_idr, owner, id) {
-		idr_remove(&ipcx_owner_idr, id);
-		hash_del_rcu(&owner->hnode);
-		ipcx_owner_put(owner);
-	}
+	idr_for_each_entry(&ipcx_owner_idr, owner, id)
+		ipcx_owner_retire(owner);
 	idr_destroy(&ipcx_owner_idr);
 	rcu_barrier();
 }

@@ -339,6 +339,31 @@ struct ipcx_region *ipcx_region_find_id(u64 id)
 }
 
 /**
+ * ipcx_region_get_live() - any live region by id, whatever its namespace
+ * @id: the region id
+ *
+ * For the owner death work, which acts for a dead thread rather than for
+ * the caller. Return: the region with a new reference, or NULL.
+ */
+struct ipcx_region *ipcx_region_get_live(u64 id)
+{
+	struct ipcx_region *region;
+
+	xa_lock(&ipcx_regions);
+	region = xa_load(&ipcx_regions, id);
+	if (region && !kref_get_unless_zero(&region->ref))
+		region = NULL;
+	xa_unlock(&ipcx_regions);
+	return region;
+}
+
+/* Is a region with @id still registered? (ids are never reused) */
+bool ipcx_region_id_live(u64 id)
+{
+	return xa_load(&ipcx_regions, id);
+}
+
+/**
  * ipcx_region_find_next() - the caller's namespace's region with the
  * lowest id >= *@id (a dump cursor)
  * @id: in: where to start; out: the id found

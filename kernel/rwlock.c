@@ -18,7 +18,7 @@
  * kernel whenever it looks (a reader that died, or a scribble).
  *
  * Locking: every function takes ipcx_lock.lock itself, except
- * ipcx_rwlock_owner_died() (called with ipcx_lock_regions_mutex held).
+ * ipcx_rwlock_owner_died() (called by the death work with no ipcx lock held).
  */
 #include <linux/ktime.h>
 
@@ -115,7 +115,7 @@ static void ipcx_rw_writer_died(struct ipcx_lock *l, u32 w,
 {
 	if (cmpxchg(l->word, w, IPCX_LOCKW_DIED | ipcx_lock_waiters_bit(l)) != w)
 		return;
-	ipcx_death_record(&l->last_death, w & IPCX_RWW_ID_MASK);
+	ipcx_death_record(&l->last_death, l->region, w & IPCX_RWW_ID_MASK);
 	l->owner_deaths++;
 	if (dead)
 		ipcx_death_copy(dead, &l->last_death);

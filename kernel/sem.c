@@ -13,8 +13,8 @@
  * unit like a mutex waiter does (a newcomer may take it first).
  *
  * Locking: every function takes ipcx_lock.lock itself, except
- * ipcx_sem_owner_died() (called with ipcx_lock_regions_mutex held, takes
- * ipcx_lock.lock inside). Undo records are allocated before the spinlock.
+ * ipcx_sem_owner_died() (called by the death work with no ipcx lock held,
+ * takes ipcx_lock.lock inside). Undo records are allocated before the spinlock.
  */
 #include <linux/slab.h>
 
@@ -197,7 +197,7 @@ void ipcx_sem_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 		count = clamp_t(s64, next, 0, IPCX_SEM_VALUE_MAX);
 	} while (cmpxchg(l->word, w, (w & ~IPCX_SEM_VALUE_MAX) | count |
 			 IPCX_LOCKW_DIED) != w);
-	ipcx_death_record(&l->last_death, owner->id);
+	ipcx_death_record(&l->last_death, l->region, owner->id);
 	l->owner_deaths++;
 	ipcx_sem_wake_one(l);
 	kfree(found);

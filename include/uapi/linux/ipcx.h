@@ -622,8 +622,17 @@ struct ipcx_lock_stat {
  * with it can also give ENOENT / EINVAL for op.value (no event there).
  *
  * IPCX_IOC_OWNER_REGISTER - give the calling thread an owner id (op.owner).
- *   Registering again returns the same id. Errors: ENOSPC (ids exhausted),
- *   ENOMEM.
+ *   Registering again returns the same id. The id ends when the thread
+ *   exits or any thread of its process execs. Errors: EAGAIN (the caller's
+ *   real uid has max_user_owners ids registered: module parameter, default
+ *   32768; the lock ioctls that register on first use give it too),
+ *   ENOSPC (ids exhausted), ENOMEM, EINVAL (a thread without a user
+ *   address space).
+ *   Who an id stands for (IPCX_IOC_LOCK_STAT's holder, a death record in
+ *   op.died or last_death) is reported with pid, tgid and comm only when
+ *   the caller sees the thread's pid namespace and is of its user (real or
+ *   effective uid) or the thread's process had the lock's region attached;
+ *   otherwise only the id (and time) are filled in.
  * IPCX_IOC_LOCK_DECLARE - declare a lock block of op.kind at op.offset and
  *   initialise it (word 0). Declaring the same offset with the same kind
  *   again is a no-op; another kind gives EEXIST. Errors: ENXIO (file has no
