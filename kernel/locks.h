@@ -166,6 +166,8 @@ void ipcx_waiter_grant(struct ipcx_lock *l, struct ipcx_waiter *w, int result);
 void ipcx_lock_account(struct ipcx_lock *l, u64 start, bool slept);
 int ipcx_lock_sleep(struct ipcx_lock *l, struct ipcx_waiter *w, bool head,
 		    ktime_t *deadline, clockid_t clock);
+int ipcx_lock_relax(struct ipcx_lock *l, unsigned int *looks,
+		    ktime_t *deadline, clockid_t clock);
 
 /* mutex.c */
 int ipcx_mutex_lock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,

@@ -443,9 +443,14 @@ enum ipcx_lock_kind {
  * it calls IPCX_IOC_SEM_WAIT / IPCX_IOC_SEM_POST. Units taken or given with
  * IPCX_LOCK_F_UNDO always go through the kernel, which keeps a per-owner
  * adjustment (like SysV SEM_UNDO) and applies it when the owner dies --
- * and, unlike SEM_UNDO, says so to the next waiter.
+ * and, unlike SEM_UNDO, says so to the next waiter. The adjustment of one
+ * owner on one semaphore stays within +-IPCX_SEM_UNDO_MAX (SysV's SEMAEM):
+ * an UNDO wait or post that would pass it fails with ERANGE.
+ * Sleepers are served in FIFO order: a post or undo through the kernel
+ * hands its units to the oldest sleepers directly.
  */
 #define IPCX_SEM_VALUE_MAX	0x3fffffffU
+#define IPCX_SEM_UNDO_MAX	32767
 
 /*
  * Reader-writer lock: the word holds the writer, the block's slots hold the
@@ -630,9 +635,12 @@ struct ipcx_lock_stat {
  *   Returns 0 or EOWNERDEAD (an undo of a dead owner gave units back since
  *   the last wait through the kernel; op.died filled). Flags: TIMEOUT,
  *   REALTIME, TRYLOCK (EAGAIN instead of sleeping), UNDO. Errors: ENOENT,
- *   EINVAL, EAGAIN, ETIMEDOUT, EINTR, EIDRM, ENOMEM.
- * IPCX_IOC_SEM_POST - add one unit and wake a waiter. Flags: UNDO.
- *   Errors: EOVERFLOW (count at IPCX_SEM_VALUE_MAX), ENOENT, EINVAL, EIDRM.
+ *   EINVAL, EAGAIN, ETIMEDOUT, EINTR, EIDRM, ENOMEM, ERANGE (UNDO: the
+ *   caller's adjustment is already IPCX_SEM_UNDO_MAX).
+ * IPCX_IOC_SEM_POST - add one unit; the oldest sleeper, if any, gets it.
+ *   Flags: UNDO. Errors: EOVERFLOW (count at IPCX_SEM_VALUE_MAX), ENOENT,
+ *   EINVAL, EIDRM, EINTR (a signal while a scribbled word kept changing),
+ *   ERANGE (UNDO: the adjustment is already -IPCX_SEM_UNDO_MAX).
  * IPCX_IOC_RW_RDLOCK / IPCX_IOC_RW_WRLOCK - take a reader-writer lock for
  *   reading / writing through the kernel. Returns 0 or EOWNERDEAD (a writer
  *   died; op.died filled). Flags: TIMEOUT, REALTIME, TRYLOCK (EBUSY).
