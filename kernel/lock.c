@@ -320,7 +320,6 @@ int ipcx_lock_sleep(struct ipcx_lock *l, struct ipcx_waiter *w, bool head,
  * one, so honest traffic makes a kernel CAS fail once or twice in a row;
  * IPCX_LOCK_LOOKS in a row is a scribbler.
  */
-#define IPCX_LOCK_LOOKS		8
 #define IPCX_LOCK_BACKOFF_MAX_US	1000
 
 static ktime_t ipcx_lock_now(clockid_t clock)

@@ -119,7 +119,6 @@ static void ipcx_sem_grant(struct ipcx_lock *l)
 		first->granted = true;
 		wake_up_process(first->task);
 	}
-	wake_up_all(&l->pollq);
 }
 
 /* Record a unit the caller took. l->lock held. */
@@ -250,6 +249,7 @@ int ipcx_sem_post(struct ipcx_lock *l, struct ipcx_owner *me, bool undo)
 		if (undo)
 			ipcx_sem_adjust(l, me->id, -1, &spare);
 		ipcx_sem_grant(l);
+		wake_up_all(&l->pollq);
 	}
 out_unlock:
 	spin_unlock(&l->lock);
@@ -298,6 +298,7 @@ void ipcx_sem_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 	ipcx_death_record(&l->last_death, owner->id);
 	l->owner_deaths++;
 	ipcx_sem_grant(l);	/* N units given back may end N waits */
+	wake_up_all(&l->pollq);
 	kfree(found);
 	spin_unlock(&l->lock);
 	/* may sleep: after l->lock */
