@@ -595,8 +595,10 @@ struct ipcx_lock_stat {
  * flags, non-zero __reserved0/__reserved/died, negative or out-of-range
  * timeout, timeout fields or IPCX_LOCK_F_REALTIME without
  * IPCX_LOCK_F_TIMEOUT), E2BIG (larger structure, non-zero tail), ENXIO
- * (the file has no region), EACCES (read-only attachment, for all that
- * change the region: every one but EVENT_WAIT, LOCK_STAT and LOCK_FD);
+ * (the file has no region), EACCES (read-only attachment, for every one
+ * but LOCK_STAT: each of the others may write a lock word, if only to set
+ * its WAITERS bit to sleep or to watch it, which would send every holder
+ * through the kernel, so a read-only user may only look at lock words);
  * then, finding the lock: EINVAL (offset not IPCX_LOCK_ALIGN-aligned, or
  * the lock there is of another kind than the ioctl's or op.kind), ENOENT
  * (no lock declared there, or offset beyond the region).
@@ -627,7 +629,8 @@ struct ipcx_lock_stat {
  *   EOWNERDEAD. Errors: EPERM (not the holder), EINVAL (not in died state).
  * IPCX_IOC_EVENT_WAIT - sleep while the event's sequence equals op.value.
  *   Returns 0 at once when it differs. Errors: ETIMEDOUT, EINTR, ENOENT,
- *   EIDRM.
+ *   EIDRM, EACCES (read-only attachment: a read-only user polls the
+ *   sequence instead).
  * IPCX_IOC_EVENT_WAKE - wake op.value waiters (0 = all); op.value out:
  *   how many were woken. Does not change the sequence: user space adds 2
  *   first (libipcx does).
@@ -658,7 +661,13 @@ struct ipcx_lock_stat {
  *   at op.offset: poll/epoll report EPOLLIN when an event's sequence
  *   changed since the fd last read it, or a mutex can be taken (free or
  *   its owner died); read() of 8 bytes returns an event's sequence (and
- *   marks it seen) or a mutex's word.
+ *   marks it seen) or a mutex's word. Errors: EACCES (read-only
+ *   attachment: the fd keeps the word's WAITERS bit set).
+ *
+ * A word that keeps changing under the kernel (only a scribbler does that:
+ * the documented CASes need a word without flag bits) makes a lock ioctl
+ * back off and sleep between looks: it ends at its deadline or with EINTR
+ * on a signal, and never spins.
  */
 #define IPCX_IOC_OWNER_REGISTER	_IOWR(IPCX_IOC_MAGIC, 0x20, struct ipcx_lock_op)
 #define IPCX_IOC_LOCK_DECLARE	_IOW(IPCX_IOC_MAGIC, 0x21, struct ipcx_lock_op)
