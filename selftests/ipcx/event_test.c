@@ -385,23 +385,6 @@ TEST_F(ev, death_event_signalled_when_holder_dies)
 	close(p[1]);
 }
 
-/* A named region attached again read-only; -errno on failure. */
-static int attach_named(const char *name, uint32_t flags, size_t size)
-{
-	struct ipcx_region_open ro = {
-		.name = (uintptr_t)name, .size = size, .flags = flags, .mode = 0600,
-	};
-	int fd = open(IPCX_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	if (ioctl(fd, IPCX_IOC_REGION_OPEN, &ro) == 0)
-		return fd;
-	ro.flags = -errno;
-	close(fd);
-	return (int)ro.flags;
-}
-
 /*
  * A read-only user may look at lock words but not set their WAITERS bit:
  * sleeping on an event or holding a lock fd would send every writer and
@@ -417,7 +400,7 @@ TEST(read_only_attachment_cannot_sleep_or_watch)
 	void *base;
 	int rw, ro;
 
-	rw = attach_named("event_test_ro", IPCX_OPEN_CREATE, 4096);
+	rw = lh_named_region("event_test_ro", IPCX_OPEN_CREATE, 4096);
 	if (rw == -ENOENT)
 		SKIP(return, "ipcx module not loaded");
 	ASSERT_GE(rw, 0);
@@ -425,7 +408,7 @@ TEST(read_only_attachment_cannot_sleep_or_watch)
 	ASSERT_NE(MAP_FAILED, base);
 	ASSERT_EQ(0, ipcx_mutex_init(&m, rw, base, MUTEX_OFF));
 	ASSERT_EQ(0, ipcx_event_init(&e, rw, base, EVENT_OFF));
-	ro = attach_named("event_test_ro", IPCX_OPEN_RDONLY, 0);
+	ro = lh_named_region("event_test_ro", IPCX_OPEN_RDONLY, 0);
 	ASSERT_GE(ro, 0);
 	ero = e;
 	ero.fd = ro;
