@@ -43,11 +43,15 @@ int ipcx_event_wait(struct ipcx_lock *l, u32 seq, ktime_t *deadline,
 		    clockid_t clock)
 {
 	struct ipcx_waiter waiter = {};
+	unsigned int looks = 0;
 	int ret;
 	u32 w;
 
 	spin_lock(&l->lock);
 	for (;;) {
+		ret = ipcx_lock_relax(l, &looks, deadline, clock);
+		if (ret)
+			break;
 		ret = -EIDRM;
 		if (l->revoked)
 			break;
@@ -84,7 +88,6 @@ unsigned int ipcx_event_wake(struct ipcx_lock *l, unsigned int n)
 {
 	struct ipcx_waiter *w, *tmp;
 	unsigned int woken = 0;
-	u32 word;
 
 	spin_lock(&l->lock);
 	list_for_each_entry_safe(w, tmp, &l->waiters, node) {
@@ -93,12 +96,8 @@ unsigned int ipcx_event_wake(struct ipcx_lock *l, unsigned int n)
 		ipcx_waiter_grant(l, w, 0);
 		woken++;
 	}
-	if (!ipcx_lock_waiters_bit(l)) {
-		do {
-			word = READ_ONCE(*l->word);
-		} while ((word & IPCX_EVENTW_WAITERS) &&
-			 cmpxchg(l->word, word, word & ~IPCX_EVENTW_WAITERS) != word);
-	}
+	if (!ipcx_lock_waiters_bit(l))	/* an and, not a CAS loop: adds race it */
+		atomic_andnot(IPCX_EVENTW_WAITERS, (atomic_t *)l->word);
 	spin_unlock(&l->lock);
 	wake_up_all(&l->pollq);
 	return woken;

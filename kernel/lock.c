@@ -325,6 +325,65 @@ int ipcx_lock_sleep(struct ipcx_lock *l, struct ipcx_waiter *w, bool head,
 	return ret;
 }
 
+/*
+ * Looks at a word per call before backing off, and the longest back-off.
+ * The documented user-space CASes only happen on a word without flag bits,
+ * and every kernel loop sets one (WAITERS, DIED) or acts on a word that has
+ * one, so honest traffic makes a kernel CAS fail once or twice in a row;
+ * IPCX_LOCK_LOOKS in a row is a scribbler.
+ */
+#define IPCX_LOCK_BACKOFF_MAX_US	1000
+
+static ktime_t ipcx_lock_now(clockid_t clock)
+{
+	return clock == CLOCK_REALTIME ? ktime_get_real() : ktime_get();
+}
+
+/**
+ * ipcx_lock_relax() - a loop over a lock word goes round once more
+ * @l: the lock, its ->lock held (dropped and re-taken when backing off)
+ * @looks: the caller's count of rounds in this call, 0 at its start
+ * @deadline: absolute time or NULL
+ * @clock: @deadline's clock
+ *
+ * User space may change a lock word at any moment, so a loop that looks
+ * again after a failed CAS (or after a bit it set was cleared) could go
+ * round for ever with l->lock held. Every IPCX_LOCK_LOOKS rounds the caller
+ * backs off instead: l->lock is dropped, the task sleeps (interruptibly,
+ * 50 us doubling up to IPCX_LOCK_BACKOFF_MAX_US, never past @deadline), and
+ * the call ends on a signal or at the deadline. A scribbler thus costs its
+ * victims a little latency, almost no CPU, and cannot keep them past a
+ * signal or a deadline.
+ *
+ * Return: 0 to look again, -ERESTARTSYS or -ETIMEDOUT.
+ */
+int ipcx_lock_relax(struct ipcx_lock *l, unsigned int *looks,
+		    ktime_t *deadline, clockid_t clock)
+	__must_hold(&l->lock)
+{
+	unsigned int backoffs;
+	ktime_t until;
+
+	lockdep_assert_held(&l->lock);
+	if (++*looks % IPCX_LOCK_LOOKS)
+		return 0;
+	backoffs = min(*looks / IPCX_LOCK_LOOKS, 6U);
+	until = ktime_add_us(ipcx_lock_now(clock),
+			     min(50U << (backoffs - 1), IPCX_LOCK_BACKOFF_MAX_US));
+	if (deadline && ktime_after(until, *deadline))
+		until = *deadline;
+	spin_unlock(&l->lock);
+	set_current_state(TASK_INTERRUPTIBLE);
+	schedule_hrtimeout_range_clock(&until, 20 * NSEC_PER_USEC,
+				       HRTIMER_MODE_ABS, clock);
+	spin_lock(&l->lock);
+	if (signal_pending(current))
+		return -ERESTARTSYS;
+	if (deadline && !ktime_before(ipcx_lock_now(clock), *deadline))
+		return -ETIMEDOUT;
+	return 0;
+}
+
 /**
  * ipcx_lock_account() - count an acquisition through the kernel
  * @l: the lock, its ->lock held

@@ -243,7 +243,8 @@ long ipcx_ioc_event_wait(struct file *file, unsigned long arg, size_t usize)
 	struct ipcx_lock_call c;
 	int ret;
 
-	ret = ipcx_lock_call_begin(&c, file, arg, usize, IPCX_LOCK_EVENT, false);
+	/* sleeping sets WAITERS: a read-only attachment may not (uapi header) */
+	ret = ipcx_lock_call_begin(&c, file, arg, usize, IPCX_LOCK_EVENT, true);
 	if (ret)
 		return ret;
 	if ((c.op.flags & (IPCX_LOCK_F_TRYLOCK | IPCX_LOCK_F_UNDO)) ||
@@ -273,7 +274,8 @@ long ipcx_ioc_lock_fd(struct file *file, unsigned long arg, size_t usize)
 	struct ipcx_lock_call c;
 	int ret;
 
-	ret = ipcx_lock_call_begin(&c, file, arg, usize, 0, false);
+	/* a lock fd keeps WAITERS set: read-write attachments only */
+	ret = ipcx_lock_call_begin(&c, file, arg, usize, 0, true);
 	if (ret)
 		return ret;
 	if (c.op.flags || c.op.value)

@@ -108,17 +108,17 @@ static const struct file_operations ipcx_lockfd_fops = {
 	.llseek = noop_llseek,
 };
 
-/* Set the waiters bit so that releases and signals come to the kernel. */
+/*
+ * Set the waiters bit so that releases and signals come to the kernel: one
+ * atomic or, never a CAS loop on a word user space may keep changing.
+ */
 static void ipcx_lockfd_watch(struct ipcx_lock *l, struct ipcx_lockfd *ctx)
 {
-	u32 bit, w;
+	u32 w;
 
 	spin_lock(&l->lock);
 	l->pollers++;
-	bit = ipcx_lock_waiters_bit(l);
-	do {
-		w = READ_ONCE(*l->word);
-	} while (!(w & bit) && cmpxchg(l->word, w, w | bit) != w);
+	w = atomic_fetch_or(ipcx_lock_waiters_bit(l), (atomic_t *)l->word);
 	ctx->seen = w >> 1;
 	spin_unlock(&l->lock);
 }

@@ -186,6 +186,17 @@ void ipcx_waiter_grant(struct ipcx_lock *l, struct ipcx_waiter *w, int result);
 void ipcx_lock_account(struct ipcx_lock *l, u64 start, bool slept);
 int ipcx_lock_sleep(struct ipcx_lock *l, struct ipcx_waiter *w, bool head,
 		    ktime_t *deadline, clockid_t clock);
+int ipcx_lock_relax(struct ipcx_lock *l, unsigned int *looks,
+		    ktime_t *deadline, clockid_t clock);
+
+/* Rounds of a word loop between back-offs (see ipcx_lock_relax()). */
+#define IPCX_LOCK_LOOKS	8
+
+/* Did the ipcx_lock_relax() that counted @looks drop ipcx_lock.lock? */
+static inline bool ipcx_lock_relaxed(unsigned int looks)
+{
+	return !(looks % IPCX_LOCK_LOOKS);
+}
 
 /* mutex.c */
 int ipcx_mutex_lock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,

@@ -90,16 +90,12 @@ static void ipcx_mutex_wake_next_if_free(struct ipcx_lock *l)
 	first = list_first_entry_or_null(&l->waiters, struct ipcx_waiter, node);
 	if (!first)
 		return;
-	for (;;) {
-		w = READ_ONCE(*l->word);
-		if (!ipcx_word_id(w)) {
-			wake_up_process(first->task);
-			return;
-		}
-		if ((w & IPCX_LOCKW_WAITERS) ||
-		    ipcx_word_cas(l, w, w | IPCX_LOCKW_WAITERS))
-			return;
-	}
+	/* no CAS loop on user memory: set the bit, then look at what was there */
+	w = READ_ONCE(*l->word);
+	if (ipcx_word_id(w) && !(w & IPCX_LOCKW_WAITERS))
+		w = atomic_fetch_or(IPCX_LOCKW_WAITERS, (atomic_t *)l->word);
+	if (!ipcx_word_id(w))
+		wake_up_process(first->task);
 }
 
 /**
@@ -122,11 +118,17 @@ int ipcx_mutex_lock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 	u64 start = ktime_get_ns();
 	bool slept = false, robbed = false, took_dead = false;
 	struct ipcx_death dead = { 0 };
+	unsigned int looks = 0;
 	int spins = 2, ret;
 	u32 w, id;
 
 	spin_lock(&l->lock);
 	for (;;) {
+		ret = ipcx_lock_relax(l, &looks, deadline, clock);
+		if (ret) {
+			ipcx_mutex_wake_next_if_free(l);	/* as below */
+			goto out_unlock;
+		}
 		ret = -EIDRM;
 		if (l->revoked)
 			break;
@@ -284,15 +286,20 @@ int ipcx_mutex_unlock(struct ipcx_lock *l, struct ipcx_owner *me)
  * @l: the mutex
  * @me: the caller's owner
  *
- * Return: 0, -EPERM (caller does not hold it), -EINVAL (not after a death).
+ * Return: 0, -EPERM (caller does not hold it), -EINVAL (not after a death),
+ * -ERESTARTSYS (a scribbled word kept changing, and a signal came).
  */
 int ipcx_mutex_consistent(struct ipcx_lock *l, struct ipcx_owner *me)
 {
+	unsigned int looks = 0;
 	int ret = 0;
 	u32 w;
 
 	spin_lock(&l->lock);
 	for (;;) {
+		ret = ipcx_lock_relax(l, &looks, NULL, 0);
+		if (ret)
+			break;
 		w = READ_ONCE(*l->word);
 		if (ipcx_word_id(w) != me->id) {
 			ret = -EPERM;

@@ -64,29 +64,28 @@ static unsigned int ipcx_rw_live_readers(struct ipcx_lock *l, u32 me)
  * Sleep only once WAITERS was set before the caller last looked: a writer
  * waits for the slots, which are not in the word, so it must publish
  * WAITERS and then look at the slots again, or a reader leaving between
- * its look and the publication would not know to wake it.
+ * its look and the publication would not know to wake it. *@published
+ * remembers our own publication: the next call sleeps even if the bit has
+ * gone meanwhile (only a scribbler clears it while we wait, and then costs
+ * us our wake-up, never a spin with l->lock held).
  */
 static int ipcx_rw_sleep(struct ipcx_lock *l, struct ipcx_waiter *waiter,
-			 u32 w, ktime_t *deadline, clockid_t clock)
+			 bool *published, ktime_t *deadline, clockid_t clock)
 {
-	if (!(w & IPCX_LOCKW_WAITERS)) {
-		cmpxchg(l->word, w, w | IPCX_LOCKW_WAITERS);
+	if (!*published && !(READ_ONCE(*l->word) & IPCX_LOCKW_WAITERS)) {
+		atomic_or(IPCX_LOCKW_WAITERS, (atomic_t *)l->word);
+		*published = true;
 		return 0;	/* look again, with WAITERS published */
 	}
+	*published = false;
 	return ipcx_lock_sleep(l, waiter, false, deadline, clock);
 }
 
 /* Clear WAITERS when nobody sleeps and no lock fd watches. l->lock held. */
 static void ipcx_rw_settle(struct ipcx_lock *l)
 {
-	u32 w;
-
-	if (ipcx_lock_waiters_bit(l))
-		return;
-	do {
-		w = READ_ONCE(*l->word);
-	} while ((w & IPCX_LOCKW_WAITERS) &&
-		 cmpxchg(l->word, w, w & ~IPCX_LOCKW_WAITERS) != w);
+	if (!ipcx_lock_waiters_bit(l))
+		atomic_andnot(IPCX_LOCKW_WAITERS, (atomic_t *)l->word);
 }
 
 static bool ipcx_rw_notrecoverable(u32 w)
@@ -191,12 +190,18 @@ int ipcx_rwlock_wrlock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 	struct ipcx_waiter waiter = { .owner = me->id };
 	struct ipcx_death dead = { 0 };
 	u64 start = ktime_get_ns();
-	bool mine = false, slept = false;
+	bool mine = false, slept = false, published = false;
+	unsigned int looks = 0;
 	int ret;
 	u32 w;
 
 	spin_lock(&l->lock);
 	for (;;) {
+		ret = ipcx_lock_relax(l, &looks, deadline, clock);
+		if (ret)
+			break;
+		if (ipcx_lock_relaxed(looks))	/* a settle may have cleared it */
+			published = false;
 		ret = ipcx_rw_try_write(l, me->id, &mine, &dead);
 		if (ret == 1)
 			continue;
@@ -206,8 +211,7 @@ int ipcx_rwlock_wrlock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 		if (trylock)
 			break;
 		slept = true;
-		w = READ_ONCE(*l->word);
-		ret = ipcx_rw_sleep(l, &waiter, w, deadline, clock);
+		ret = ipcx_rw_sleep(l, &waiter, &published, deadline, clock);
 		if (ret)
 			break;
 	}
@@ -301,11 +305,17 @@ int ipcx_rwlock_rdlock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 	struct ipcx_waiter waiter = { .owner = me->id };
 	struct ipcx_death dead = { 0 };
 	u64 start = ktime_get_ns();
-	bool slept = false;
+	bool slept = false, published = false;
+	unsigned int looks = 0;
 	int ret;
 
 	spin_lock(&l->lock);
 	for (;;) {
+		ret = ipcx_lock_relax(l, &looks, deadline, clock);
+		if (ret)
+			break;
+		if (ipcx_lock_relaxed(looks))	/* a settle may have cleared it */
+			published = false;
 		ret = ipcx_rw_try_read(l, me->id, &dead);
 		if (ret == 1)
 			continue;
@@ -316,7 +326,7 @@ int ipcx_rwlock_rdlock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 			break;
 		}
 		slept = true;
-		ret = ipcx_rw_sleep(l, &waiter, READ_ONCE(*l->word), deadline, clock);
+		ret = ipcx_rw_sleep(l, &waiter, &published, deadline, clock);
 		if (ret)
 			break;
 	}
@@ -379,15 +389,20 @@ int ipcx_rwlock_unlock(struct ipcx_lock *l, struct ipcx_owner *me)
  * @l: the lock
  * @me: the caller
  *
- * Return: 0, -EPERM (not the writer), -EINVAL (nothing to repair).
+ * Return: 0, -EPERM (not the writer), -EINVAL (nothing to repair),
+ * -ERESTARTSYS (a scribbled word kept changing, and a signal came).
  */
 int ipcx_rwlock_consistent(struct ipcx_lock *l, struct ipcx_owner *me)
 {
+	unsigned int looks = 0;
 	int ret;
 	u32 w;
 
 	spin_lock(&l->lock);
 	do {
+		ret = ipcx_lock_relax(l, &looks, NULL, 0);
+		if (ret)
+			break;
 		w = READ_ONCE(*l->word);
 		ret = !(w & IPCX_RWW_WRITER) || (w & IPCX_RWW_ID_MASK) != me->id ?
 		      -EPERM : !(w & IPCX_LOCKW_DIED) ? -EINVAL : 0;

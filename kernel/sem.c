@@ -9,8 +9,16 @@
  * set, and the next wait through the kernel returns EOWNERDEAD with the
  * dead owner's identity: the undo is reported, not silent.
  *
- * Sleepers are queued FIFO; a post wakes the oldest, which competes for the
- * unit like a mutex waiter does (a newcomer may take it first).
+ * Sleepers are queued FIFO and units are granted to them directly: whoever
+ * adds units under ipcx_lock.lock (a post through the kernel, a dead owner's
+ * undo, a kernel wait that finds units beside sleepers) takes one unit from
+ * the word for each sleeper it can serve, oldest first, and ends that
+ * sleeper's wait (ipcx_sem_grant()). So no sleeper stays asleep while a
+ * unit is free, however many posts come before the first woken sleeper
+ * runs, and an undo that gives back N units ends N waits. (The word alone
+ * cannot say who was woken for which unit; ipc/sem.c's update_queue does
+ * the same.) A sleeper that took units with IPCX_LOCK_F_UNDO records its
+ * adjustment itself once woken, still under the lock.
  *
  * Locking: every function takes ipcx_lock.lock itself, except
  * ipcx_sem_owner_died() (called by the death work with no ipcx lock held,
@@ -21,6 +29,8 @@
 #include "locks.h"
 
 #define IPCX_SEM_COUNT(w)	((w) & IPCX_SEM_VALUE_MAX)
+/* CAS failures in a row before a loop that cannot sleep stops trying */
+#define IPCX_SEM_GRANT_TRIES	8
 
 /**
  * struct ipcx_sem_undo - units an owner must give back if it dies
@@ -33,6 +43,18 @@ struct ipcx_sem_undo {
 	u32 owner;
 	s32 adj;
 };
+
+/* Would adding @delta to @owner's adjustment pass IPCX_SEM_UNDO_MAX? */
+static bool ipcx_sem_undo_full(struct ipcx_lock *l, u32 owner, s32 delta)
+{
+	struct ipcx_sem_undo *u;
+
+	lockdep_assert_held(&l->lock);
+	list_for_each_entry(u, &l->undos, node)
+		if (u->owner == owner)
+			return abs(u->adj + delta) > IPCX_SEM_UNDO_MAX;
+	return false;
+}
 
 /* Add @delta to @owner's adjustment; @spare is used if a record is needed. */
 static void ipcx_sem_adjust(struct ipcx_lock *l, u32 owner, s32 delta,
@@ -58,14 +80,57 @@ static void ipcx_sem_adjust(struct ipcx_lock *l, u32 owner, s32 delta,
 	list_add(&u->node, &l->undos);
 }
 
-static void ipcx_sem_wake_one(struct ipcx_lock *l)
+/* The word with one unit less and the flags the kernel keeps. l->lock held. */
+static u32 ipcx_sem_taken(struct ipcx_lock *l, u32 w)
+{
+	return (IPCX_SEM_COUNT(w) - 1) | ipcx_lock_waiters_bit(l);
+}
+
+/*
+ * Serve sleepers, oldest first, from the units in the word; the first one
+ * served after a death gets -EOWNERDEAD (DIED is cleared with its unit).
+ * Bounded: a word that keeps changing under us (only a scribbler does that
+ * to a word with WAITERS set) leaves the rest asleep until their deadline.
+ * l->lock held.
+ */
+static void ipcx_sem_grant(struct ipcx_lock *l)
 {
 	struct ipcx_waiter *first;
+	unsigned int fails = 0;
+	u32 w;
 
-	first = list_first_entry_or_null(&l->waiters, struct ipcx_waiter, node);
-	if (first)
+	lockdep_assert_held(&l->lock);
+	while (!l->revoked && fails < IPCX_SEM_GRANT_TRIES &&
+	       (first = list_first_entry_or_null(&l->waiters,
+						 struct ipcx_waiter, node))) {
+		w = READ_ONCE(*l->word);
+		if (!IPCX_SEM_COUNT(w))
+			break;
+		/* taken for @first: WAITERS stays while others sleep */
+		list_del_init(&first->node);
+		l->nr_waiters--;
+		if (cmpxchg(l->word, w, ipcx_sem_taken(l, w)) != w) {
+			list_add(&first->node, &l->waiters);
+			l->nr_waiters++;
+			fails++;
+			continue;
+		}
+		first->result = (w & IPCX_LOCKW_DIED) ? -EOWNERDEAD : 0;
+		first->granted = true;
 		wake_up_process(first->task);
-	wake_up_all(&l->pollq);
+	}
+}
+
+/* Record a unit the caller took. l->lock held. */
+static void ipcx_sem_took(struct ipcx_lock *l, struct ipcx_owner *me,
+			  struct ipcx_sem_undo **spare, int ret,
+			  struct ipcx_owner_info *died)
+{
+	if (ret == -EOWNERDEAD)
+		ipcx_death_to_user(&l->last_death, died);
+	if (me)
+		ipcx_sem_adjust(l, me->id, 1, spare);
+	l->acquisitions++;
 }
 
 /**
@@ -80,7 +145,8 @@ static void ipcx_sem_wake_one(struct ipcx_lock *l)
  *
  * Return: 0, -EOWNERDEAD (a unit was taken; a dead owner's units were given
  * back since the last wait here), -EAGAIN, -ETIMEDOUT, -ERESTARTSYS,
- * -EIDRM or -ENOMEM.
+ * -EIDRM, -ERANGE (@undo: the caller's adjustment is at IPCX_SEM_UNDO_MAX)
+ * or -ENOMEM.
  */
 int ipcx_sem_wait(struct ipcx_lock *l, struct ipcx_owner *me, bool undo,
 		  bool trylock, ktime_t *deadline, clockid_t clock,
@@ -88,7 +154,8 @@ int ipcx_sem_wait(struct ipcx_lock *l, struct ipcx_owner *me, bool undo,
 {
 	struct ipcx_sem_undo *spare = NULL;
 	struct ipcx_waiter waiter = {};
-	bool robbed = false;
+	unsigned int looks = 0;
+	bool slept = false;
 	int ret;
 	u32 w;
 
@@ -98,23 +165,22 @@ int ipcx_sem_wait(struct ipcx_lock *l, struct ipcx_owner *me, bool undo,
 			return -ENOMEM;
 	}
 	spin_lock(&l->lock);
+	ret = -ERANGE;
+	if (undo && ipcx_sem_undo_full(l, me->id, 1))
+		goto out_unlock;
 	for (;;) {
+		ret = ipcx_lock_relax(l, &looks, deadline, clock);
+		if (ret)
+			break;
 		ret = -EIDRM;
 		if (l->revoked)
 			break;
+		ipcx_sem_grant(l);	/* units beside sleepers go to them first */
 		w = READ_ONCE(*l->word);
 		if (IPCX_SEM_COUNT(w)) {
-			if (cmpxchg(l->word, w, (IPCX_SEM_COUNT(w) - 1) |
-				    ipcx_lock_waiters_bit(l)) != w)
+			if (cmpxchg(l->word, w, ipcx_sem_taken(l, w)) != w)
 				continue;
-			ret = 0;
-			if (w & IPCX_LOCKW_DIED) {
-				ret = -EOWNERDEAD;
-				ipcx_death_to_user(&l->last_death, died);
-			}
-			if (undo)
-				ipcx_sem_adjust(l, me->id, 1, &spare);
-			l->acquisitions++;
+			ret = (w & IPCX_LOCKW_DIED) ? -EOWNERDEAD : 0;
 			break;
 		}
 		ret = -EAGAIN;
@@ -123,32 +189,40 @@ int ipcx_sem_wait(struct ipcx_lock *l, struct ipcx_owner *me, bool undo,
 		if (!(w & IPCX_LOCKW_WAITERS) &&
 		    cmpxchg(l->word, w, w | IPCX_LOCKW_WAITERS) != w)
 			continue;
-		ret = ipcx_lock_sleep(l, &waiter, robbed, deadline, clock);
-		if (ret) {
-			/* pass on a wake-up we may have been given */
-			if (IPCX_SEM_COUNT(READ_ONCE(*l->word)))
-				ipcx_sem_wake_one(l);
+		ret = ipcx_lock_sleep(l, &waiter, slept, deadline, clock);
+		slept = true;
+		if (waiter.granted) {
+			ret = waiter.result;	/* 0, -EOWNERDEAD, -EIDRM */
 			break;
 		}
-		robbed = true;
-		l->contended++;
+		if (ret)
+			break;
+		/* woken without a unit: look again, keeping our place */
 	}
+	if (ret == 0 || ret == -EOWNERDEAD) {
+		ipcx_sem_took(l, undo ? me : NULL, &spare, ret, died);
+		if (slept)
+			l->contended++;
+	}
+out_unlock:
 	spin_unlock(&l->lock);
 	kfree(spare);
 	return ret;
 }
 
 /**
- * ipcx_sem_post() - give one unit and wake the oldest sleeper
+ * ipcx_sem_post() - give one unit: to the oldest sleeper if there is one
  * @l: the semaphore
  * @me: the caller's owner (only used with @undo)
  * @undo: record that the unit must be taken back if the caller dies
  *
- * Return: 0, -EOVERFLOW, -EIDRM or -ENOMEM.
+ * Return: 0, -EOVERFLOW, -ERANGE (@undo: the caller's adjustment is at
+ * -IPCX_SEM_UNDO_MAX), -EIDRM, -ERESTARTSYS or -ENOMEM.
  */
 int ipcx_sem_post(struct ipcx_lock *l, struct ipcx_owner *me, bool undo)
 {
 	struct ipcx_sem_undo *spare = NULL;
+	unsigned int looks = 0;
 	int ret = 0;
 	u32 w;
 
@@ -158,16 +232,26 @@ int ipcx_sem_post(struct ipcx_lock *l, struct ipcx_owner *me, bool undo)
 			return -ENOMEM;
 	}
 	spin_lock(&l->lock);
-	do {
+	ret = -ERANGE;
+	if (undo && ipcx_sem_undo_full(l, me->id, -1))
+		goto out_unlock;
+	for (;;) {
+		ret = ipcx_lock_relax(l, &looks, NULL, 0);
+		if (ret)
+			break;
 		w = READ_ONCE(*l->word);
 		ret = l->revoked ? -EIDRM :
 		      IPCX_SEM_COUNT(w) == IPCX_SEM_VALUE_MAX ? -EOVERFLOW : 0;
-	} while (!ret && cmpxchg(l->word, w, w + 1) != w);
+		if (ret || cmpxchg(l->word, w, w + 1) == w)
+			break;
+	}
 	if (!ret) {
 		if (undo)
 			ipcx_sem_adjust(l, me->id, -1, &spare);
-		ipcx_sem_wake_one(l);
+		ipcx_sem_grant(l);
+		wake_up_all(&l->pollq);
 	}
+out_unlock:
 	spin_unlock(&l->lock);
 	kfree(spare);
 	return ret;
@@ -181,6 +265,7 @@ int ipcx_sem_post(struct ipcx_lock *l, struct ipcx_owner *me, bool undo)
 void ipcx_sem_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 {
 	struct ipcx_sem_undo *u, *found = NULL;
+	unsigned int tries;
 	u32 w, count;
 	s64 next;
 
@@ -191,15 +276,29 @@ void ipcx_sem_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 	if (!found)
 		goto out_unlock;
 	list_del(&found->node);
-	do {
+	/*
+	 * With DIED set, user space leaves the word to the kernel (its CASes
+	 * need a word without flags), so a CAS that keeps failing is a
+	 * scribbler's doing, and after a few tries the count is written
+	 * regardless: the death work never loops on user memory.
+	 */
+	atomic_or(IPCX_LOCKW_DIED, (atomic_t *)l->word);
+	for (tries = 0;; tries++) {
 		w = READ_ONCE(*l->word);
 		next = (s64)IPCX_SEM_COUNT(w) + found->adj;
 		count = clamp_t(s64, next, 0, IPCX_SEM_VALUE_MAX);
-	} while (cmpxchg(l->word, w, (w & ~IPCX_SEM_VALUE_MAX) | count |
-			 IPCX_LOCKW_DIED) != w);
+		next = (w & ~IPCX_SEM_VALUE_MAX) | count | IPCX_LOCKW_DIED;
+		if (tries == IPCX_SEM_GRANT_TRIES) {
+			WRITE_ONCE(*l->word, next);
+			break;
+		}
+		if (cmpxchg(l->word, w, next) == w)
+			break;
+	}
 	ipcx_death_record(&l->last_death, l->region, owner->id);
 	l->owner_deaths++;
-	ipcx_sem_wake_one(l);
+	ipcx_sem_grant(l);	/* N units given back may end N waits */
+	wake_up_all(&l->pollq);
 	kfree(found);
 	spin_unlock(&l->lock);
 	/* may sleep: after l->lock */

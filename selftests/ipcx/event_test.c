@@ -385,4 +385,50 @@ TEST_F(ev, death_event_signalled_when_holder_dies)
 	close(p[1]);
 }
 
+/*
+ * A read-only user may look at lock words but not set their WAITERS bit:
+ * sleeping on an event or holding a lock fd would send every writer and
+ * holder through the kernel, a cost it has no right to impose.
+ */
+TEST(read_only_attachment_cannot_sleep_or_watch)
+{
+	struct ipcx_region_unlink ru = { .name = (uintptr_t)"event_test_ro" };
+	struct ipcx_lock_stat st;
+	struct ipcx_event e, ero;
+	struct ipcx_mutex m;
+	struct timespec dl;
+	void *base;
+	int rw, ro;
+
+	rw = lh_named_region("event_test_ro", IPCX_OPEN_CREATE, 4096);
+	if (rw == -ENOENT)
+		SKIP(return, "ipcx module not loaded");
+	ASSERT_GE(rw, 0);
+	base = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, rw, 0);
+	ASSERT_NE(MAP_FAILED, base);
+	ASSERT_EQ(0, ipcx_mutex_init(&m, rw, base, MUTEX_OFF));
+	ASSERT_EQ(0, ipcx_event_init(&e, rw, base, EVENT_OFF));
+	ro = lh_named_region("event_test_ro", IPCX_OPEN_RDONLY, 0);
+	ASSERT_GE(ro, 0);
+	ero = e;
+	ero.fd = ro;
+
+	dl = lh_deadline(CLOCK_MONOTONIC, 50);
+	EXPECT_EQ(-EACCES, ipcx_event_wait(&ero, ipcx_event_seq(&e), &dl, CLOCK_MONOTONIC));
+	EXPECT_EQ(-EACCES, ipcx_lock_fd(ro, EVENT_OFF));
+	EXPECT_EQ(-EACCES, ipcx_lock_fd(ro, MUTEX_OFF));
+	EXPECT_FALSE(*e.word & IPCX_EVENTW_WAITERS);
+	EXPECT_FALSE(*m.word & IPCX_LOCKW_WAITERS);
+	/* looking is allowed */
+	EXPECT_EQ(0, ipcx_lock_stat(ro, EVENT_OFF, &st));
+	EXPECT_EQ(IPCX_LOCK_EVENT, st.kind);
+	/* and the read-write attachment still may */
+	dl = lh_deadline(CLOCK_MONOTONIC, 20);
+	EXPECT_EQ(-ETIMEDOUT, ipcx_event_wait(&e, ipcx_event_seq(&e), &dl, CLOCK_MONOTONIC));
+	ioctl(rw, IPCX_IOC_REGION_UNLINK, &ru);
+	munmap(base, 4096);
+	close(ro);
+	close(rw);
+}
+
 TEST_HARNESS_MAIN

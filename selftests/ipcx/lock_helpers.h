@@ -43,6 +43,26 @@ fail:
 	return (int)ro.flags;
 }
 
+/* Attach a new /dev/ipcx file to the named region @name; fd or -errno. */
+static inline int lh_named_region(const char *name, uint32_t flags, size_t size)
+{
+	struct ipcx_region_open ro;
+	int fd = open(IPCX_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	memset(&ro, 0, sizeof(ro));
+	ro.name = (uintptr_t)name;
+	ro.size = size;
+	ro.flags = flags;
+	ro.mode = 0600;
+	if (ioctl(fd, IPCX_IOC_REGION_OPEN, &ro) == 0)
+		return fd;
+	ro.flags = -errno;
+	close(fd);
+	return (int)ro.flags;
+}
+
 static inline uint64_t lh_now_ns(clockid_t clock)
 {
 	struct timespec ts;

@@ -158,4 +158,59 @@ TEST_F(sm, overflow_and_poll)
 	close(pfd.fd);
 }
 
+/*
+ * The per-owner undo adjustment is bounded like SysV's SEMAEM: an UNDO wait
+ * or post that would take it past +-IPCX_SEM_UNDO_MAX fails with ERANGE and
+ * changes nothing (a counter that wraps would give back the wrong units).
+ */
+TEST_F_TIMEOUT(sm, undo_adjustment_is_bounded, 120)
+{
+	struct timespec dl;
+	struct ipcx_sem s;
+	int i, ret = 0, status;
+	pid_t pid;
+
+	ASSERT_EQ(0, ipcx_sem_init(&s, self->fd, self->base, 256, IPCX_SEM_UNDO_MAX + 5));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		for (i = 0; i < IPCX_SEM_UNDO_MAX && !ret; i++)
+			ret = ipcx_sem_wait_full(&s, IPCX_LOCK_F_UNDO, NULL, 0, NULL);
+		if (ret)
+			_exit(10);
+		if (ipcx_sem_wait_full(&s, IPCX_LOCK_F_UNDO | IPCX_LOCK_F_TRYLOCK,
+				       NULL, 0, NULL) != -ERANGE)
+			_exit(11);
+		if (ipcx_sem_value(&s) != 5)
+			_exit(12);
+		/* a plain wait is not tracked, so it is not bounded */
+		if (ipcx_sem_wait(&s))
+			_exit(13);
+		_exit(0);	/* the death gives IPCX_SEM_UNDO_MAX back */
+	}
+	status = lh_wait_child(pid, 100000);
+	EXPECT_EQ(0, lh_exit_code(status));
+	dl = lh_deadline(CLOCK_MONOTONIC, 3000);
+	EXPECT_EQ(-EOWNERDEAD, ipcx_sem_wait_full(&s, 0, &dl, CLOCK_MONOTONIC, NULL));
+	EXPECT_EQ(IPCX_SEM_UNDO_MAX + 4 - 1, ipcx_sem_value(&s));
+
+	/* the other way: posts with UNDO, taken back at death */
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		for (i = 0; i < IPCX_SEM_UNDO_MAX && !ret; i++)
+			ret = ipcx_sem_post_full(&s, IPCX_LOCK_F_UNDO);
+		if (ret)
+			_exit(20);
+		if (ipcx_sem_post_full(&s, IPCX_LOCK_F_UNDO) != -ERANGE)
+			_exit(21);
+		_exit(ipcx_sem_value(&s) == 2 * IPCX_SEM_UNDO_MAX + 3 ? 0 : 22);
+	}
+	status = lh_wait_child(pid, 100000);
+	EXPECT_EQ(0, lh_exit_code(status));
+	dl = lh_deadline(CLOCK_MONOTONIC, 3000);
+	EXPECT_EQ(-EOWNERDEAD, ipcx_sem_wait_full(&s, 0, &dl, CLOCK_MONOTONIC, NULL));
+	EXPECT_EQ(IPCX_SEM_UNDO_MAX + 2, ipcx_sem_value(&s));
+}
+
 TEST_HARNESS_MAIN

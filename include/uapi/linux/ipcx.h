@@ -462,9 +462,14 @@ enum ipcx_lock_kind {
  * it calls IPCX_IOC_SEM_WAIT / IPCX_IOC_SEM_POST. Units taken or given with
  * IPCX_LOCK_F_UNDO always go through the kernel, which keeps a per-owner
  * adjustment (like SysV SEM_UNDO) and applies it when the owner dies --
- * and, unlike SEM_UNDO, says so to the next waiter.
+ * and, unlike SEM_UNDO, says so to the next waiter. The adjustment of one
+ * owner on one semaphore stays within +-IPCX_SEM_UNDO_MAX (SysV's SEMAEM):
+ * an UNDO wait or post that would pass it fails with ERANGE.
+ * Sleepers are served in FIFO order: a post or undo through the kernel
+ * hands its units to the oldest sleepers directly.
  */
 #define IPCX_SEM_VALUE_MAX	0x3fffffffU
+#define IPCX_SEM_UNDO_MAX	32767
 
 /*
  * Reader-writer lock: the word holds the writer, the block's slots hold the
@@ -609,8 +614,10 @@ struct ipcx_lock_stat {
  * flags, non-zero __reserved0/__reserved/died, negative or out-of-range
  * timeout, timeout fields or IPCX_LOCK_F_REALTIME without
  * IPCX_LOCK_F_TIMEOUT), E2BIG (larger structure, non-zero tail), ENXIO
- * (the file has no region), EACCES (read-only attachment, for all that
- * change the region: every one but EVENT_WAIT, LOCK_STAT and LOCK_FD);
+ * (the file has no region), EACCES (read-only attachment, for every one
+ * but LOCK_STAT: each of the others may write a lock word, if only to set
+ * its WAITERS bit to sleep or to watch it, which would send every holder
+ * through the kernel, so a read-only user may only look at lock words);
  * then, finding the lock: EINVAL (offset not IPCX_LOCK_ALIGN-aligned, or
  * the lock there is of another kind than the ioctl's or op.kind), ENOENT
  * (no lock declared there, or offset beyond the region).
@@ -652,7 +659,8 @@ struct ipcx_lock_stat {
  *   EOWNERDEAD. Errors: EPERM (not the holder), EINVAL (not in died state).
  * IPCX_IOC_EVENT_WAIT - sleep while the event's sequence equals op.value.
  *   Returns 0 at once when it differs. Errors: ETIMEDOUT, EINTR, ENOENT,
- *   EIDRM.
+ *   EIDRM, EACCES (read-only attachment: a read-only user polls the
+ *   sequence instead).
  * IPCX_IOC_EVENT_WAKE - wake op.value waiters (0 = all); op.value out:
  *   how many were woken. Does not change the sequence: user space adds 2
  *   first (libipcx does).
@@ -660,9 +668,12 @@ struct ipcx_lock_stat {
  *   Returns 0 or EOWNERDEAD (an undo of a dead owner gave units back since
  *   the last wait through the kernel; op.died filled). Flags: TIMEOUT,
  *   REALTIME, TRYLOCK (EAGAIN instead of sleeping), UNDO. Errors: ENOENT,
- *   EINVAL, EAGAIN, ETIMEDOUT, EINTR, EIDRM, ENOMEM.
- * IPCX_IOC_SEM_POST - add one unit and wake a waiter. Flags: UNDO.
- *   Errors: EOVERFLOW (count at IPCX_SEM_VALUE_MAX), ENOENT, EINVAL, EIDRM.
+ *   EINVAL, EAGAIN, ETIMEDOUT, EINTR, EIDRM, ENOMEM, ERANGE (UNDO: the
+ *   caller's adjustment is already IPCX_SEM_UNDO_MAX).
+ * IPCX_IOC_SEM_POST - add one unit; the oldest sleeper, if any, gets it.
+ *   Flags: UNDO. Errors: EOVERFLOW (count at IPCX_SEM_VALUE_MAX), ENOENT,
+ *   EINVAL, EIDRM, EINTR (a signal while a scribbled word kept changing),
+ *   ERANGE (UNDO: the adjustment is already -IPCX_SEM_UNDO_MAX).
  * IPCX_IOC_RW_RDLOCK / IPCX_IOC_RW_WRLOCK - take a reader-writer lock for
  *   reading / writing through the kernel. Returns 0 or EOWNERDEAD (a writer
  *   died; op.died filled). Flags: TIMEOUT, REALTIME, TRYLOCK (EBUSY).
@@ -680,7 +691,13 @@ struct ipcx_lock_stat {
  *   at op.offset: poll/epoll report EPOLLIN when an event's sequence
  *   changed since the fd last read it, or a mutex can be taken (free or
  *   its owner died); read() of 8 bytes returns an event's sequence (and
- *   marks it seen) or a mutex's word.
+ *   marks it seen) or a mutex's word. Errors: EACCES (read-only
+ *   attachment: the fd keeps the word's WAITERS bit set).
+ *
+ * A word that keeps changing under the kernel (only a scribbler does that:
+ * the documented CASes need a word without flag bits) makes a lock ioctl
+ * back off and sleep between looks: it ends at its deadline or with EINTR
+ * on a signal, and never spins.
  */
 #define IPCX_IOC_OWNER_REGISTER	_IOWR(IPCX_IOC_MAGIC, 0x20, struct ipcx_lock_op)
 #define IPCX_IOC_LOCK_DECLARE	_IOW(IPCX_IOC_MAGIC, 0x21, struct ipcx_lock_op)
