@@ -105,7 +105,7 @@ static void lock_header(void)
 }
 
 struct locks_ctx {
-	const struct opts *o;
+	bool json;
 	int n;
 };
 
@@ -113,7 +113,7 @@ static int locks_one(const struct ipcx_nl_lock *l, void *arg)
 {
 	struct locks_ctx *c = arg;
 
-	if (c->o->json) {
+	if (c->json) {
 		fputs(c->n ? ",\n " : " ", stdout);
 		lock_json(stdout, l, NULL, NULL);
 	} else {
@@ -123,31 +123,40 @@ static int locks_one(const struct ipcx_nl_lock *l, void *arg)
 	return 0;
 }
 
-int cmd_locks(const struct opts *o, const char *name)
+int cmd_locks(const struct cmd *cmd, int argc, char **argv)
 {
-	struct locks_ctx c = { .o = o };
+	struct locks_ctx c = { .json = global_json };
 	struct ipcx_nl_region r;
 	struct ipcx_nl *nl;
+	const char *name;
 	int ret;
 
+	while ((ret = cmd_getopt(cmd, argc, argv)) != -1) {
+		if (ret >= OPT_EXIT)
+			return ret - OPT_EXIT;
+		c.json = true;	/* -j, the only other option */
+	}
+	if (cmd_args(cmd, argc, argv, 1, 1, "NAME") || check_name(cmd, argv[optind]))
+		return EXIT_USAGE;
+	name = argv[optind];
 	ret = open_nl_or_explain(&nl);
 	if (ret)
 		return ret;
 	/* a lookup first, so that a missing name is an error, not an empty list */
 	ret = ipcx_nl_get_region(nl, name, 0, &r);
 	if (ret) {
-		ret = report(nl, name, ret);
+		ret = report(cmd, nl, name, ret);
 		goto out_close;
 	}
-	if (o->json)
+	if (c.json)
 		fputs("[", stdout);
 	else
 		lock_header();
 	ret = ipcx_nl_list_locks(nl, NULL, r.id, locks_one, &c);
-	if (o->json)
+	if (c.json)
 		fputs(c.n ? "\n]\n" : "]\n", stdout);
 	if (ret)
-		ret = report(nl, name, ret);
+		ret = report(cmd, nl, name, ret);
 out_close:
 	ipcx_nl_close(nl);
 	return ret;
@@ -367,7 +376,13 @@ static void top_row(const struct top_lock *t)
 	       t->l.contended, fmt_ns(t->l.wait_max_ns, max, sizeof(max)), t->l.owner_deaths);
 }
 
-static void top_print(const struct opts *o, struct top_ctx *c)
+struct top_opts {
+	bool json, once;
+	double interval;	/* seconds between samples */
+	int limit;		/* rows */
+};
+
+static void top_print(const struct top_opts *o, struct top_ctx *c)
 {
 	struct top_sample *s = &c->cur;
 	size_t i, n = s->n < (size_t)o->limit ? s->n : (size_t)o->limit;
@@ -412,12 +427,50 @@ static void top_sleep(double seconds)
  * Every interval, one screen ranked by the last interval's movement;
  * --once: two samples one interval apart, one screen, exit.
  */
-int cmd_top(const struct opts *o)
+/* Options of top; returns -1 to go on, or the exit code. */
+static int top_args(const struct cmd *cmd, int argc, char **argv, struct top_opts *o)
 {
+	char *end;
+	int c;
+
+	while ((c = cmd_getopt(cmd, argc, argv)) != -1) {
+		switch (c) {
+		case 'j':
+			o->json = true;
+			break;
+		case 1:
+			o->once = true;
+			break;
+		case 'i':
+			o->interval = strtod(optarg, &end);
+			if (!*optarg || *end || !(o->interval > 0 && o->interval <= 86400))
+				return usage_error(cmd, "invalid --interval '%s': seconds, "
+						   "more than 0, at most 86400", optarg);
+			break;
+		case 2:
+			o->limit = (int)strtol(optarg, &end, 10);
+			if (!*optarg || *end || o->limit <= 0)
+				return usage_error(cmd, "invalid --limit '%s': a number of "
+						   "rows, more than 0", optarg);
+			break;
+		default:
+			return c - OPT_EXIT;
+		}
+	}
+	return cmd_args(cmd, argc, argv, 0, 0, "") ?: -1;
+}
+
+int cmd_top(const struct cmd *cmd, int argc, char **argv)
+{
+	struct top_opts top = { .json = global_json, .interval = 1.0, .limit = 20 };
+	const struct top_opts *o = &top;
 	struct top_ctx c = { 0 };
 	struct sigaction sa;
 	int ret;
 
+	ret = top_args(cmd, argc, argv, &top);
+	if (ret >= 0)
+		return ret;
 	ret = open_nl_or_explain(&c.nl);
 	if (ret)
 		return ret;
@@ -441,7 +494,7 @@ int cmd_top(const struct opts *o)
 		top_sleep(o->interval);
 	}
 	if (ret)
-		ret = report(c.nl, "top", ret);
+		ret = report(cmd, c.nl, "sampling the locks", ret);
 	free(c.cur.v);
 	free(c.prev.v);
 	ipcx_nl_close(c.nl);
