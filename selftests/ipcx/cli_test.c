@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -111,6 +112,19 @@ static long long limit_field(const char *text, const char *res, const char *key)
 	return strtoll(p + strlen(want), NULL, 10);
 }
 
+/* The module's limits and counts, through the library (0 or -errno). */
+static int module_stats(struct ipcx_nl_stats *st)
+{
+	struct ipcx_nl *nl;
+	int ret = ipcx_nl_open(&nl);
+
+	if (ret)
+		return ret;
+	ret = ipcx_nl_stats(nl, st);
+	ipcx_nl_close(nl);
+	return ret;
+}
+
 FIXTURE(cli) {
 	char name[64];		/* a region of 1536 bytes, mode 0640, this test's */
 	int fd;			/* keeps it (auto-remove: gone with the test) */
@@ -140,12 +154,9 @@ FIXTURE_TEARDOWN(cli)
 TEST_F(cli, limits_match_stats)
 {
 	struct ipcx_nl_stats st;
-	struct ipcx_nl *nl;
 	char want[128];
 
-	ASSERT_EQ(0, ipcx_nl_open(&nl));
-	ASSERT_EQ(0, ipcx_nl_stats(nl, &st));
-	ipcx_nl_close(nl);
+	ASSERT_EQ(0, module_stats(&st));
 
 	ASSERT_EQ(0, ipcx(self->out, sizeof(self->out), true, "limits --json"));
 	EXPECT_EQ(st.max_regions, limit_field(self->out, "max_regions", "limit"));
@@ -274,16 +285,53 @@ TEST_F(cli, seals_as_words)
 	}
 }
 
+/*
+ * locks: -o and -n as for regions; its JSON keeps every field it had
+ * (scripts read them), here for a mutex this process holds.
+ */
+TEST_F(cli, locks_columns_and_json_fields)
+{
+	static const char *const keys[] = {
+		"region_id", "offset", "kind", "word", "state", "holder_pid", "holder_tgid",
+		"holder_comm", "waiters", "acquisitions", "contended", "wait_total_ns",
+		"wait_max_ns", "owner_deaths", "last_death_pid", "last_death_comm",
+		"last_death_time_ns",
+	};
+	struct ipcx_mutex m;
+	char want[128];
+	void *base;
+	size_t i;
+
+	ASSERT_EQ(0, ipcx_region_map(self->fd, 0, PROT_READ | PROT_WRITE, &base));
+	ASSERT_EQ(0, ipcx_mutex_init(&m, self->fd, base, 0));
+	ASSERT_EQ(0, ipcx_mutex_lock(&m));
+
+	ASSERT_EQ(0, ipcx(self->out, sizeof(self->out), true,
+			  "locks -n -o OFFSET,KIND,STATE,HOLDER-PID %s", self->name));
+	snprintf(want, sizeof(want), "0 mutex locked %d", getpid());
+	EXPECT_TRUE(has_row(self->out, want)) {
+		TH_LOG("want \"%s\" in:\n%s", want, self->out);
+	}
+	ASSERT_EQ(0, ipcx(self->out, sizeof(self->out), true, "locks %s --json", self->name));
+	EXPECT_EQ('[', self->out[0]);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		snprintf(want, sizeof(want), "\"%s\": ", keys[i]);
+		EXPECT_NE(NULL, strstr(self->out, want)) {
+			TH_LOG("no %s in:\n%s", want, self->out);
+		}
+	}
+	EXPECT_NE(NULL, strstr(self->out, "\"kind\": \"mutex\", "));
+	EXPECT_NE(NULL, strstr(self->out, "\"state\": \"locked\", "));
+	EXPECT_EQ(0, ipcx_mutex_unlock(&m));
+}
+
 /* Too big: exit 1, and the message names max_region_bytes. */
 TEST_F(cli, efbig_names_the_limit)
 {
 	struct ipcx_nl_stats st;
-	struct ipcx_nl *nl;
 	char big[64];
 
-	ASSERT_EQ(0, ipcx_nl_open(&nl));
-	ASSERT_EQ(0, ipcx_nl_stats(nl, &st));
-	ipcx_nl_close(nl);
+	ASSERT_EQ(0, module_stats(&st));
 	snprintf(big, sizeof(big), "%" PRIu64, st.max_region_bytes + 4096);
 	EXPECT_EQ(1, ipcx(self->out, sizeof(self->out), true, "create %s-big %s --lifetime auto",
 			  self->name, big));

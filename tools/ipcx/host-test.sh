@@ -73,6 +73,9 @@ t 2 "" "invalid --interval '-1'" "ipcx top --interval -1: the rule" -- top --int
 t 2 "" "invalid --limit '0'" "ipcx top --limit 0: the rule" -- top --limit 0
 t 2 "" "unknown column 'BOGUS'" "ipcx ls -o BOGUS: names the column" -- ls -o BOGUS
 t 0 "SEALS" "" "ipcx ls -o help lists the columns" -- ls -o help
+t 0 "LINKED" "" "ipcx stat -o help lists the columns, no NAME needed" -- stat -o help
+t 0 "LAST-DEATH" "" "ipcx locks --output help lists the columns" -- locks --output help
+t 2 "" "unknown column 'BOGUS'" "ipcx locks -o BOGUS x: names the column" -- locks -o BOGUS x
 
 # "--" ends the options: -x is a name; no module here, so exit 3 (1 if
 # the module answers: no such region)

@@ -77,55 +77,170 @@ static void lock_json(FILE *out, const struct ipcx_nl_lock *l, const char *regio
 	fputs("}", out);
 }
 
-static void lock_row(const struct ipcx_nl_lock *l)
-{
-	char state[32], holder[40], tot[16], max[16], death[64], when[32];
+/* ---- the columns of a lock (locks) --------------------------------------- */
 
-	if (l->holder_pid)
-		snprintf(holder, sizeof(holder), "%u/%s", l->holder_pid, l->holder_comm);
+#define LOCK(row) ((const struct ipcx_nl_lock *)(row))
+
+static void get_region_id(const void *row, const struct out *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%" PRIu64, LOCK(row)->region_id);
+}
+
+static void get_offset(const void *row, const struct out *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%" PRIu64, LOCK(row)->offset);
+}
+
+static void get_kind(const void *row, const struct out *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", kind_name(LOCK(row)->kind));
+}
+
+static void get_word(const void *row, const struct out *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u", LOCK(row)->word);
+}
+
+static void get_state(const void *row, const struct out *o, char *buf, size_t len)
+{
+	char state[32];
+
+	snprintf(buf, len, "%s", lock_state(LOCK(row), state, sizeof(state)));
+}
+
+static void get_holder(const void *row, const struct out *o, char *buf, size_t len)
+{
+	if (LOCK(row)->holder_pid)
+		snprintf(buf, len, "%u/%s", LOCK(row)->holder_pid, LOCK(row)->holder_comm);
 	else
-		snprintf(holder, sizeof(holder), "-");
+		snprintf(buf, len, "-");
+}
+
+static void get_holder_pid(const void *row, const struct out *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u", LOCK(row)->holder_pid);
+}
+
+static void get_holder_tgid(const void *row, const struct out *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u", LOCK(row)->holder_tgid);
+}
+
+static void get_holder_comm(const void *row, const struct out *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", LOCK(row)->holder_comm);
+}
+
+static void get_waiters(const void *row, const struct out *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u", LOCK(row)->waiters);
+}
+
+static void get_acquisitions(const void *row, const struct out *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%" PRIu64, LOCK(row)->acquisitions);
+}
+
+static void get_contended(const void *row, const struct out *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%" PRIu64, LOCK(row)->contended);
+}
+
+static void get_ns(uint64_t ns, const struct out *o, char *buf, size_t len)
+{
+	if (o->json)
+		snprintf(buf, len, "%" PRIu64, ns);
+	else
+		fmt_ns(ns, buf, len);
+}
+
+static void get_wait_sum(const void *row, const struct out *o, char *buf, size_t len)
+{
+	get_ns(LOCK(row)->wait_total_ns, o, buf, len);
+}
+
+static void get_wait_max(const void *row, const struct out *o, char *buf, size_t len)
+{
+	get_ns(LOCK(row)->wait_max_ns, o, buf, len);
+}
+
+static void get_deaths(const void *row, const struct out *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%" PRIu64, LOCK(row)->owner_deaths);
+}
+
+static void get_last_death(const void *row, const struct out *o, char *buf, size_t len)
+{
+	const struct ipcx_nl_lock *l = row;
+	char when[32];
+
 	if (l->owner_deaths)
-		snprintf(death, sizeof(death), "%u/%s %s", l->death_pid, l->death_comm,
+		snprintf(buf, len, "%u/%s %s", l->death_pid, l->death_comm,
 			 fmt_time(l->death_time_ns, when, sizeof(when)));
 	else
-		snprintf(death, sizeof(death), "-");
-	printf("%8" PRIu64 " %-6s %-14s %-20s %4u %10" PRIu64 " %9" PRIu64 " %9s %9s %6" PRIu64 " %s\n",
-	       l->offset, kind_name(l->kind), lock_state(l, state, sizeof(state)), holder,
-	       l->waiters, l->acquisitions, l->contended,
-	       fmt_ns(l->wait_total_ns, tot, sizeof(tot)),
-	       fmt_ns(l->wait_max_ns, max, sizeof(max)), l->owner_deaths, death);
+		snprintf(buf, len, "-");
 }
 
-static void lock_header(void)
+static void get_death_pid(const void *row, const struct out *o, char *buf, size_t len)
 {
-	printf("%8s %-6s %-14s %-20s %4s %10s %9s %9s %9s %6s %s\n", "OFFSET", "KIND", "STATE",
-	       "HOLDER", "WAIT", "ACQUIRED", "CONTENDED", "WAIT-SUM", "WAIT-MAX", "DEATHS",
-	       "LAST-DEATH");
+	snprintf(buf, len, "%u", LOCK(row)->death_pid);
 }
 
-struct locks_ctx {
-	bool json;
-	int n;
+static void get_death_comm(const void *row, const struct out *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", LOCK(row)->death_comm);
+}
+
+static void get_death_time(const void *row, const struct out *o, char *buf, size_t len)
+{
+	if (o->json)
+		snprintf(buf, len, "%" PRIu64, LOCK(row)->death_time_ns);
+	else
+		fmt_time(LOCK(row)->death_time_ns, buf, len);
+}
+
+static const struct col lock_cols[] = {
+	{ "REGION-ID", "region_id", COL_NUM, true, "the region's id", get_region_id },
+	{ "OFFSET", "offset", COL_NUM, true, "offset of the lock word", get_offset },
+	{ "KIND", "kind", COL_STR, false, "mutex, event, sem or rwlock", get_kind },
+	{ "WORD", "word", COL_NUM, true, "the lock word", get_word },
+	{ "STATE", "state", COL_STR, false, "the lock word, in words", get_state },
+	{ "HOLDER", "holder", COL_STR, false, "holder as pid/comm", get_holder },
+	{ "HOLDER-PID", "holder_pid", COL_NUM, true, "holder's pid (0: none)", get_holder_pid },
+	{ "HOLDER-TGID", "holder_tgid", COL_NUM, true, "holder's process", get_holder_tgid },
+	{ "HOLDER-COMM", "holder_comm", COL_STR, false, "holder's command", get_holder_comm },
+	{ "WAIT", "waiters", COL_NUM, true, "sleepers in the kernel", get_waiters },
+	{ "ACQUIRED", "acquisitions", COL_NUM, true, "acquisitions through the kernel",
+	  get_acquisitions },
+	{ "CONTENDED", "contended", COL_NUM, true, "acquisitions that waited", get_contended },
+	{ "WAIT-SUM", "wait_total_ns", COL_NUM, true, "time waited, all waiters", get_wait_sum },
+	{ "WAIT-MAX", "wait_max_ns", COL_NUM, true, "longest wait", get_wait_max },
+	{ "DEATHS", "owner_deaths", COL_NUM, true, "holders that died holding it", get_deaths },
+	{ "LAST-DEATH", "last_death", COL_STR, false, "the last of them: pid/comm time",
+	  get_last_death },
+	{ "DEATH-PID", "last_death_pid", COL_NUM, true, "its pid", get_death_pid },
+	{ "DEATH-COMM", "last_death_comm", COL_STR, false, "its command", get_death_comm },
+	{ "DEATH-TIME", "last_death_time_ns", COL_NUM, false, "when (JSON: ns since the epoch)",
+	  get_death_time },
 };
 
 static int locks_one(const struct ipcx_nl_lock *l, void *arg)
 {
-	struct locks_ctx *c = arg;
-
-	if (c->json) {
-		fputs(c->n ? ",\n " : " ", stdout);
-		lock_json(stdout, l, NULL, NULL);
-	} else {
-		lock_row(l);
-	}
-	c->n++;
-	return 0;
+	return table_add(arg, l);
 }
 
 int cmd_locks(const struct cmd *cmd, int argc, char **argv)
 {
-	struct locks_ctx c = { .json = global_json };
+	struct table t = {
+		.cols = lock_cols,
+		.ncols = sizeof(lock_cols) / sizeof(lock_cols[0]),
+		.text_default = "OFFSET,KIND,STATE,HOLDER,WAIT,ACQUIRED,CONTENDED,WAIT-SUM,"
+				"WAIT-MAX,DEATHS,LAST-DEATH",
+		.json_default = "REGION-ID,OFFSET,KIND,WORD,STATE,HOLDER-PID,HOLDER-TGID,"
+				"HOLDER-COMM,WAIT,ACQUIRED,CONTENDED,WAIT-SUM,WAIT-MAX,DEATHS,"
+				"DEATH-PID,DEATH-COMM,DEATH-TIME",
+	};
+	struct out o = { .json = global_json };
 	struct ipcx_nl_region r;
 	struct ipcx_nl *nl;
 	const char *name;
@@ -134,8 +249,11 @@ int cmd_locks(const struct cmd *cmd, int argc, char **argv)
 	while ((ret = cmd_getopt(cmd, argc, argv)) != -1) {
 		if (ret >= OPT_EXIT)
 			return ret - OPT_EXIT;
-		c.json = true;	/* -j, the only other option */
+		out_option(&o, ret, optarg);
 	}
+	ret = table_init(&t, cmd, &o);	/* first: --output help needs no NAME */
+	if (ret >= 0)
+		return ret;
 	if (cmd_args(cmd, argc, argv, 1, 1, "NAME") || check_name(cmd, argv[optind]))
 		return EXIT_USAGE;
 	name = argv[optind];
@@ -144,20 +262,13 @@ int cmd_locks(const struct cmd *cmd, int argc, char **argv)
 		return ret;
 	/* a lookup first, so that a missing name is an error, not an empty list */
 	ret = ipcx_nl_get_region(nl, name, 0, &r);
-	if (ret) {
-		ret = report(cmd, nl, name, ret);
-		goto out_close;
-	}
-	if (c.json)
-		fputs("[", stdout);
-	else
-		lock_header();
-	ret = ipcx_nl_list_locks(nl, NULL, r.id, locks_one, &c);
-	if (c.json)
-		fputs(c.n ? "\n]\n" : "]\n", stdout);
+	if (!ret)
+		ret = ipcx_nl_list_locks(nl, NULL, r.id, locks_one, &t);
 	if (ret)
 		ret = report(cmd, nl, name, ret);
-out_close:
+	else
+		table_print(&t);
+	table_free(&t);
 	ipcx_nl_close(nl);
 	return ret;
 }

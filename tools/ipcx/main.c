@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "ipcx.h"
@@ -77,11 +78,11 @@ static const struct cmd cmds[] = {
 	{ "rm", cmd_rm, help_opts, "NAME",
 	  "remove a region's name (owner, creator or CAP_SYS_ADMIN)",
 	  NAME_RULE },
-	{ "locks", cmd_locks, json_opts, "[OPTIONS] NAME",
+	{ "locks", cmd_locks, out_opts, "[OPTIONS] NAME",
 	  "the declared locks of a region and their statistics",
 	  NAME_RULE
-	  "\n"
-	  "  -j, --json            a JSON array, one object per lock\n" },
+	  "Columns: OFFSET KIND STATE HOLDER WAIT ACQUIRED CONTENDED WAIT-SUM\n"
+	  "WAIT-MAX DEATHS LAST-DEATH by default; --output help lists all of them.\n" },
 	{ "top", cmd_top, top_opts, "[OPTIONS]",
 	  "the most contended locks, refreshed",
 	  "  -i, --interval SECS   seconds between samples, > 0 (default 1)\n"
@@ -131,9 +132,9 @@ static void usage(FILE *out)
 static void cmd_usage(const struct cmd *cmd, FILE *out)
 {
 	fprintf(out, "usage: ipcx %s %s\n\n%s.\n\n", cmd->name, cmd->synopsis, cmd->summary);
-	if (cmd->opts == out_opts)
-		fputs(OUT_HELP, out);
 	fputs(cmd->help, out);
+	if (cmd->opts == out_opts)
+		fprintf(out, "%s%s", *cmd->help ? "\n" : "", OUT_HELP);
 	fputs("  -h, --help            this text\n\n", out);
 	fputs(exit_codes, out);
 }
@@ -324,7 +325,7 @@ int report(const struct cmd *cmd, struct ipcx_nl *nl, const char *what, int err)
 	const char *msg = nl ? ipcx_nl_errmsg(nl) : "";
 
 	fprintf(stderr, "ipcx %s: %s: %s", cmd->name, what, explain(err));
-	if (msg && *msg)
+	if (msg && *msg && strcasecmp(msg, explain(err)))	/* only what it adds */
 		fprintf(stderr, " (module: %s)", msg);
 	fputc('\n', stderr);
 	return EXIT_FAILED;

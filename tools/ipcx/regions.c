@@ -175,9 +175,9 @@ int cmd_ls(const struct cmd *cmd, int argc, char **argv)
 
 	ret = out_opts(cmd, argc, argv, &o);
 	if (ret < 0)
-		ret = cmd_args(cmd, argc, argv, 0, 0, "") ?: -1;
-	if (ret < 0)
 		ret = table_init(&t, cmd, &o);
+	if (ret < 0)
+		ret = cmd_args(cmd, argc, argv, 0, 0, "") ?: -1;
 	if (ret >= 0)
 		return ret;
 	ret = open_nl_or_explain(&nl);
@@ -204,12 +204,12 @@ int cmd_stat(const struct cmd *cmd, int argc, char **argv)
 	int ret;
 
 	ret = out_opts(cmd, argc, argv, &o);
+	if (ret < 0)	/* first: --output help needs no NAME */
+		ret = table_init(&t, cmd, &o);
 	if (ret < 0)
 		ret = cmd_args(cmd, argc, argv, 1, 1, "NAME") ?: -1;
 	if (ret < 0)
 		ret = check_name(cmd, argv[optind]) ?: -1;
-	if (ret < 0)
-		ret = table_init(&t, cmd, &o);
 	if (ret >= 0)
 		return ret;
 	name = argv[optind];
