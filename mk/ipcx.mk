@@ -7,6 +7,12 @@ IPCX_OBJS := $(IPCX_SRCS:tools/ipcx/%.c=$(BUILD)/tools/ipcx.d/%.o)
 IPCX_BIN  := $(BUILD)/tools/ipcx
 BIN_PROGS += $(IPCX_BIN)
 
+# the package's version for ipcx --version (also in the ASan build of
+# asan.mk); the column getters of a table share one signature, not every
+# one reads every parameter
+$(BUILD)/tools/ipcx.d/%.o $(BUILD)/asan/tools/ipcx.d/%.o: \
+	ALL_CFLAGS += -DIPCX_VERSION='"$(VERSION)"' -Wno-unused-parameter
+
 $(BUILD)/tools/ipcx.d/%.o: tools/ipcx/%.c tools/ipcx/ipcx.h lib/include/libipcx.h include/uapi/linux/ipcx.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<

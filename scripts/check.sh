@@ -5,6 +5,7 @@
 #   0. build hygiene (scripts/hygiene.sh): nothing evaluated before `deps`,
 #      the public header alone under every C and C++ standard
 #   1. libipcx unit tests (host), then again built with ASan+LSan+UBSan
+#   1b. cli: the ipcx command's options, --help and messages, no module
 #   2. static checks: checkpatch --strict and sparse on kernel/
 #   3. DKMS: add + build against the installed headers, then remove
 #   3b. install: make install into a DESTDIR (PREFIX=/usr), the examples
@@ -21,7 +22,7 @@
 #   8. debug: the selftests on a KASAN/lockdep/kmemleak/UBSAN kernel built
 #           from linux-source-6.1 (scripts/debug-kernel.sh), then rmmod and
 #           a kmemleak scan; any kernel report fails (CHECK_DEBUG=0 skips it)
-# CHECK_STEPS="hygiene lib asan static dkms install vm runner bench" selects steps;
+# CHECK_STEPS="hygiene lib cli asan static dkms install vm runner bench" selects steps;
 # CHECK_RESULTS=DIR keeps results elsewhere than build/check.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,7 +33,7 @@ debug_step=debug
 [ "${CHECK_DEBUG:-1}" = 0 ] && debug_step=
 matrix_step=matrix
 [ "${CHECK_MATRIX:-1}" = 0 ] && matrix_step=
-steps=${CHECK_STEPS:-hygiene lib asan static dkms install vm runner bench $matrix_step $debug_step}
+steps=${CHECK_STEPS:-hygiene lib cli asan static dkms install vm runner bench $matrix_step $debug_step}
 kver=$("$here/kver.sh") || exit 1
 kdir=${KDIR:-/usr/src/linux-headers-$kver}
 rm -rf "$res"
@@ -60,6 +61,9 @@ step_lib() {
 			tap "$res/lib-$(basename "$t").tap" 1 "$(basename "$t") exited with $rc"
 	done
 }
+
+# The ipcx command's grammar and messages, no module needed (tools/ipcx/host-test.sh)
+step_cli() { tools/ipcx/host-test.sh "$build/tools/ipcx" | tee "$res/cli.tap"; }
 
 # The same unit tests built with -fsanitize=address,undefined (mk/asan.mk):
 # a sanitizer report makes the program exit non-zero.

@@ -76,6 +76,17 @@ const char *fmt_group(uint32_t gid, char *buf, size_t len)
 	return buf;
 }
 
+/* "write,resize,seal" in that order, "-" for none */
+const char *fmt_seals(uint32_t seals, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s%s%s", seals & IPCX_SEAL_WRITE ? "write" : "",
+		 seals & IPCX_SEAL_WRITE && seals & ~IPCX_SEAL_WRITE ? "," : "",
+		 seals & IPCX_SEAL_RESIZE ? "resize" : "",
+		 seals & IPCX_SEAL_RESIZE && seals & IPCX_SEAL_SEAL ? "," : "",
+		 seals & IPCX_SEAL_SEAL ? "seal" : "", seals ? "" : "-");
+	return buf;
+}
+
 const char *lifetime_name(uint32_t lifetime)
 {
 	switch (lifetime) {

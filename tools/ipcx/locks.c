@@ -77,78 +77,198 @@ static void lock_json(FILE *out, const struct ipcx_nl_lock *l, const char *regio
 	fputs("}", out);
 }
 
-static void lock_row(const struct ipcx_nl_lock *l)
-{
-	char state[32], holder[40], tot[16], max[16], death[64], when[32];
+/* ---- the columns of a lock (locks) --------------------------------------- */
 
-	if (l->holder_pid)
-		snprintf(holder, sizeof(holder), "%u/%s", l->holder_pid, l->holder_comm);
+#define LOCK(row) ((const struct ipcx_nl_lock *)(row))
+
+static void get_region_id(const void *row, const struct out *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%" PRIu64, LOCK(row)->region_id);
+}
+
+static void get_offset(const void *row, const struct out *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%" PRIu64, LOCK(row)->offset);
+}
+
+static void get_kind(const void *row, const struct out *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", kind_name(LOCK(row)->kind));
+}
+
+static void get_word(const void *row, const struct out *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u", LOCK(row)->word);
+}
+
+static void get_state(const void *row, const struct out *o, char *buf, size_t len)
+{
+	char state[32];
+
+	snprintf(buf, len, "%s", lock_state(LOCK(row), state, sizeof(state)));
+}
+
+static void get_holder(const void *row, const struct out *o, char *buf, size_t len)
+{
+	if (LOCK(row)->holder_pid)
+		snprintf(buf, len, "%u/%s", LOCK(row)->holder_pid, LOCK(row)->holder_comm);
 	else
-		snprintf(holder, sizeof(holder), "-");
+		snprintf(buf, len, "-");
+}
+
+static void get_holder_pid(const void *row, const struct out *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u", LOCK(row)->holder_pid);
+}
+
+static void get_holder_tgid(const void *row, const struct out *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u", LOCK(row)->holder_tgid);
+}
+
+static void get_holder_comm(const void *row, const struct out *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", LOCK(row)->holder_comm);
+}
+
+static void get_waiters(const void *row, const struct out *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u", LOCK(row)->waiters);
+}
+
+static void get_acquisitions(const void *row, const struct out *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%" PRIu64, LOCK(row)->acquisitions);
+}
+
+static void get_contended(const void *row, const struct out *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%" PRIu64, LOCK(row)->contended);
+}
+
+static void get_ns(uint64_t ns, const struct out *o, char *buf, size_t len)
+{
+	if (o->json)
+		snprintf(buf, len, "%" PRIu64, ns);
+	else
+		fmt_ns(ns, buf, len);
+}
+
+static void get_wait_sum(const void *row, const struct out *o, char *buf, size_t len)
+{
+	get_ns(LOCK(row)->wait_total_ns, o, buf, len);
+}
+
+static void get_wait_max(const void *row, const struct out *o, char *buf, size_t len)
+{
+	get_ns(LOCK(row)->wait_max_ns, o, buf, len);
+}
+
+static void get_deaths(const void *row, const struct out *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%" PRIu64, LOCK(row)->owner_deaths);
+}
+
+static void get_last_death(const void *row, const struct out *o, char *buf, size_t len)
+{
+	const struct ipcx_nl_lock *l = row;
+	char when[32];
+
 	if (l->owner_deaths)
-		snprintf(death, sizeof(death), "%u/%s %s", l->death_pid, l->death_comm,
+		snprintf(buf, len, "%u/%s %s", l->death_pid, l->death_comm,
 			 fmt_time(l->death_time_ns, when, sizeof(when)));
 	else
-		snprintf(death, sizeof(death), "-");
-	printf("%8" PRIu64 " %-6s %-14s %-20s %4u %10" PRIu64 " %9" PRIu64 " %9s %9s %6" PRIu64 " %s\n",
-	       l->offset, kind_name(l->kind), lock_state(l, state, sizeof(state)), holder,
-	       l->waiters, l->acquisitions, l->contended,
-	       fmt_ns(l->wait_total_ns, tot, sizeof(tot)),
-	       fmt_ns(l->wait_max_ns, max, sizeof(max)), l->owner_deaths, death);
+		snprintf(buf, len, "-");
 }
 
-static void lock_header(void)
+static void get_death_pid(const void *row, const struct out *o, char *buf, size_t len)
 {
-	printf("%8s %-6s %-14s %-20s %4s %10s %9s %9s %9s %6s %s\n", "OFFSET", "KIND", "STATE",
-	       "HOLDER", "WAIT", "ACQUIRED", "CONTENDED", "WAIT-SUM", "WAIT-MAX", "DEATHS",
-	       "LAST-DEATH");
+	snprintf(buf, len, "%u", LOCK(row)->death_pid);
 }
 
-struct locks_ctx {
-	const struct opts *o;
-	int n;
+static void get_death_comm(const void *row, const struct out *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", LOCK(row)->death_comm);
+}
+
+static void get_death_time(const void *row, const struct out *o, char *buf, size_t len)
+{
+	if (o->json)
+		snprintf(buf, len, "%" PRIu64, LOCK(row)->death_time_ns);
+	else
+		fmt_time(LOCK(row)->death_time_ns, buf, len);
+}
+
+static const struct col lock_cols[] = {
+	{ "REGION-ID", "region_id", COL_NUM, true, "the region's id", get_region_id },
+	{ "OFFSET", "offset", COL_NUM, true, "offset of the lock word", get_offset },
+	{ "KIND", "kind", COL_STR, false, "mutex, event, sem or rwlock", get_kind },
+	{ "WORD", "word", COL_NUM, true, "the lock word", get_word },
+	{ "STATE", "state", COL_STR, false, "the lock word, in words", get_state },
+	{ "HOLDER", "holder", COL_STR, false, "holder as pid/comm", get_holder },
+	{ "HOLDER-PID", "holder_pid", COL_NUM, true, "holder's pid (0: none)", get_holder_pid },
+	{ "HOLDER-TGID", "holder_tgid", COL_NUM, true, "holder's process", get_holder_tgid },
+	{ "HOLDER-COMM", "holder_comm", COL_STR, false, "holder's command", get_holder_comm },
+	{ "WAIT", "waiters", COL_NUM, true, "sleepers in the kernel", get_waiters },
+	{ "ACQUIRED", "acquisitions", COL_NUM, true, "acquisitions through the kernel",
+	  get_acquisitions },
+	{ "CONTENDED", "contended", COL_NUM, true, "acquisitions that waited", get_contended },
+	{ "WAIT-SUM", "wait_total_ns", COL_NUM, true, "time waited, all waiters", get_wait_sum },
+	{ "WAIT-MAX", "wait_max_ns", COL_NUM, true, "longest wait", get_wait_max },
+	{ "DEATHS", "owner_deaths", COL_NUM, true, "holders that died holding it", get_deaths },
+	{ "LAST-DEATH", "last_death", COL_STR, false, "the last of them: pid/comm time",
+	  get_last_death },
+	{ "DEATH-PID", "last_death_pid", COL_NUM, true, "its pid", get_death_pid },
+	{ "DEATH-COMM", "last_death_comm", COL_STR, false, "its command", get_death_comm },
+	{ "DEATH-TIME", "last_death_time_ns", COL_NUM, false, "when (JSON: ns since the epoch)",
+	  get_death_time },
 };
 
 static int locks_one(const struct ipcx_nl_lock *l, void *arg)
 {
-	struct locks_ctx *c = arg;
-
-	if (c->o->json) {
-		fputs(c->n ? ",\n " : " ", stdout);
-		lock_json(stdout, l, NULL, NULL);
-	} else {
-		lock_row(l);
-	}
-	c->n++;
-	return 0;
+	return table_add(arg, l);
 }
 
-int cmd_locks(const struct opts *o, const char *name)
+int cmd_locks(const struct cmd *cmd, int argc, char **argv)
 {
-	struct locks_ctx c = { .o = o };
+	struct table t = {
+		.cols = lock_cols,
+		.ncols = sizeof(lock_cols) / sizeof(lock_cols[0]),
+		.text_default = "OFFSET,KIND,STATE,HOLDER,WAIT,ACQUIRED,CONTENDED,WAIT-SUM,"
+				"WAIT-MAX,DEATHS,LAST-DEATH",
+		.json_default = "REGION-ID,OFFSET,KIND,WORD,STATE,HOLDER-PID,HOLDER-TGID,"
+				"HOLDER-COMM,WAIT,ACQUIRED,CONTENDED,WAIT-SUM,WAIT-MAX,DEATHS,"
+				"DEATH-PID,DEATH-COMM,DEATH-TIME",
+	};
+	struct out o = { .json = global_json };
 	struct ipcx_nl_region r;
 	struct ipcx_nl *nl;
+	const char *name;
 	int ret;
 
+	while ((ret = cmd_getopt(cmd, argc, argv)) != -1) {
+		if (ret >= OPT_EXIT)
+			return ret - OPT_EXIT;
+		out_option(&o, ret, optarg);
+	}
+	ret = table_init(&t, cmd, &o);	/* first: --output help needs no NAME */
+	if (ret >= 0)
+		return ret;
+	if (cmd_args(cmd, argc, argv, 1, 1, "NAME") || check_name(cmd, argv[optind]))
+		return EXIT_USAGE;
+	name = argv[optind];
 	ret = open_nl_or_explain(&nl);
 	if (ret)
 		return ret;
 	/* a lookup first, so that a missing name is an error, not an empty list */
 	ret = ipcx_nl_get_region(nl, name, 0, &r);
-	if (ret) {
-		ret = report(nl, name, ret);
-		goto out_close;
-	}
-	if (o->json)
-		fputs("[", stdout);
-	else
-		lock_header();
-	ret = ipcx_nl_list_locks(nl, NULL, r.id, locks_one, &c);
-	if (o->json)
-		fputs(c.n ? "\n]\n" : "]\n", stdout);
+	if (!ret)
+		ret = ipcx_nl_list_locks(nl, NULL, r.id, locks_one, &t);
 	if (ret)
-		ret = report(nl, name, ret);
-out_close:
+		ret = report(cmd, nl, name, ret);
+	else
+		table_print(&t);
+	table_free(&t);
 	ipcx_nl_close(nl);
 	return ret;
 }
@@ -367,7 +487,13 @@ static void top_row(const struct top_lock *t)
 	       t->l.contended, fmt_ns(t->l.wait_max_ns, max, sizeof(max)), t->l.owner_deaths);
 }
 
-static void top_print(const struct opts *o, struct top_ctx *c)
+struct top_opts {
+	bool json, once;
+	double interval;	/* seconds between samples */
+	int limit;		/* rows */
+};
+
+static void top_print(const struct top_opts *o, struct top_ctx *c)
 {
 	struct top_sample *s = &c->cur;
 	size_t i, n = s->n < (size_t)o->limit ? s->n : (size_t)o->limit;
@@ -412,12 +538,50 @@ static void top_sleep(double seconds)
  * Every interval, one screen ranked by the last interval's movement;
  * --once: two samples one interval apart, one screen, exit.
  */
-int cmd_top(const struct opts *o)
+/* Options of top; returns -1 to go on, or the exit code. */
+static int top_args(const struct cmd *cmd, int argc, char **argv, struct top_opts *o)
 {
+	char *end;
+	int c;
+
+	while ((c = cmd_getopt(cmd, argc, argv)) != -1) {
+		switch (c) {
+		case 'j':
+			o->json = true;
+			break;
+		case 1:
+			o->once = true;
+			break;
+		case 'i':
+			o->interval = strtod(optarg, &end);
+			if (!*optarg || *end || !(o->interval > 0 && o->interval <= 86400))
+				return usage_error(cmd, "invalid --interval '%s': seconds, "
+						   "more than 0, at most 86400", optarg);
+			break;
+		case 2:
+			o->limit = (int)strtol(optarg, &end, 10);
+			if (!*optarg || *end || o->limit <= 0)
+				return usage_error(cmd, "invalid --limit '%s': a number of "
+						   "rows, more than 0", optarg);
+			break;
+		default:
+			return c - OPT_EXIT;
+		}
+	}
+	return cmd_args(cmd, argc, argv, 0, 0, "") ?: -1;
+}
+
+int cmd_top(const struct cmd *cmd, int argc, char **argv)
+{
+	struct top_opts top = { .json = global_json, .interval = 1.0, .limit = 20 };
+	const struct top_opts *o = &top;
 	struct top_ctx c = { 0 };
 	struct sigaction sa;
 	int ret;
 
+	ret = top_args(cmd, argc, argv, &top);
+	if (ret >= 0)
+		return ret;
 	ret = open_nl_or_explain(&c.nl);
 	if (ret)
 		return ret;
@@ -441,7 +605,7 @@ int cmd_top(const struct opts *o)
 		top_sleep(o->interval);
 	}
 	if (ret)
-		ret = report(c.nl, "top", ret);
+		ret = report(cmd, c.nl, "sampling the locks", ret);
 	free(c.cur.v);
 	free(c.prev.v);
 	ipcx_nl_close(c.nl);

@@ -1,62 +1,245 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ipcx: the command-line tool for ipcx regions (what ipcs/ipcrm are to SysV).
- * This file: option parsing, dispatch, and the shared error reporting; each
- * command family has its own file (regions.c, locks.c, monitor.c).
+ * This file: the grammar (global options, then a subcommand with its own
+ * option table, as ip(8) and git(1) do), dispatch, version, and the shared
+ * error reporting; each command family has its own file (regions.c,
+ * locks.c, monitor.c, limits.c; table.c prints).
  *
  * Exit codes: 0 success, 1 the operation failed, 2 usage error,
  * 3 the ipcx module is not loaded, /dev/ipcx is not accessible, or the
  * netlink family is absent.
  */
 #include <errno.h>
-#include <getopt.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "ipcx.h"
 
+#ifndef IPCX_VERSION
+#define IPCX_VERSION "unknown"	/* mk/ipcx.mk passes the package's */
+#endif
+
+bool global_json;
+
+static int cmd_version(const struct cmd *cmd, int argc, char **argv);
+static int cmd_help(const struct cmd *cmd, int argc, char **argv);
+
+#define HELP_OPTION { "help", no_argument, NULL, 'h' }
+#define END_OPTION { NULL, 0, NULL, 0 }
+
+static const struct option out_opts[] = { OUT_OPTIONS, HELP_OPTION, END_OPTION };
+static const struct option json_opts[] = {
+	{ "json", no_argument, NULL, 'j' }, HELP_OPTION, END_OPTION
+};
+static const struct option help_opts[] = { HELP_OPTION, END_OPTION };
+static const struct option create_opts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "mode", required_argument, NULL, 'm' },
+	{ "lifetime", required_argument, NULL, 'l' },
+	HELP_OPTION, END_OPTION
+};
+static const struct option top_opts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "once", no_argument, NULL, 1 },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "limit", required_argument, NULL, 2 },
+	HELP_OPTION, END_OPTION
+};
+static const struct option monitor_opts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "all-namespaces", no_argument, NULL, 'A' },
+	HELP_OPTION, END_OPTION
+};
+
+#define NAME_RULE "NAME: 1 to 255 bytes, no '/'; after --, NAME may start with '-'.\n"
+
+static const struct cmd cmds[] = {
+	{ "ls", cmd_ls, out_opts, "[OPTIONS]",
+	  "list the regions of this IPC namespace",
+	  "Columns: ID NAME SIZE OWNER GROUP MODE LIFETIME ATTACH MAPS LOCKS SEALS\n"
+	  "CREATED by default; --output help lists all of them.\n" },
+	{ "stat", cmd_stat, out_opts, "[OPTIONS] NAME",
+	  "describe one region, one field per line",
+	  NAME_RULE },
+	{ "create", cmd_create, create_opts, "[OPTIONS] NAME SIZE",
+	  "create a region",
+	  NAME_RULE
+	  "SIZE: bytes, or with K, M, G (powers of 1024); at most the module's\n"
+	  "max_region_bytes (ipcx limits).\n"
+	  "\n"
+	  "  -m, --mode MODE       octal permission bits, at most 0777 (default 0600)\n"
+	  "  -l, --lifetime LT     persistent (default: until ipcx rm), auto or lease\n"
+	  "                        (gone as this command exits: for trying limits)\n"
+	  "  -j, --json            the new region as a JSON object\n" },
+	{ "rm", cmd_rm, help_opts, "NAME",
+	  "remove a region's name (owner, creator or CAP_SYS_ADMIN)",
+	  NAME_RULE },
+	{ "locks", cmd_locks, out_opts, "[OPTIONS] NAME",
+	  "the declared locks of a region and their statistics",
+	  NAME_RULE
+	  "Columns: OFFSET KIND STATE HOLDER WAIT ACQUIRED CONTENDED WAIT-SUM\n"
+	  "WAIT-MAX DEATHS LAST-DEATH by default; --output help lists all of them.\n" },
+	{ "top", cmd_top, top_opts, "[OPTIONS]",
+	  "the most contended locks, refreshed",
+	  "  -i, --interval SECS   seconds between samples, > 0 (default 1)\n"
+	  "      --limit N         rows, > 0 (default 20)\n"
+	  "      --once            two samples one interval apart, one screen, exit\n"
+	  "  -j, --json            a JSON array per screen, with the interval's deltas\n" },
+	{ "monitor", cmd_monitor, monitor_opts, "[OPTIONS]",
+	  "print the events of this IPC namespace until SIGINT/SIGTERM",
+	  "  -A, --all-namespaces  the events of every IPC namespace (CAP_NET_ADMIN)\n"
+	  "  -j, --json            one JSON object per event and line\n" },
+	{ "limits", cmd_limits, out_opts, "[OPTIONS]",
+	  "the module's limits and what is used of them (as ipcs -l, -u)",
+	  "Columns: RESOURCE DESCRIPTION LIMIT USED USE% by default.\n" },
+	{ "version", cmd_version, json_opts, "[OPTIONS]",
+	  "this tool's version, and the loaded module's ABI and features",
+	  "Exit 3 (after the tool's version) when the module is not loaded.\n"
+	  "\n"
+	  "  -j, --json            as a JSON object\n" },
+	{ "help", cmd_help, help_opts, "[COMMAND]",
+	  "this text, or a command's", "" },
+};
+
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+static const char exit_codes[] =
+	"exit codes: 0 ok, 1 failed, 2 usage, 3 module not loaded, /dev/ipcx\n"
+	"not accessible, or netlink family absent\n";
+
 static void usage(FILE *out)
 {
+	size_t i;
+
+	fprintf(out, "usage: ipcx [OPTIONS] COMMAND [COMMAND OPTIONS] [ARGS]\n\ncommands:\n");
+	for (i = 0; i < NCMDS; i++)
+		fprintf(out, "  %-9s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(out,
-		"usage: ipcx [--json] COMMAND [ARGS]\n"
 		"\n"
-		"commands:\n"
-		"  ls                       list the regions of this IPC namespace\n"
-		"  stat NAME                describe one region\n"
-		"  create NAME SIZE [--mode MODE] [--lifetime persistent|auto|lease]\n"
-		"                           create a region (SIZE: bytes or 4K, 2M, 1G;\n"
-		"                           default mode 0600, lifetime persistent)\n"
-		"  rm NAME                  remove a region's name\n"
-		"  locks NAME               the declared locks of a region and their stats\n"
-		"  top [--once] [--interval SECS] [--limit N]\n"
-		"                           the most contended locks, refreshed\n"
-		"  monitor [--all-namespaces]\n"
-		"                           print the events of this IPC namespace (of\n"
-		"                           all: needs CAP_NET_ADMIN) until SIGINT/SIGTERM\n"
-		"  version                  the module's ABI version and features\n"
-		"  help                     this text\n"
-		"\n"
-		"options:\n"
+		"options (before COMMAND; each command has its own: ipcx COMMAND --help):\n"
 		"  -j, --json               machine-readable output\n"
+		"  -V, --version            this tool's version (no module needed)\n"
+		"  -h, --help               this text\n"
 		"\n"
-		"exit codes: 0 ok, 1 failed, 2 usage, 3 module not loaded, /dev/ipcx\n"
-		"not accessible, or netlink family absent\n");
+		"environment: IPCX_DEVICE, the device to open instead of /dev/ipcx\n"
+		"%s", exit_codes);
 }
 
-static int open_dev_or_explain(void)
+static void cmd_usage(const struct cmd *cmd, FILE *out)
 {
-	int fd = ipcx_open_dev(0);
+	fprintf(out, "usage: ipcx %s %s\n\n%s.\n\n", cmd->name, cmd->synopsis, cmd->summary);
+	fputs(cmd->help, out);
+	if (cmd->opts == out_opts)
+		fprintf(out, "%s%s", *cmd->help ? "\n" : "", OUT_HELP);
+	fputs("  -h, --help            this text\n\n", out);
+	fputs(exit_codes, out);
+}
 
-	if (fd >= 0)
-		return fd;
-	if (fd == -ENOENT)
-		fprintf(stderr, "ipcx: %s not found: is the module loaded? (modprobe ipcx)\n",
-			IPCX_DEVICE_PATH);
+int usage_error(const struct cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "ipcx%s%s: ", cmd ? " " : "", cmd ? cmd->name : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (cmd)
+		fprintf(stderr, "\nusage: ipcx %s %s (ipcx %s --help)\n", cmd->name,
+			cmd->synopsis, cmd->name);
 	else
-		fprintf(stderr, "ipcx: cannot open %s: %s\n", IPCX_DEVICE_PATH,
-			ipcx_strerror(fd));
-	return -1;
+		fputs("\n(ipcx --help)\n", stderr);
+	return EXIT_USAGE;
+}
+
+/* getopt's short option string for a table: "jno:" from .val and .has_arg */
+static void short_opts(const struct option *opts, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[n++] = ':';		/* ':' for a missing value, not '?' */
+	for (; opts->name && n + 3 < len; opts++) {
+		if (opts->val < 'A' || opts->val > 'z')
+			continue;
+		buf[n++] = (char)opts->val;
+		if (opts->has_arg == required_argument)
+			buf[n++] = ':';
+	}
+	buf[n] = '\0';
+}
+
+static int bad_option(const struct cmd *cmd, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (optopt && (arg[0] != '-' || arg[1] != '-'))
+		return usage_error(cmd, "invalid option '-%c'", optopt);
+	if (strchr(arg, '='))
+		return usage_error(cmd, "option '%.*s' takes no value or is not one of "
+				   "this command's", (int)(strchr(arg, '=') - arg), arg);
+	return usage_error(cmd, "unrecognized option '%s'", arg);
+}
+
+/*
+ * The next option of a subcommand, from its own table: options and
+ * arguments in any order, "--" ends the options. Returns the option's
+ * .val, -1 at the end (arguments from optind on), or OPT_EXIT + the exit
+ * code to end with (--help printed: 0; a usage error printed: 2).
+ */
+int cmd_getopt(const struct cmd *cmd, int argc, char **argv)
+{
+	char shorts[64];
+	int c;
+
+	short_opts(cmd->opts, shorts, sizeof(shorts));
+	opterr = 0;
+	c = getopt_long(argc, argv, shorts, cmd->opts, NULL);
+	if (c == 'h') {
+		cmd_usage(cmd, stdout);
+		return OPT_EXIT;
+	}
+	if (c == ':') {
+		return OPT_EXIT + usage_error(cmd, "option '%s' needs a value",
+					      argv[optind - 1]);
+	}
+	if (c == '?')
+		return OPT_EXIT + bad_option(cmd, argv);
+	return c;
+}
+
+/* The arguments after the options: between @min and @max, named @what. */
+int cmd_args(const struct cmd *cmd, int argc, char **argv, int min, int max,
+	     const char *what)
+{
+	int n = argc - optind;
+
+	if (n < min)
+		return usage_error(cmd, "missing %s", what);
+	if (n > max)
+		return usage_error(cmd, "unexpected argument '%s'", argv[optind + max]);
+	return 0;
+}
+
+/* Region names: the module's rule (include/uapi/linux/ipcx.h), checked first. */
+int check_name(const struct cmd *cmd, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!len || len > IPCX_NAME_MAX || strchr(name, '/'))
+		return usage_error(cmd, "invalid region name '%s': %s", name,
+				   !len ? "empty" : len > IPCX_NAME_MAX ?
+				   "longer than 255 bytes" : "a name may not hold '/'");
+	return 0;
+}
+
+static const char *dev_path(void)
+{
+	const char *path = getenv("IPCX_DEVICE");
+
+	return path && *path ? path : IPCX_DEVICE_PATH;
 }
 
 /* Open the control plane, or say why not (returns an exit code). */
@@ -66,9 +249,9 @@ int open_nl_or_explain(struct ipcx_nl **nl)
 
 	if (!ret)
 		return 0;
-	if (ret == -ENOENT && access(IPCX_DEVICE_PATH, F_OK))
+	if (ret == -ENOENT && access(dev_path(), F_OK))
 		fprintf(stderr, "ipcx: the ipcx module is not loaded (no %s, no \"%s\" "
-			"netlink family): modprobe ipcx\n", IPCX_DEVICE_PATH,
+			"netlink family): modprobe ipcx\n", dev_path(),
 			IPCX_NL_FAMILY_NAME);
 	else if (ret == -ENOENT)
 		fprintf(stderr, "ipcx: the \"%s\" generic netlink family is absent: "
@@ -80,180 +263,214 @@ int open_nl_or_explain(struct ipcx_nl **nl)
 	return EXIT_NODEV;
 }
 
+/* Open the device, or say why not (returns an fd or -EXIT_NODEV). */
+static int open_dev_or_explain(void)
+{
+	int fd = ipcx_open_dev(0);
+
+	if (fd >= 0)
+		return fd;
+	if (fd == -ENOENT)
+		fprintf(stderr, "ipcx: %s not found: the ipcx module is not loaded "
+			"(modprobe ipcx)\n", dev_path());
+	else
+		fprintf(stderr, "ipcx: cannot open %s: %s (its mode: the module's "
+			"dev_mode parameter, or udev)\n", dev_path(), strerror(-fd));
+	return -EXIT_NODEV;
+}
+
+/* Is the device there and open to us? 0, or the exit code after saying why. */
+int probe_dev(void)
+{
+	int fd = open_dev_or_explain();
+
+	if (fd < 0)
+		return -fd;
+	close(fd);
+	return 0;
+}
+
+/*
+ * An error of an operation the module answered, with its cause and the
+ * rule or limit involved (the library's texts also cover "module not
+ * loaded", which cannot be the cause here).
+ */
+const char *explain(int err)
+{
+	switch (-err) {
+	case ENOENT:
+		return "no such region in this IPC namespace";
+	case EEXIST:
+		return "a region of that name exists already";
+	case EACCES:
+		return "permission denied by the region's mode";
+	case EPERM:
+		return "not permitted: only the owner, the creator or CAP_SYS_ADMIN";
+	case EFBIG:
+		return "exceeds the module's size limit (max_region_bytes, "
+		       "/sys/module/ipcx/parameters/)";
+	case ENOSPC:
+		return "region or byte budget of this namespace or user exhausted "
+		       "(see `ipcx limits`)";
+	case ENAMETOOLONG:
+		return "name longer than 255 bytes";
+	default:
+		return ipcx_strerror(err);
+	}
+}
+
 /* Print a failed operation (with the kernel's message) and pick the exit code. */
-int report(struct ipcx_nl *nl, const char *what, int err)
+int report(const struct cmd *cmd, struct ipcx_nl *nl, const char *what, int err)
 {
 	const char *msg = nl ? ipcx_nl_errmsg(nl) : "";
 
-	if (msg && *msg)
-		fprintf(stderr, "ipcx: %s: %s (%s)\n", what, ipcx_strerror(err), msg);
-	else
-		fprintf(stderr, "ipcx: %s: %s\n", what, ipcx_strerror(err));
+	fprintf(stderr, "ipcx %s: %s: %s", cmd->name, what, explain(err));
+	if (msg && *msg && strcasecmp(msg, explain(err)))	/* only what it adds */
+		fprintf(stderr, " (module: %s)", msg);
+	fputc('\n', stderr);
 	return EXIT_FAILED;
 }
 
-static int cmd_version(void)
+static void feature_names(uint64_t f, char *buf, size_t len)
+{
+	static const char *const names[] = { "version", "regions", "locks", "death-event" };
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < 64 && n < len; i++) {
+		if (!(f & (1ull << i)))
+			continue;
+		if (i < sizeof(names) / sizeof(names[0]))
+			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "", names[i]);
+		else
+			n += snprintf(buf + n, len - n, "%sbit%zu", n ? "," : "", i);
+	}
+}
+
+static int cmd_version(const struct cmd *cmd, int argc, char **argv)
 {
 	struct ipcx_version ver;
-	int fd, ret;
+	bool json = global_json;
+	char feat[128];
+	int c, fd, ret;
 
+	while ((c = cmd_getopt(cmd, argc, argv)) != -1) {
+		if (c >= OPT_EXIT)
+			return c - OPT_EXIT;
+		json = true;	/* -j, the only other option */
+	}
+	if (cmd_args(cmd, argc, argv, 0, 0, ""))
+		return EXIT_USAGE;
+	if (json)
+		printf("{\"tool\": \"%s\", \"library\": \"%d.%d\", \"abi_built\": \"%d.%d\"",
+		       IPCX_VERSION, LIBIPCX_VERSION_MAJOR, LIBIPCX_VERSION_MINOR,
+		       IPCX_ABI_MAJOR, IPCX_ABI_MINOR);
+	else
+		printf("ipcx %s (libipcx %d.%d, built for module ABI %d.%d)\n", IPCX_VERSION,
+		       LIBIPCX_VERSION_MAJOR, LIBIPCX_VERSION_MINOR, IPCX_ABI_MAJOR,
+		       IPCX_ABI_MINOR);
+	fflush(stdout);
 	fd = open_dev_or_explain();
-	if (fd < 0)
-		return EXIT_NODEV;
-	ret = ipcx_get_version(fd, &ver);
-	close(fd);
-	if (ret) {
-		fprintf(stderr, "ipcx: version: %s\n", ipcx_strerror(ret));
+	ret = fd < 0 ? fd : ipcx_get_version(fd, &ver);
+	if (fd >= 0)
+		close(fd);
+	if (ret == 0) {
+		feature_names(ver.features, feat, sizeof(feat));
+		if (json)
+			printf(", \"module\": {\"abi_major\": %u, \"abi_minor\": %u, "
+			       "\"features\": %llu}}\n", ver.abi_major, ver.abi_minor,
+			       (unsigned long long)ver.features);
+		else
+			printf("module: ABI %u.%u, features %#llx (%s)\n", ver.abi_major,
+			       ver.abi_minor, (unsigned long long)ver.features, feat);
+		return 0;
+	}
+	if (json)
+		puts(", \"module\": null}");
+	if (fd >= 0) {
+		fprintf(stderr, "ipcx version: the module did not answer: %s\n",
+			ipcx_strerror(ret));
 		return EXIT_FAILED;
 	}
-	printf("ipcx ABI %u.%u features %#llx (library %d.%d)\n",
-	       ver.abi_major, ver.abi_minor, (unsigned long long)ver.features,
-	       LIBIPCX_VERSION_MAJOR, LIBIPCX_VERSION_MINOR);
-	return 0;
+	return EXIT_NODEV;
 }
 
-static int parse_lifetime(const char *s, unsigned int *lt)
+static const struct cmd *find_cmd(const char *name)
 {
-	if (!strcmp(s, "persistent"))
-		*lt = IPCX_LIFETIME_PERSISTENT;
-	else if (!strcmp(s, "auto") || !strcmp(s, "auto-remove"))
-		*lt = IPCX_LIFETIME_AUTO_REMOVE;
-	else if (!strcmp(s, "lease"))
-		*lt = IPCX_LIFETIME_LEASE;
-	else
-		return -1;
-	return 0;
+	size_t i;
+
+	for (i = 0; i < NCMDS; i++)
+		if (!strcmp(cmds[i].name, name))
+			return &cmds[i];
+	return NULL;
 }
 
-static int parse_opts(int argc, char **argv, struct opts *o)
+static int cmd_help(const struct cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "once", no_argument, NULL, 'o' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "limit", required_argument, NULL, 'n' },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "lifetime", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "all-namespaces", no_argument, NULL, 'A' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char *end;
+	const struct cmd *which;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+joi:n:m:l:hA", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			o->json = true;
-			break;
-		case 'o':
-			o->once = true;
-			break;
-		case 'i':
-			o->interval = strtod(optarg, &end);
-			if (*end || o->interval <= 0)
-				goto bad;
-			break;
-		case 'n':
-			o->limit = (int)strtol(optarg, &end, 10);
-			if (*end || o->limit <= 0)
-				goto bad;
-			break;
-		case 'm':
-			o->mode = (unsigned int)strtoul(optarg, &end, 8);
-			if (*end || o->mode & ~0777u)
-				goto bad;
-			break;
-		case 'l':
-			if (parse_lifetime(optarg, &o->lifetime))
-				goto bad;
-			break;
-		case 'A':
-			o->all_ns = true;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			return -1;
-		}
+	while ((c = cmd_getopt(cmd, argc, argv)) != -1)
+		return c - OPT_EXIT;	/* only --help and errors */
+	if (cmd_args(cmd, argc, argv, 0, 1, ""))
+		return EXIT_USAGE;
+	if (optind == argc) {
+		usage(stdout);
+		return 0;
 	}
+	which = find_cmd(argv[optind]);
+	if (!which)
+		return usage_error(cmd, "unknown command '%s'", argv[optind]);
+	cmd_usage(which, stdout);
 	return 0;
-bad:
-	fprintf(stderr, "ipcx: bad value '%s' for --%s\n", optarg,
-		longopts[c == 'i' ? 2 : c == 'n' ? 3 : c == 'm' ? 4 : 5].name);
-	return -1;
 }
 
-/* Options may come before or after the command's arguments. */
-static int split_args(int argc, char **argv, struct opts *o, char **pos, int maxpos)
+/* Options before the subcommand; returns the subcommand's index in argv. */
+static int global_opts(int argc, char **argv)
 {
-	char *opts[64];
-	int i, nopt = 1, npos = 0;
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "version", no_argument, NULL, 'V' },
+		HELP_OPTION, END_OPTION
+	};
+	int c;
 
-	opts[0] = argv[0];
-	for (i = 1; i < argc && nopt < 63; i++) {
-		bool takes = !strcmp(argv[i], "--interval") || !strcmp(argv[i], "--limit") ||
-			     !strcmp(argv[i], "--mode") || !strcmp(argv[i], "--lifetime") ||
-			     !strcmp(argv[i], "-i") || !strcmp(argv[i], "-n") ||
-			     !strcmp(argv[i], "-m") || !strcmp(argv[i], "-l");
-
-		if (argv[i][0] == '-' && argv[i][1]) {
-			opts[nopt++] = argv[i];
-			if (takes && i + 1 < argc)
-				opts[nopt++] = argv[++i];
-		} else if (npos < maxpos) {
-			pos[npos++] = argv[i];
-		} else {
-			fprintf(stderr, "ipcx: unexpected argument '%s'\n", argv[i]);
-			return -1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:jVh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			global_json = true;
+			break;
+		case 'V':
+			printf("ipcx %s (libipcx %d.%d, built for module ABI %d.%d)\n",
+			       IPCX_VERSION, LIBIPCX_VERSION_MAJOR, LIBIPCX_VERSION_MINOR,
+			       IPCX_ABI_MAJOR, IPCX_ABI_MINOR);
+			return -OPT_EXIT;
+		case 'h':
+			usage(stdout);
+			return -OPT_EXIT;
+		default:
+			return -OPT_EXIT - bad_option(NULL, argv);
 		}
 	}
-	opts[nopt] = NULL;
-	if (parse_opts(nopt, opts, o))
-		return -1;
-	return npos;
+	return optind;
 }
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .interval = 1.0, .limit = 20, .mode = 0600,
-			  .lifetime = IPCX_LIFETIME_PERSISTENT };
-	char *pos[4] = { NULL };
-	const char *cmd;
-	int n;
+	const struct cmd *cmd;
+	int first;
 
-	n = split_args(argc, argv, &o, pos, 4);
-	if (n < 0) {
+	first = global_opts(argc, argv);
+	if (first < 0)
+		return -first - OPT_EXIT;
+	if (first == argc) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (n == 0) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	cmd = pos[0];
-	if (!strcmp(cmd, "help")) {
-		usage(stdout);
-		return 0;
-	}
-	if (!strcmp(cmd, "version") && n == 1)
-		return cmd_version();
-	if (!strcmp(cmd, "ls") && n == 1)
-		return cmd_ls(&o);
-	if (!strcmp(cmd, "stat") && n == 2)
-		return cmd_stat(&o, pos[1]);
-	if (!strcmp(cmd, "create") && n == 3)
-		return cmd_create(&o, pos[1], pos[2]);
-	if (!strcmp(cmd, "rm") && n == 2)
-		return cmd_rm(&o, pos[1]);
-	if (!strcmp(cmd, "locks") && n == 2)
-		return cmd_locks(&o, pos[1]);
-	if (!strcmp(cmd, "top") && n == 1)
-		return cmd_top(&o);
-	if (!strcmp(cmd, "monitor") && n == 1)
-		return cmd_monitor(&o);
-	fprintf(stderr, "ipcx: unknown command or wrong arguments: '%s'\n", cmd);
-	usage(stderr);
-	return EXIT_USAGE;
+	cmd = find_cmd(argv[first]);
+	if (!cmd)
+		return usage_error(NULL, "unknown command '%s'", argv[first]);
+	optind = 0;	/* a fresh getopt scan of the subcommand's arguments */
+	return cmd->run(cmd, argc - first, argv + first);
 }

@@ -35,7 +35,12 @@ static bool is_lock_event(uint32_t type)
 	return type == IPCX_NL_CMD_HOLDER_DIED_NTF || type == IPCX_NL_CMD_LOCK_DEAD_NTF;
 }
 
-static void print_event(const struct opts *o, const struct ipcx_nl_event *ev)
+struct monitor_opts {
+	bool json;
+	bool all_ns;	/* every IPC namespace */
+};
+
+static void print_event(const struct monitor_opts *o, const struct ipcx_nl_event *ev)
 {
 	struct timespec now;
 	char when[32];
@@ -65,22 +70,37 @@ static void print_event(const struct opts *o, const struct ipcx_nl_event *ev)
 	fflush(stdout);
 }
 
-int cmd_monitor(const struct opts *o)
+int cmd_monitor(const struct cmd *cmd, int argc, char **argv)
 {
+	struct monitor_opts mo = { .json = global_json }, *o = &mo;
 	struct ipcx_nl_event ev;
 	struct sigaction sa;
 	struct ipcx_nl *nl;
 	int ret;
 
+	while ((ret = cmd_getopt(cmd, argc, argv)) != -1) {
+		if (ret >= OPT_EXIT)
+			return ret - OPT_EXIT;
+		if (ret == 'A')
+			mo.all_ns = true;
+		else
+			mo.json = true;
+	}
+	if (cmd_args(cmd, argc, argv, 0, 0, ""))
+		return EXIT_USAGE;
 	ret = open_nl_or_explain(&nl);
 	if (ret)
 		return ret;
 	ret = o->all_ns ? ipcx_nl_subscribe_all(nl) : ipcx_nl_subscribe(nl);
 	if (ret) {
 		if (ret == -EPERM && o->all_ns)
-			fprintf(stderr, "ipcx: monitor: the events of every namespace need CAP_NET_ADMIN\n");
+			fprintf(stderr, "ipcx monitor: the events of every namespace need CAP_NET_ADMIN\n");
+		else if (ret == -ENOSPC)
+			fprintf(stderr, "ipcx monitor: too many event subscribers (module "
+				"parameters max_user_subscribers, max_subscribers: "
+				"/sys/module/ipcx/parameters/)\n");
 		else
-			report(nl, "monitor", ret);
+			report(cmd, nl, "subscribing to the events", ret);
 		ipcx_nl_close(nl);
 		return EXIT_FAILED;
 	}
@@ -98,7 +118,7 @@ int cmd_monitor(const struct opts *o)
 			continue;
 		}
 		if (ret < 0) {
-			report(nl, "monitor", ret);
+			report(cmd, nl, "receiving events", ret);
 			break;
 		}
 		if (ret == 1)
