@@ -102,6 +102,7 @@ struct ipcx_region {
 	unsigned int nr_files;		/* @lock; attached struct files */
 	unsigned int nr_maps;		/* @lock; vmas mapping the region */
 	unsigned int nr_wmaps;		/* @lock; of those, with VM_MAYWRITE */
+	bool write_sealing;		/* @lock; IPCX_SEAL_WRITE waits for pins: map as sealed */
 	struct ipcx_region_locks locks;	/* built-in locks; see its definition */
 };
 

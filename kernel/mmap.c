@@ -90,7 +90,10 @@ static bool ipcx_vma_in_region(struct ipcx_region *region,
 	return vma->vm_pgoff < npages && vma_pages(vma) <= npages - vma->vm_pgoff;
 }
 
-/* Apply read-only attachment and IPCX_SEAL_WRITE; count the mapping. */
+/*
+ * Apply read-only attachment and IPCX_SEAL_WRITE (also while a seal is
+ * being added: see ipcx_add_seals()); count the mapping.
+ */
 static int ipcx_mmap_account(struct ipcx_attach *att, struct vm_area_struct *vma)
 {
 	struct ipcx_region *region = att->region;
@@ -102,7 +105,7 @@ static int ipcx_mmap_account(struct ipcx_attach *att, struct vm_area_struct *vma
 		ipcx_vm_flags_clear(vma, VM_MAYWRITE);
 	}
 	spin_lock(&region->lock);
-	if (region->seals & IPCX_SEAL_WRITE) {
+	if ((region->seals & IPCX_SEAL_WRITE) || region->write_sealing) {
 		if (vma->vm_flags & VM_WRITE)
 			ret = -EPERM;
 		ipcx_vm_flags_clear(vma, VM_MAYWRITE);
