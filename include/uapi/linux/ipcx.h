@@ -94,7 +94,13 @@ struct ipcx_version {
  * IPCX_SEAL_WRITE, PROT_WRITE fails with EPERM and mprotect with EACCES. A
  * mapping stays valid after its file is closed; pages beyond a region that
  * IPCX_IOC_REGION_RESIZE shrank give SIGBUS. mmap of an unattached file
- * fails with ENXIO. The module cannot be unloaded while any /dev/ipcx file
+ * fails with ENXIO. Each mmap(2) call makes a file for its mapping (as
+ * shmat(2) does; ENFILE at the system's file limit): a shmem file on the
+ * region's memory, named "/ipcx:ID (deleted)" in /proc/PID/maps, whatever
+ * file system the opened device node lives on; so smaps accounts the
+ * region as shmem and mbind(2) sets the region's shared NUMA policy, seen
+ * by every mapping.
+ * The module cannot be unloaded while any /dev/ipcx file
  * or mapping exists. Regions still named at rmmod are destroyed.
  *
  * Limits (module parameters in /sys/module/ipcx/parameters, writable by
