@@ -56,4 +56,17 @@ static inline struct nlattr **ipcx_genl_dumpit_attrs(struct netlink_callback *cb
 #endif
 }
 
+/*
+ * 6.7 gave vm_ops->get_policy an interleave index: the parameter list of a
+ * get_policy handler, and the argument list to forward it with.
+ */
+#ifdef IPCX_HAVE_GET_POLICY_ILX
+#define IPCX_GET_POLICY_PARAMS \
+	(struct vm_area_struct *vma, unsigned long addr, pgoff_t *ilx)
+#define IPCX_GET_POLICY_ARGS (vma, addr, ilx)
+#else
+#define IPCX_GET_POLICY_PARAMS (struct vm_area_struct *vma, unsigned long addr)
+#define IPCX_GET_POLICY_ARGS (vma, addr)
+#endif
+
 #endif /* _IPCX_COMPAT_H */

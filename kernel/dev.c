@@ -11,7 +11,8 @@
  * Locking: the file operations here take no locks of their own.
  * Lifetime: .owner = THIS_MODULE in the fops pins the module while any
  * /dev/ipcx file is open, so rmmod is refused until the last one is closed.
- * A mapping holds its file (vm_file), so mappings pin the module too.
+ * A mapping holds its file (through its view, mmap.c), so mappings pin the
+ * module too.
  * ->release detaches the file from its region (region.c).
  */
 #include <linux/fs.h>

@@ -74,8 +74,9 @@ struct ipcx_charge {
  * Reference counting (the whole story): @ref counts
  *  - one reference per /dev/ipcx struct file attached to the region
  *    (struct ipcx_attach, dropped in the file's ->release). Mappings do not
- *    count: a vma keeps its vm_file (the /dev/ipcx file) and so the file's
- *    reference alive, and the file's fops->owner keeps the module;
+ *    count: a vma's vm_file is a view (mmap.c) that holds the /dev/ipcx
+ *    file and so the file's reference, and both files' fops->owner keep
+ *    the module;
  *  - one reference held by the name table while a PERSISTENT region is
  *    linked (dropped by unlink, by the dead-namespace sweep, or at rmmod);
  *    AUTO_REMOVE and LEASE regions are linked without a reference;
@@ -105,7 +106,7 @@ struct ipcx_charge {
 struct ipcx_region {
 	struct kref ref;		/* see above */
 	u64 id;				/* immutable */
-	struct file *shmem;		/* immutable; backing, never installed in an fd or vma */
+	struct file *shmem;		/* immutable; backing (no fd; views share its inode) */
 	u64 ctime_ns;			/* immutable; CLOCK_REALTIME at creation */
 	struct pid *cpid;		/* immutable; creator's struct pid (referenced) */
 	u32 lifetime;			/* immutable; enum ipcx_lifetime */
@@ -126,6 +127,7 @@ struct ipcx_region {
 	unsigned int nr_files;		/* @lock; attached struct files */
 	unsigned int nr_maps;		/* @lock; vmas mapping the region */
 	unsigned int nr_wmaps;		/* @lock; of those, with VM_MAYWRITE */
+	bool write_sealing;		/* @lock; IPCX_SEAL_WRITE waits for pins: map as sealed */
 	struct ipcx_region_locks locks;	/* built-in locks; see its definition */
 };
 

@@ -99,6 +99,21 @@ static int ipcx_lock_map_block(struct ipcx_lock *l, struct ipcx_region *region,
 	return 0;
 }
 
+/*
+ * IPCX_SEAL_WRITE: the kernel may change only the words of locks declared
+ * before the seal. Seals change under resize_lock, which the caller holds.
+ */
+static bool ipcx_lock_write_sealed(struct ipcx_region *region)
+{
+	bool sealed;
+
+	lockdep_assert_held(&region->resize_lock);
+	spin_lock(&region->lock);
+	sealed = region->seals & IPCX_SEAL_WRITE;
+	spin_unlock(&region->lock);
+	return sealed;
+}
+
 static void ipcx_lock_free(struct ipcx_lock *l)
 {
 	if (l->page)
@@ -118,8 +133,9 @@ static void ipcx_lock_free(struct ipcx_lock *l)
  *
  * Return: the lock (same kind declared again: the existing one, unless
  * @death_event differs from its own: -EEXIST),
- * ERR_PTR(-EINVAL / -EEXIST / -ENOSPC / -ENOMEM / -EIDRM). ENOSPC:
- * max_locks_per_region, or the declarer's max_user_locks or RLIMIT_MEMLOCK.
+ * ERR_PTR(-EINVAL / -EEXIST / -EPERM (a new block after IPCX_SEAL_WRITE) /
+ * -ENOSPC / -ENOMEM / -EIDRM). ENOSPC: max_locks_per_region, or the
+ * declarer's max_user_locks or RLIMIT_MEMLOCK.
  */
 struct ipcx_lock *ipcx_lock_declare(struct ipcx_region *region, u64 offset,
 				    u32 kind, u32 value, struct ipcx_lock *death_event)
@@ -149,6 +165,9 @@ struct ipcx_lock *ipcx_lock_declare(struct ipcx_region *region, u64 offset,
 			l = ERR_PTR(-EEXIST);
 		goto out_unlock;
 	}
+	l = ERR_PTR(-EPERM);
+	if (ipcx_lock_write_sealed(region))	/* declaring writes the block */
+		goto out_unlock;
 	l = ERR_PTR(-EIDRM);
 	if (tab->revoked)
 		goto out_unlock;

@@ -7,9 +7,9 @@
  *
  * Locking:
  *  - the budgets (limits.c) have their own lock, innermost.
- *  - ipcx_attach_lock (mutex) serialises attaching files, so that a file's
- *    f_mapping is set exactly once, before its attachment is published
- *    (smp_store_release of file->private_data; readers use
+ *  - ipcx_attach_lock (mutex) serialises attaching files, so that a file
+ *    is attached at most once; the attachment is published with
+ *    smp_store_release of file->private_data (readers use
  *    smp_load_acquire through ipcx_file_attach()).
  *  - region->resize_lock (mutex) serialises size changes and seal changes;
  *    the shmem inode lock nests inside it.
@@ -256,7 +256,7 @@ struct ipcx_attach *ipcx_file_attach(struct file *file)
  * @file: an open /dev/ipcx file
  *
  * Return: the region, or NULL. The file's reference keeps it alive for as
- * long as the caller holds the file (an fd, or a vma's vm_file).
+ * long as the caller holds the file (an fd, or a mapping's view).
  */
 struct ipcx_region *ipcx_file_region(struct file *file)
 {
@@ -285,9 +285,7 @@ int ipcx_region_attach(struct file *file, struct ipcx_attach *att,
 	spin_lock(&region->lock);
 	region->nr_files++;
 	spin_unlock(&region->lock);
-	/* Set once, before any mmap can see the attachment; never changed. */
-	file->f_mapping = ipcx_region_mapping(region);
-	/* publish f_mapping and att; pairs with ipcx_file_attach() */
+	/* publish att; pairs with ipcx_file_attach() */
 	smp_store_release(&file->private_data, att);
 	mutex_unlock(&ipcx_attach_lock);
 	return 0;
@@ -313,7 +311,6 @@ void ipcx_region_detach(struct file *file)
 	spin_lock(&region->lock);
 	region->nr_files--;
 	spin_unlock(&region->lock);
-	file->f_mapping = file_inode(file)->i_mapping;
 	file->private_data = NULL;
 	kfree(att);
 	ipcx_region_put(region);

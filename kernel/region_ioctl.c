@@ -6,16 +6,22 @@
  *
  * Locking: taken in the helpers they call (names.c, region.c, perm.c);
  * the seal handler takes region->resize_lock then region->lock, so a seal
- * and a resize cannot interleave.
+ * cannot interleave with a resize or a lock declaration; it may sleep
+ * (waiting for pins) with resize_lock held, never with region->lock.
  */
 #include <linux/cred.h>
 #include <linux/fs.h>
+#include <linux/pagemap.h>
+#include <linux/pagevec.h>
 #include <linux/pid.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/user_namespace.h>
 
 #include "internal.h"
+
+#define IPCX_PIN_SCANS	4	/* as mm/memfd.c: about 150 ms */
 
 static bool ipcx_zeroed(const void *p, size_t n)
 {
@@ -229,17 +235,81 @@ long ipcx_ioc_region_set_perm(struct file *file, unsigned long arg, size_t usize
 	return ipcx_perm_set(region, &req);
 }
 
+/* Is a page of @region pinned by pin_user_pages()? */
+static bool ipcx_region_pinned(struct ipcx_region *region)
+{
+	struct address_space *mapping = ipcx_region_mapping(region);
+	struct folio_batch fbatch;
+	pgoff_t index = 0;
+	bool pinned = false;
+	unsigned int i;
+
+	folio_batch_init(&fbatch);
+	while (!pinned && filemap_get_folios(mapping, &index, (pgoff_t)-1, &fbatch)) {
+		for (i = 0; i < folio_batch_count(&fbatch); i++)
+			pinned |= folio_maybe_dma_pinned(fbatch.folios[i]);
+		folio_batch_release(&fbatch);
+		cond_resched();
+	}
+	return pinned;
+}
+
+/*
+ * memfd_wait_for_pins() for IPCX_SEAL_WRITE: a page pinned writable
+ * through a mapping that is gone (io_uring, RDMA, VFIO, AF_XDP umems:
+ * FOLL_LONGTERM pins) stays writable by its pinner after any seal. Look
+ * again after 10, 20, 40 and 80 ms, for the pins of I/O in flight to go,
+ * then give up. Only pin_user_pages() pins are seen: the plain references
+ * of get_user_pages() (vmsplice(2), direct I/O on kernels before 6.3)
+ * cannot be told from the page cache's own transient ones without
+ * lru_add_drain(), which modules cannot call.
+ */
+static int ipcx_wait_for_pins(struct ipcx_region *region)
+{
+	int scan;
+
+	for (scan = 0; scan <= IPCX_PIN_SCANS; scan++) {
+		if (scan && schedule_timeout_killable((HZ << scan) / 200))
+			break;	/* fatal signal: a last look */
+		if (!ipcx_region_pinned(region))
+			return 0;
+	}
+	return ipcx_region_pinned(region) ? -EBUSY : 0;
+}
+
+/* Under both locks: may @seals be added now? */
+static int ipcx_seals_allowed(struct ipcx_region *region, u32 seals)
+{
+	lockdep_assert_held(&region->lock);
+	if (region->seals & IPCX_SEAL_SEAL)
+		return -EPERM;
+	if ((seals & IPCX_SEAL_WRITE) && region->nr_wmaps)
+		return -EBUSY;
+	return 0;
+}
+
+/*
+ * A new IPCX_SEAL_WRITE first marks the region write_sealing, so that no
+ * writable mapping (hence no new writable pin) appears while it waits for
+ * the pins of gone mappings; resize_lock keeps LOCK_DECLARE and other
+ * seals out meanwhile.
+ */
 static int ipcx_add_seals(struct ipcx_region *region, u32 seals)
 {
-	int ret = 0;
+	bool wait;
+	int ret;
 
 	mutex_lock(&region->resize_lock);
 	spin_lock(&region->lock);
-	if (region->seals & IPCX_SEAL_SEAL)
-		ret = -EPERM;
-	else if ((seals & IPCX_SEAL_WRITE) && region->nr_wmaps)
-		ret = -EBUSY;
-	else
+	ret = ipcx_seals_allowed(region, seals);
+	wait = !ret && (seals & ~region->seals & IPCX_SEAL_WRITE);
+	region->write_sealing = wait;
+	spin_unlock(&region->lock);
+	if (wait)
+		ret = ipcx_wait_for_pins(region);
+	spin_lock(&region->lock);
+	region->write_sealing = false;
+	if (!ret)
 		region->seals |= seals;
 	spin_unlock(&region->lock);
 	mutex_unlock(&region->resize_lock);

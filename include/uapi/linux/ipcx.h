@@ -94,7 +94,13 @@ struct ipcx_version {
  * IPCX_SEAL_WRITE, PROT_WRITE fails with EPERM and mprotect with EACCES. A
  * mapping stays valid after its file is closed; pages beyond a region that
  * IPCX_IOC_REGION_RESIZE shrank give SIGBUS. mmap of an unattached file
- * fails with ENXIO. The module cannot be unloaded while any /dev/ipcx file
+ * fails with ENXIO. Each mmap(2) call makes a file for its mapping (as
+ * shmat(2) does; ENFILE at the system's file limit): a shmem file on the
+ * region's memory, named "/ipcx:ID (deleted)" in /proc/PID/maps, whatever
+ * file system the opened device node lives on; so smaps accounts the
+ * region as shmem and mbind(2) sets the region's shared NUMA policy, seen
+ * by every mapping.
+ * The module cannot be unloaded while any /dev/ipcx file
  * or mapping exists. Regions still named at rmmod are destroyed.
  *
  * Limits (module parameters in /sys/module/ipcx/parameters, writable by
@@ -325,7 +331,7 @@ struct ipcx_region_perm {
 
 /* Seals, like memfd's F_SEAL_*: once set, never cleared. */
 #define IPCX_SEAL_SEAL		(1U << 0)	/* no further seals */
-#define IPCX_SEAL_WRITE		(1U << 1)	/* no new writable attach/mapping */
+#define IPCX_SEAL_WRITE		(1U << 1)	/* no writes but declared lock words */
 #define IPCX_SEAL_RESIZE	(1U << 2)	/* IPCX_IOC_REGION_RESIZE fails */
 #define IPCX_SEALS		(IPCX_SEAL_SEAL | IPCX_SEAL_WRITE | \
 				 IPCX_SEAL_RESIZE)
@@ -348,9 +354,22 @@ struct ipcx_region_seal {
  * IPCX_IOC_REGION_SEAL - add seals to the attached region. Needs a
  * read-write attachment. Existing writable mappings keep working only as
  * long as they exist: IPCX_SEAL_WRITE is refused while any exists.
+ * After IPCX_SEAL_WRITE nothing writes the region, the kernel included,
+ * except for the words (and a reader-writer lock's slots) of lock blocks
+ * declared before the seal, which change only through the lock operations
+ * and the release of dead owners; IPCX_IOC_LOCK_DECLARE of a new block
+ * fails with EPERM. Like memfd's F_SEAL_WRITE, IPCX_SEAL_WRITE is refused
+ * while pages stay pinned by pin_user_pages() (io_uring, RDMA, VFIO,
+ * AF_XDP umems), which could write them after the seal: it looks again
+ * for about 150 ms, during which new mappings are made as if sealed (and
+ * stay read-only if the seal then fails), before giving up with EBUSY.
+ * Plain page references (vmsplice(2); direct I/O on kernels before 6.3)
+ * are not seen, unlike memfd: a module cannot drain the per-CPU page
+ * caches that make such counts unreliable.
  * Errors: EFAULT, EINVAL (unknown seals, __pad, __reserved), E2BIG,
  * ENXIO (not attached), EPERM (read-only attachment, or IPCX_SEAL_SEAL in
- * force), EBUSY (IPCX_SEAL_WRITE while writable mappings exist).
+ * force), EBUSY (IPCX_SEAL_WRITE while writable mappings exist or pages
+ * are pinned).
  */
 #define IPCX_IOC_REGION_SEAL	_IOW(IPCX_IOC_MAGIC, 0x05, struct ipcx_region_seal)
 
@@ -644,9 +663,10 @@ struct ipcx_lock_stat {
  *   initialise it (word 0). Declaring the same offset with the same kind
  *   again is a no-op; another kind gives EEXIST. Errors: ENXIO (file has no
  *   region), EINVAL (misaligned, outside the region, unknown kind),
- *   EACCES (read-only attachment), ENOSPC (max_locks_per_region, or the
- *   caller's max_user_locks, or its RLIMIT_MEMLOCK for a lock on a page of
- *   the region no lock pinned yet), EIDRM.
+ *   EACCES (read-only attachment), EPERM (a new block after
+ *   IPCX_SEAL_WRITE), ENOSPC (max_locks_per_region, or the caller's
+ *   max_user_locks, or its RLIMIT_MEMLOCK for a lock on a page of the
+ *   region no lock pinned yet), EIDRM.
  *   A semaphore starts at op.value (at most IPCX_SEM_VALUE_MAX).
  * IPCX_IOC_MUTEX_LOCK - acquire the mutex at op.offset (after the user-space
  *   CAS failed). Returns 0 or EOWNERDEAD (op.died filled); errors:
