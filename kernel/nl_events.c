@@ -34,8 +34,9 @@
  *    notifier chain rwsem) and senders. Messages are allocated with
  *    GFP_KERNEL under it; netlink_unicast() from the kernel never blocks.
  *  - Senders may sleep: they are called after every spinlock is dropped,
- *    with ipcx_names_lock (creation), ipcx_lock_regions_mutex (death work)
- *    or nothing held; both of those nest outside ipcx_nl_sem.
+ *    never under ipcx_names_lock (the fan-out to every subscriber would
+ *    stall every name lookup), with ipcx_lock_regions_mutex (death work) or
+ *    nothing held; that one nests outside ipcx_nl_sem.
  */
 #include <linux/cred.h>
 #include <linux/ipc_namespace.h>
@@ -207,6 +208,7 @@ static void ipcx_nl_notify(u8 cmd, const struct ipcx_nl_event *ev)
 	struct sk_buff *msg;
 
 	might_sleep();
+	lockdep_assert_not_held(&ipcx_names_lock);
 	down_read(&ipcx_nl_sem);
 	if (!ipcx_nl_live)
 		goto out_unlock;
@@ -236,7 +238,8 @@ out_unlock:
  * @region: the region (immutable fields only are read)
  * @created: created rather than destroyed
  *
- * May sleep; called without spinlocks (see the top of this file).
+ * May sleep; called without spinlocks and without ipcx_names_lock (see the
+ * top of this file).
  */
 void ipcx_nl_notify_region(const struct ipcx_region *region, bool created)
 {
