@@ -201,6 +201,8 @@ void ipcx_names_bind_ns(struct ipcx_region *region);
 
 /* perm.c: SysV-like permission checks */
 int ipcx_perm_open(struct ipcx_region *region, bool write);
+int ipcx_perm_open_ns(struct ipcx_region *region, bool write,
+		      struct user_namespace *uns);
 bool ipcx_perm_is_owner(struct ipcx_region *region);
 int ipcx_perm_set(struct ipcx_region *region, const struct ipcx_region_perm *perm);
 

@@ -8,11 +8,23 @@
  * Visibility follows the caller's IPC namespace, not its network
  * namespace: requests run in the sender's context, and every region lookup
  * (ipcx_region_find_*, ipcx_names_lookup) only matches regions created in
- * current's IPC namespace. The family is therefore netnsok. Deleting uses
- * the ioctl's rule (owner, creator or CAP_SYS_ADMIN, perm.c), not
- * GENL_ADMIN_PERM. The "events" multicast group carries the events of
- * every namespace, so joining it needs CAP_NET_ADMIN; subscribing
- * (IPCX_NL_CMD_EVENTS_SUBSCRIBE) gets those of one's own namespace.
+ * current's IPC namespace. The family is therefore netnsok.
+ *
+ * Permissions are the ioctl's (perm.c), not GENL_ADMIN_PERM: listing
+ * regions needs none (ipcs lists every segment too); reading a region's
+ * locks (words, holders) needs read permission on it; deleting needs its
+ * owner, creator or CAP_SYS_ADMIN. Each is checked for the sender and for
+ * the socket's opener, both (ipcx_nl_both_may(), the rule of
+ * netlink_ns_capable() since CVE-2014-0181): a socket opened by an
+ * unprivileged user and written to by a privileged one gains nothing.
+ *
+ * The "events" multicast group carries the events of every IPC namespace,
+ * so it is sent into the initial network namespace only, where joining
+ * needs CAP_NET_ADMIN in the initial user namespace (genetlink checks it in
+ * the network namespace's owner, which any user can be for a namespace of
+ * its own: there, joining works and nothing arrives). Subscribing
+ * (IPCX_NL_CMD_EVENTS_SUBSCRIBE) gets those of one's own namespace
+ * (nl_events.c).
  *
  * Dumps are restartable: cb->args[0] holds the next region id (regions) or
  * the region id (locks), cb->args[1] the next lock index.
@@ -27,11 +39,47 @@
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 
 #include "compat.h"
 #include "internal.h"
 #include "locks.h"
 #include "nl.h"
+
+/**
+ * ipcx_nl_opener_cred() - the credentials of whoever opened the socket a
+ * request came on
+ * @skb: the request
+ *
+ * Return: the socket file's f_cred, valid while the request runs; NULL for
+ * a socket without a file (a kernel socket), which is refused.
+ */
+const struct cred *ipcx_nl_opener_cred(const struct sk_buff *skb)
+{
+	const struct socket *sock = NETLINK_CB(skb).sk->sk_socket;
+
+	return sock && sock->file ? sock->file->f_cred : NULL;
+}
+
+/* Does @check pass for the sender and for the socket's opener? (see top) */
+static bool ipcx_nl_both_may(const struct sk_buff *skb, struct ipcx_region *region,
+			     bool (*check)(struct ipcx_region *region))
+{
+	const struct cred *opener = ipcx_nl_opener_cred(skb), *old;
+	bool ok;
+
+	if (!opener || !check(region))
+		return false;
+	old = override_creds(opener);
+	ok = check(region);
+	revert_creds(old);
+	return ok;
+}
+
+static bool ipcx_nl_may_read(struct ipcx_region *region)
+{
+	return !ipcx_perm_open(region, false);
+}
 
 static const struct nla_policy ipcx_nl_policy[IPCX_NL_A_MAX + 1] = {
 	[IPCX_NL_A_PAD] = { .type = NLA_REJECT },
@@ -276,6 +324,12 @@ static int ipcx_nl_lock_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		if (!region)
 			return 0;	/* gone since the last part */
 	}
+	/* every part: the socket may have changed hands, the mode may have changed */
+	if (!ipcx_nl_both_may(cb->skb, region, ipcx_nl_may_read)) {
+		NL_SET_ERR_MSG(cb->extack, "no read permission on this region");
+		ipcx_region_put(region);
+		return -EACCES;
+	}
 	/* locks are freed only with the region, which we hold */
 	xa_for_each_start(&region->locks.xa, idx, l, cb->args[1]) {
 		ret = ipcx_nl_lock_msg(skb, cb, region->id, l);
@@ -339,10 +393,15 @@ static int ipcx_nl_stats_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/*
+ * The name's region is looked up, checked, then unlinked by region (not by
+ * name again), so that the check and the unlink are about the same region.
+ */
 static int ipcx_nl_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct ipcx_region *region;
 	struct nlattr *name;
-	int ret;
+	int ret = 0;
 
 	if (GENL_REQ_ATTR_CHECK(info, IPCX_NL_A_REGION_NAME)) {
 		NL_SET_ERR_MSG(info->extack, "region name required");
@@ -353,11 +412,21 @@ static int ipcx_nl_del_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack, name, "invalid region name");
 		return -EINVAL;
 	}
-	ret = ipcx_names_unlink(nla_data(name), false);
-	if (ret == -EPERM)
-		NL_SET_ERR_MSG(info->extack, "not the owner or creator, and no CAP_SYS_ADMIN");
-	else if (ret == -ENOENT)
+	mutex_lock(&ipcx_names_lock);
+	region = ipcx_names_lookup(nla_data(name));
+	mutex_unlock(&ipcx_names_lock);
+	if (!region) {
 		NL_SET_ERR_MSG(info->extack, "no such region in this IPC namespace");
+		return -ENOENT;
+	}
+	if (ipcx_nl_both_may(skb, region, ipcx_perm_is_owner)) {
+		ipcx_names_unlink_region(region);
+	} else {
+		NL_SET_ERR_MSG(info->extack,
+			       "not the owner or creator, and no CAP_SYS_ADMIN (sender and socket opener)");
+		ret = -EPERM;
+	}
+	ipcx_region_put(region);
 	return ret;
 }
 
@@ -368,6 +437,7 @@ static const struct genl_small_ops ipcx_nl_ops[] = {
 		.dumpit = ipcx_nl_region_dumpit,
 	},
 	{
+		/* permission: read, sender and opener (ipcx_nl_both_may()) */
 		.cmd = IPCX_NL_CMD_LOCK_GET,
 		.dumpit = ipcx_nl_lock_dumpit,
 	},
@@ -376,7 +446,7 @@ static const struct genl_small_ops ipcx_nl_ops[] = {
 		.doit = ipcx_nl_stats_doit,
 	},
 	{
-		/* permission: perm.c's owner rule, inside ipcx_names_unlink() */
+		/* permission: perm.c's owner rule, sender and opener */
 		.cmd = IPCX_NL_CMD_REGION_DEL,
 		.doit = ipcx_nl_del_doit,
 	},
@@ -392,6 +462,7 @@ static const struct genl_small_ops ipcx_nl_ops[] = {
 };
 
 static const struct genl_multicast_group ipcx_nl_mcgrps[] = {
+	/* sent into init_net only: CAP_NET_ADMIN there is init_user_ns' */
 	[IPCX_NL_MCGRP_EVENTS_IDX] = {
 		.name = IPCX_NL_MCGRP_EVENTS,
 		.flags = GENL_MCAST_CAP_NET_ADMIN,

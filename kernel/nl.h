@@ -20,6 +20,7 @@ int ipcx_nl_events_start(void);
 void ipcx_nl_events_live(bool live);
 void ipcx_nl_events_stop(void);
 void ipcx_nl_events_stats(struct ipcx_stats *st);
+const struct cred *ipcx_nl_opener_cred(const struct sk_buff *skb);
 int ipcx_nl_subscribe_doit(struct sk_buff *skb, struct genl_info *info);
 int ipcx_nl_unsubscribe_doit(struct sk_buff *skb, struct genl_info *info);
 

@@ -3,10 +3,18 @@
  * Control plane notifications: region created / destroyed, lock holder
  * died, lock unrecoverable (the uapi header lists their attributes). Each
  * is sent
- *  - on the multicast group "events": every IPC namespace's, pids in the
- *    initial pid namespace, so joining needs CAP_NET_ADMIN (netlink.c);
+ *  - on the multicast group "events", in the initial network namespace
+ *    only: every IPC namespace's, pids in the initial pid namespace, so
+ *    only for listeners with CAP_NET_ADMIN in the initial user namespace
+ *    (netlink.c);
  *  - unicast to each socket subscribed (IPCX_NL_CMD_EVENTS_SUBSCRIBE) from
  *    the region's IPC namespace, pids in the subscriber's pid namespace.
+ *    Region events go to every such subscriber (ipcs lists every region
+ *    too); lock events, which name a holder, only to those who may read the
+ *    region (ipcx_perm_open_ns()), judged by both the credentials of the
+ *    subscribing task and of the socket's opener, as they were when it
+ *    subscribed. Others do not get them at all (not even stripped: where a
+ *    lock is and when its holders die is the region's content).
  * Generic netlink of 6.1 cannot filter a multicast by the listener's IPC
  * namespace, hence the subscriber list. A subscriber is keyed by (net,
  * portid); its IPC namespace by the pinned mqueue mount, as regions are
@@ -14,7 +22,8 @@
  * Subscriptions end on unsubscribe, on the socket's release
  * (NETLINK_URELEASE), when a send finds the port gone, or at module exit.
  * Limits (module parameters): max_subscribers in all, max_user_subscribers
- * per uid; past them, ENOSPC.
+ * per uid but never more than half of max_subscribers, so that one user
+ * cannot take every place (ipcx_nl_user_limit()); past them, ENOSPC.
  *
  * Locking:
  *  - ipcx_nl_sem (rwsem), read side across every send; module exit takes
@@ -25,20 +34,24 @@
  *    notifier chain rwsem) and senders. Messages are allocated with
  *    GFP_KERNEL under it; netlink_unicast() from the kernel never blocks.
  *  - Senders may sleep: they are called after every spinlock is dropped,
- *    with ipcx_names_lock (creation), ipcx_lock_regions_mutex (death work)
- *    or nothing held; both of those nest outside ipcx_nl_sem.
+ *    never under ipcx_names_lock (the fan-out to every subscriber would
+ *    stall every name lookup), with ipcx_lock_regions_mutex (death work) or
+ *    nothing held; that one nests outside ipcx_nl_sem.
  */
 #include <linux/cred.h>
+#include <linux/ipc_namespace.h>
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/mutex.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
+#include <linux/nsproxy.h>
 #include <linux/pid_namespace.h>
 #include <linux/rwsem.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/user_namespace.h>
 #include <net/net_namespace.h>
 
 #include "locks.h"
@@ -50,7 +63,8 @@ MODULE_PARM_DESC(max_subscribers, "sockets subscribed to events, all users (defa
 
 static unsigned int max_user_subscribers = 64;
 module_param(max_user_subscribers, uint, 0644);
-MODULE_PARM_DESC(max_user_subscribers, "sockets subscribed to events, per user (default 64)");
+MODULE_PARM_DESC(max_user_subscribers,
+		 "sockets subscribed to events, per user (default 64; at most half of max_subscribers)");
 
 static DECLARE_RWSEM(ipcx_nl_sem);
 static bool ipcx_nl_live;	/* ipcx_nl_sem; the family is registered */
@@ -63,6 +77,10 @@ static bool ipcx_nl_live;	/* ipcx_nl_sem; the family is registered */
  * @ns_mnt: the subscriber's IPC namespace: its mqueue mount, pinned
  * @pid_ns: pids in its notifications are numbered in it, counted
  * @uid: who subscribed, for max_user_subscribers
+ * @cred: the subscribing task's credentials, counted
+ * @opener: the credentials of the socket's opener, counted
+ * @uns: the user namespace owning @ns_mnt's IPC namespace, counted: where
+ *	CAP_IPC_OWNER counts for reading its regions
  *
  * Lifetime: one per (net, portid), owned by ipcx_nl_subs; created by
  * ipcx_nl_subscribe_doit(), freed by ipcx_nl_sub_free() under
@@ -75,6 +93,9 @@ struct ipcx_nl_sub {
 	struct vfsmount *ns_mnt;
 	struct pid_namespace *pid_ns;
 	kuid_t uid;
+	const struct cred *cred;
+	const struct cred *opener;
+	struct user_namespace *uns;
 };
 
 static DEFINE_MUTEX(ipcx_nl_subs_lock);
@@ -108,6 +129,25 @@ static int ipcx_nl_fill_event(struct sk_buff *skb, const struct ipcx_nl_event *e
 	    nla_put_string(skb, IPCX_NL_EVENT_A_COMM, ev->comm))
 		return -EMSGSIZE;
 	return 0;
+}
+
+/* May @cred read @ev's region (a lock event's), CAP_IPC_OWNER in @uns? */
+static bool ipcx_nl_cred_may_read(const struct ipcx_nl_event *ev, const struct cred *cred,
+				  struct user_namespace *uns)
+{
+	const struct cred *old = override_creds(cred);
+	bool ok = !ipcx_perm_open_ns(ev->lock->region, false, uns);
+
+	revert_creds(old);
+	return ok;
+}
+
+/* Region events go to every subscriber, lock events to readers (see top). */
+static bool ipcx_nl_sub_may_hear(const struct ipcx_nl_sub *sub,
+				 const struct ipcx_nl_event *ev)
+{
+	return !ev->lock || (ipcx_nl_cred_may_read(ev, sub->cred, sub->uns) &&
+			     ipcx_nl_cred_may_read(ev, sub->opener, sub->uns));
 }
 
 /* One notification for a receiver whose pids are in @pid_ns, or NULL. */
@@ -144,6 +184,9 @@ static void ipcx_nl_sub_free(struct ipcx_nl_sub *sub)
 	put_net(sub->net);
 	mntput(sub->ns_mnt);
 	put_pid_ns(sub->pid_ns);
+	put_cred(sub->cred);
+	put_cred(sub->opener);
+	put_user_ns(sub->uns);
 	kfree(sub);
 }
 
@@ -165,16 +208,18 @@ static void ipcx_nl_notify(u8 cmd, const struct ipcx_nl_event *ev)
 	struct sk_buff *msg;
 
 	might_sleep();
+	lockdep_assert_not_held(&ipcx_names_lock);
 	down_read(&ipcx_nl_sem);
 	if (!ipcx_nl_live)
 		goto out_unlock;
 	msg = ipcx_nl_event_msg(cmd, ev, &init_pid_ns);
-	/* -ESRCH (nobody listening) is normal; consumes @msg */
+	/* init_net only (see top); -ESRCH (nobody listening) is normal; consumes @msg */
 	if (msg)
-		genlmsg_multicast_allns(&ipcx_nl_family, msg, 0, IPCX_NL_MCGRP_EVENTS_IDX);
+		genlmsg_multicast_netns(&ipcx_nl_family, &init_net, msg, 0,
+					IPCX_NL_MCGRP_EVENTS_IDX, GFP_KERNEL);
 	mutex_lock(&ipcx_nl_subs_lock);
 	list_for_each_entry_safe(sub, next, &ipcx_nl_subs, node) {
-		if (sub->ns_mnt != ev->region->ns_mnt)
+		if (sub->ns_mnt != ev->region->ns_mnt || !ipcx_nl_sub_may_hear(sub, ev))
 			continue;
 		msg = ipcx_nl_event_msg(cmd, ev, sub->pid_ns);
 		if (!msg)
@@ -193,7 +238,8 @@ out_unlock:
  * @region: the region (immutable fields only are read)
  * @created: created rather than destroyed
  *
- * May sleep; called without spinlocks (see the top of this file).
+ * May sleep; called without spinlocks and without ipcx_names_lock (see the
+ * top of this file).
  */
 void ipcx_nl_notify_region(const struct ipcx_region *region, bool created)
 {
@@ -239,14 +285,27 @@ static unsigned int ipcx_nl_user_subs(kuid_t uid)
 	return n;
 }
 
+/*
+ * One user's share of the subscriber table: max_user_subscribers, and at
+ * most half of max_subscribers whatever max_user_subscribers says, so that
+ * the global bound is never reached by one uid alone.
+ */
+static unsigned int ipcx_nl_user_limit(void)
+{
+	return min(READ_ONCE(max_user_subscribers), READ_ONCE(max_subscribers) / 2);
+}
+
 /* IPCX_NL_CMD_EVENTS_SUBSCRIBE: again from a subscribed socket: no change. */
 int ipcx_nl_subscribe_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	const struct cred *opener = ipcx_nl_opener_cred(skb);
 	struct net *net = genl_info_net(info);
 	struct ipcx_nl_sub *sub;
 	kuid_t uid = current_uid();
 	int ret = 0;
 
+	if (!opener)
+		return -EPERM;
 	sub = kzalloc(sizeof(*sub), GFP_KERNEL_ACCOUNT);
 	if (!sub)
 		return -ENOMEM;
@@ -258,9 +317,9 @@ int ipcx_nl_subscribe_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "too many subscribed sockets (max_subscribers)");
 		goto out_unlock;
 	}
-	if (ipcx_nl_user_subs(uid) >= READ_ONCE(max_user_subscribers)) {
+	if (ipcx_nl_user_subs(uid) >= ipcx_nl_user_limit()) {
 		NL_SET_ERR_MSG(info->extack,
-			       "too many subscribed sockets of this user (max_user_subscribers)");
+			       "too many subscribed sockets of this user (max_user_subscribers, or half of max_subscribers)");
 		goto out_unlock;
 	}
 	sub->net = get_net(net);
@@ -268,6 +327,9 @@ int ipcx_nl_subscribe_doit(struct sk_buff *skb, struct genl_info *info)
 	sub->ns_mnt = ipcx_names_ns_get();
 	sub->pid_ns = get_pid_ns(task_active_pid_ns(current));
 	sub->uid = uid;
+	sub->cred = get_current_cred();
+	sub->opener = get_cred(opener);
+	sub->uns = get_user_ns(current->nsproxy->ipc_ns->user_ns);
 	list_add_tail(&sub->node, &ipcx_nl_subs);
 	ipcx_nl_nr_subs++;
 	sub = NULL;
@@ -323,7 +385,7 @@ void ipcx_nl_events_stats(struct ipcx_stats *st)
 	st->subscribers = ipcx_nl_nr_subs;
 	mutex_unlock(&ipcx_nl_subs_lock);
 	st->max_subscribers = READ_ONCE(max_subscribers);
-	st->max_user_subscribers = READ_ONCE(max_user_subscribers);
+	st->max_user_subscribers = ipcx_nl_user_limit();
 }
 
 /* Before the family is registered: follow socket releases. */

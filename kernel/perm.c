@@ -33,14 +33,18 @@ static bool ipcx_uid_is_owner(struct ipcx_region *region, kuid_t euid)
 }
 
 /**
- * ipcx_perm_open() - may the caller attach to @region?
+ * ipcx_perm_open_ns() - ipcx_perm_open() with CAP_IPC_OWNER counted in @uns
  * @region: the region
- * @write: read-write (needs r and w bits) rather than read-only (r)
+ * @write: as for ipcx_perm_open()
+ * @uns: the user namespace that owns @region's IPC namespace
  *
- * Owner and creator pass regardless of the mode, as does CAP_IPC_OWNER.
+ * For callers whose current task is not in @region's IPC namespace (a
+ * notification sent from the death work to a subscriber, whose credentials
+ * the caller put in place with override_creds()).
  * Return: 0 or -EACCES.
  */
-int ipcx_perm_open(struct ipcx_region *region, bool write)
+int ipcx_perm_open_ns(struct ipcx_region *region, bool write,
+		      struct user_namespace *uns)
 {
 	int requested = write ? 06 : 04;
 	kgid_t gid, cgid;
@@ -57,9 +61,22 @@ int ipcx_perm_open(struct ipcx_region *region, bool write)
 		granted >>= 3;
 	if (!(requested & ~granted & 07))
 		return 0;
-	if (ns_capable(ipcx_caller_user_ns(), CAP_IPC_OWNER))
+	if (ns_capable(uns, CAP_IPC_OWNER))
 		return 0;
 	return -EACCES;
+}
+
+/**
+ * ipcx_perm_open() - may the caller attach to @region?
+ * @region: the region
+ * @write: read-write (needs r and w bits) rather than read-only (r)
+ *
+ * Owner and creator pass regardless of the mode, as does CAP_IPC_OWNER.
+ * Return: 0 or -EACCES.
+ */
+int ipcx_perm_open(struct ipcx_region *region, bool write)
+{
+	return ipcx_perm_open_ns(region, write, ipcx_caller_user_ns());
 }
 
 /**

@@ -85,6 +85,9 @@ static void ipcx_region_init(struct ipcx_region *region,
  * @mode: permission bits (0777 mask)
  * @lifetime: enum ipcx_lifetime
  *
+ * The caller announces it (ipcx_nl_notify_region()) once it holds no lock:
+ * named regions are created under ipcx_names_lock.
+ *
  * Return: the region, or ERR_PTR(-EINVAL/-EFBIG/-ENOSPC/-ENOMEM).
  */
 struct ipcx_region *ipcx_region_create(const char *name, u64 size, umode_t mode,
@@ -129,7 +132,6 @@ struct ipcx_region *ipcx_region_create(const char *name, u64 size, umode_t mode,
 			      GFP_KERNEL_ACCOUNT));
 	if (ret)
 		goto out_put_ns;
-	ipcx_nl_notify_region(region, true);
 	return region;
 
 out_put_ns:

@@ -130,6 +130,8 @@ long ipcx_ioc_region_open(struct file *file, unsigned long arg, size_t usize)
 		ret = PTR_ERR(region);
 		goto out_free_att;
 	}
+	if (created)	/* ipcx_names_lock is dropped: the fan-out stalls no lookup */
+		ipcx_nl_notify_region(region, true);
 	att->rdonly = !write;
 	att->lease = created && req.name &&
 		     req.lifetime == IPCX_LIFETIME_LEASE;

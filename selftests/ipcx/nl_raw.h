@@ -235,6 +235,50 @@ static inline int nlr_open(struct nlr *n)
 	return 0;
 }
 
+/* For nlr_mcgrp(): the id of the group named in ->name. */
+struct nlr_grp {
+	const char *name;
+	int id;
+};
+
+static inline void nlr_grp_cb(const struct nlattr *attrs, int len, void *arg)
+{
+	const struct nlattr *groups = nlr_find(attrs, len, CTRL_ATTR_MCAST_GROUPS);
+	const struct nlattr *g;
+	struct nlr_grp *want = arg;
+	int glen;
+
+	if (!groups)
+		return;
+	glen = groups->nla_len - NLA_HDRLEN;
+	for (g = nlr_data(groups); glen >= NLA_HDRLEN && g->nla_len >= NLA_HDRLEN &&
+	     g->nla_len <= glen;
+	     glen -= NLA_ALIGN(g->nla_len),
+	     g = (const struct nlattr *)((const char *)g + NLA_ALIGN(g->nla_len))) {
+		int l = g->nla_len - NLA_HDRLEN;
+		const struct nlattr *name = nlr_find(nlr_data(g), l, CTRL_ATTR_MCAST_GRP_NAME);
+		const struct nlattr *id = nlr_find(nlr_data(g), l, CTRL_ATTR_MCAST_GRP_ID);
+
+		if (name && id && !strcmp(nlr_data(name), want->name))
+			want->id = *(const int *)nlr_data(id);
+	}
+}
+
+/* The id of the "ipcx" family's multicast group @grp, or -errno. */
+static inline int nlr_mcgrp(struct nlr *n, const char *grp)
+{
+	struct nlr_grp want = { .name = grp, .id = -ENOENT };
+	struct nlr_result r;
+	char attrs[64];
+	int len;
+
+	len = nlr_put_str(attrs, 0, CTRL_ATTR_FAMILY_NAME, IPCX_NL_FAMILY_NAME);
+	r.err = nlr_send(n, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY, attrs, len);
+	if (!r.err)
+		r = nlr_recv(n, nlr_grp_cb, &want);
+	return r.err ? r.err : want.id;
+}
+
 static inline void nlr_close(struct nlr *n)
 {
 	if (n->fd >= 0)

@@ -444,7 +444,8 @@ static int top_collect(struct top_ctx *c)
 	for (i = 0; !ret && i < t.n; i++) {
 		c->region = t.name[i];
 		ret = ipcx_nl_list_locks(c->nl, NULL, t.id[i], top_lock_cb, c);
-		if (ret == -ENOENT)	/* gone meanwhile */
+		/* gone meanwhile, or not ours to read (as ipcs would not show it) */
+		if (ret == -ENOENT || ret == -EACCES)
 			ret = 0;
 	}
 	free(t.id);

@@ -745,26 +745,35 @@ struct ipcx_lock_stat {
  *   IPCX_NL_CMD_LOCK_GET     dumpit: the declared locks of one region (by id
  *                            or name). Reply: IPCX_NL_A_REGION_ID and one
  *                            IPCX_NL_A_LOCK nest (IPCX_NL_LOCK_A_*) per lock.
+ *                            Needs read permission on the region (as an
+ *                            IPCX_OPEN_RDONLY open would): EACCES otherwise.
  *   IPCX_NL_CMD_STATS_GET    doit: limits and live counts, one IPCX_NL_A_STATS
  *                            nest (IPCX_NL_STATS_A_*).
  *   IPCX_NL_CMD_REGION_DEL   doit: unlink the name IPCX_NL_A_REGION_NAME, as
  *                            IPCX_IOC_REGION_UNLINK does (owner, creator or
  *                            CAP_SYS_ADMIN; EPERM otherwise, ENOENT).
+ *                            Permissions (LOCK_GET, REGION_DEL) are checked
+ *                            for the sender and for the socket's opener:
+ *                            both must pass.
  *   IPCX_NL_CMD_EVENTS_SUBSCRIBE   doit (family version 2): from now on the
  *                            sending socket receives, unicast, the
  *                            notifications below for the regions of the
  *                            caller's IPC namespace only, with pids in the
  *                            caller's pid namespace. No privilege needed;
- *                            ENOSPC past the per-user or global limit of
+ *                            lock events only for regions the subscriber
+ *                            (and the socket's opener) may read. ENOSPC
+ *                            past the per-user limit (at most half the
+ *                            global one) or the global limit of
  *                            subscribed sockets. Ends with
  *   IPCX_NL_CMD_EVENTS_UNSUBSCRIBE doit, or when the socket is closed. A
  *                            socket whose receive buffer is full loses the
  *                            notification and reads ENOBUFS, as with
  *                            multicast.
  * Notifications, to subscribed sockets (above) and on the multicast group
- * IPCX_NL_MCGRP_EVENTS (every IPC namespace, so CAP_NET_ADMIN to join; pids
- * there are in the initial pid namespace), each with one IPCX_NL_A_EVENT
- * nest (IPCX_NL_EVENT_A_*):
+ * IPCX_NL_MCGRP_EVENTS (every IPC namespace, so sent in the initial network
+ * namespace only, where joining needs CAP_NET_ADMIN in the initial user
+ * namespace; pids there are in the initial pid namespace), each with one
+ * IPCX_NL_A_EVENT nest (IPCX_NL_EVENT_A_*):
  *   IPCX_NL_CMD_REGION_NEW_NTF, IPCX_NL_CMD_REGION_DEL_NTF (region id, name),
  *   IPCX_NL_CMD_HOLDER_DIED_NTF (region id, lock offset, pid, tgid, comm),
  *   IPCX_NL_CMD_LOCK_DEAD_NTF (a lock became unrecoverable: region id,

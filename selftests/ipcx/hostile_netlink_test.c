@@ -1,0 +1,685 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The control plane from an attacker's side: an unprivileged user (uid
+ * 65534) tries to learn about, or act on, root's private regions through
+ * the "ipcx" generic netlink family:
+ *  - join the events group from its own user and network namespaces;
+ *  - read the locks (words, holders) of a 0600 region of root's;
+ *  - subscribe to its namespace's events and hear of root's dead holders;
+ *  - open a socket and have root send REGION_DEL / LOCK_GET on it (the
+ *    CVE-2014-0181 pattern: the opener's credentials must count);
+ *  - fill the table of subscribed sockets so that others cannot subscribe.
+ * Each test measures the victim's side beside the attacker's, so that a
+ * silent channel is not mistaken for a closed one. Needs the module and root
+ * (to create the victim's regions and drop privileges); SKIPs otherwise.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/ipcx.h>
+#include "libipcx.h"
+#include "lock_helpers.h"
+#include "nl_raw.h"
+
+#include "kselftest_harness.h"
+
+#define PG 4096UL
+#define NOBODY 65534
+#define PARAM_SUBS "/sys/module/ipcx/parameters/max_subscribers"
+#define PARAM_USER_SUBS "/sys/module/ipcx/parameters/max_user_subscribers"
+/* a child's exit status for "cannot run here" (no user namespaces) */
+#define CHILD_SKIP 4
+
+static void tname(char *buf, size_t len, const char *tag)
+{
+	snprintf(buf, len, "hnl-%d-%s", getpid(), tag);
+}
+
+static int drop_to_nobody(void)
+{
+	return setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+	       setresuid(NOBODY, NOBODY, NOBODY) ? -1 : 0;
+}
+
+static int write_byte(int fd, char c)
+{
+	return write(fd, &c, 1) == 1 ? 0 : -1;
+}
+
+static int read_byte(int fd)
+{
+	char c;
+
+	return read(fd, &c, 1) == 1 ? c : -1;
+}
+
+/* Pass @fd over the unix socket @sock (SCM_RIGHTS). */
+static int send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	char byte = 'f';
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	return sendmsg(sock, &mh, 0) == 1 ? 0 : -1;
+}
+
+static int recv_fd(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	char byte;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	int fd;
+
+	if (recvmsg(sock, &mh, 0) != 1)
+		return -1;
+	c = CMSG_FIRSTHDR(&mh);
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+/*
+ * Notifications about @name read from the raw socket @fd within @ms
+ * (anything else is skipped); the last one's command in *@cmd.
+ */
+static int events_about(int fd, const char *name, int ms, int *cmd)
+{
+	static char buf[65536] __attribute__((aligned(4)));
+	uint64_t end = lh_now_ns(CLOCK_MONOTONIC) + (uint64_t)ms * 1000000ull;
+	int n = 0;
+
+	for (;;) {
+		int64_t left = (int64_t)(end - lh_now_ns(CLOCK_MONOTONIC)) / 1000000;
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct nlmsghdr *h;
+		int len;
+
+		if (left <= 0 || poll(&p, 1, (int)left) != 1)
+			return n;
+		len = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (len < 0)
+			continue;	/* ENOBUFS: lost some; go on */
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+			struct genlmsghdr *g = NLMSG_DATA(h);
+			const struct nlattr *ev, *a;
+			int alen = (int)h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+
+			if (h->nlmsg_type < NLMSG_MIN_TYPE)
+				continue;
+			ev = nlr_find((const struct nlattr *)((char *)g + GENL_HDRLEN),
+				      alen, IPCX_NL_A_EVENT);
+			if (!ev)
+				continue;
+			a = nlr_find(nlr_data(ev), ev->nla_len - NLA_HDRLEN,
+				     IPCX_NL_EVENT_A_NAME);
+			if (a && !strcmp(nlr_data(a), name)) {
+				n++;
+				*cmd = g->cmd;
+			}
+		}
+	}
+}
+
+/* A raw socket joined to the "events" group: 0 or -errno. */
+static int join_events(struct nlr *n)
+{
+	int grp = nlr_mcgrp(n, IPCX_NL_MCGRP_EVENTS);
+
+	if (grp < 0)
+		return grp;
+	if (setsockopt(n->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)))
+		return -errno;
+	return 0;
+}
+
+/*
+ * Finding: the events group is CAP_NET_ADMIN-only, but that is checked in
+ * the network namespace's user namespace, which an unprivileged user owns
+ * after unshare(USER|NET). Joined there, it must hear nothing of root's
+ * private region (created and destroyed), while root's listener in the
+ * initial namespaces hears both.
+ */
+TEST(events_group_from_own_user_net_ns)
+{
+	int to_child[2], to_parent[2], fd, ret, status, cmd = 0;
+	struct nlr all;
+	char name[64];
+	pid_t pid;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to drop to uid %d", NOBODY);
+	ret = nlr_open(&all);
+	if (ret == -ENOENT)
+		SKIP(return, "ipcx family not registered");
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, join_events(&all));
+	tname(name, sizeof(name), "mcast");
+	ASSERT_EQ(0, pipe(to_child));
+	ASSERT_EQ(0, pipe(to_parent));
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		struct nlr n;
+		int got, c = 0;
+
+		if (drop_to_nobody())
+			_exit(10);
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNET)) {
+			write_byte(to_parent[1], 's');
+			_exit(CHILD_SKIP);
+		}
+		if (nlr_open(&n))
+			_exit(11);
+		/* joining may be refused, or allowed and silent: both are fine */
+		if (write_byte(to_parent[1], join_events(&n) ? 'e' : 'j'))
+			_exit(12);
+		if (read_byte(to_child[0]) != 'g')
+			_exit(13);
+		got = events_about(n.fd, name, 300, &c);
+		if (got)
+			fprintf(stderr, "# nobody in its own user+net ns heard %d event(s) "
+				"of root's 0600 region (last cmd %d)\n", got, c);
+		_exit(got ? 20 : 0);
+	}
+	ret = read_byte(to_parent[0]);
+	if (ret == 's') {
+		lh_wait_child(pid, 5000);
+		SKIP(return, "unprivileged user namespaces are off");
+	}
+	ASSERT_TRUE(ret == 'e' || ret == 'j');
+	TH_LOG("joining from its own user+net ns: %s", ret == 'e' ? "refused" : "allowed");
+	fd = ipcx_region_create(name, PG, 0600, IPCX_LIFETIME_AUTO_REMOVE, IPCX_OPEN_EXCL);
+	ASSERT_GE(fd, 0);
+	close(fd);	/* auto-remove: destroyed */
+	/* the initial namespaces' listener heard both */
+	EXPECT_EQ(2, events_about(all.fd, name, 2000, &cmd));
+	EXPECT_EQ(IPCX_NL_CMD_REGION_DEL_NTF, cmd);
+	ASSERT_EQ(0, write_byte(to_child[1], 'g'));
+	status = lh_wait_child(pid, 10000);
+	EXPECT_EQ(0, lh_exit_code(status));
+	nlr_close(&all);
+}
+
+/* A 0600 region of root's with a mutex at offset 0 that root holds. */
+static int held_private_region(const char *name, int *fd, void **base, struct ipcx_mutex *m)
+{
+	*fd = ipcx_region_create(name, PG, 0600, IPCX_LIFETIME_AUTO_REMOVE, IPCX_OPEN_EXCL);
+	if (*fd < 0)
+		return *fd;
+	if (ipcx_region_map(*fd, 0, PROT_READ | PROT_WRITE, base) ||
+	    ipcx_mutex_init(m, *fd, *base, 0) || ipcx_mutex_lock(m))
+		return -1;
+	return 0;
+}
+
+struct lock_seen {
+	int ret;		/* ipcx_nl_list_locks() */
+	int n;			/* locks reported */
+	uint32_t holder_tgid;	/* of the last */
+	uint32_t word;
+};
+
+static int lock_seen_cb(const struct ipcx_nl_lock *l, void *arg)
+{
+	struct lock_seen *s = arg;
+
+	s->n++;
+	s->holder_tgid = l->holder_tgid;
+	s->word = l->word;
+	return 0;
+}
+
+/*
+ * Finding: LOCK_GET showed anyone in the namespace the lock words and the
+ * holder (pid, command) of another user's 0600 region. It needs read
+ * permission now; the region itself stays listed, as ipcs lists it.
+ */
+TEST(lock_get_needs_read_permission)
+{
+	struct lock_seen seen = { 0 }, mine = { 0 };
+	struct ipcx_nl_region r;
+	struct ipcx_mutex m;
+	struct ipcx_nl *nl;
+	int fd, ret, status, pfd[2];
+	char name[64];
+	void *base;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to drop to uid %d", NOBODY);
+	ret = ipcx_nl_open(&nl);
+	if (ret == -ENOENT)
+		SKIP(return, "ipcx family not registered");
+	ASSERT_EQ(0, ret);
+	tname(name, sizeof(name), "lockget");
+	ASSERT_EQ(0, held_private_region(name, &fd, &base, &m));
+	ASSERT_EQ(0, pipe(pfd));
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		struct lock_seen s = { 0 };
+		struct ipcx_nl *cnl;
+
+		if (drop_to_nobody() || ipcx_nl_open(&cnl))
+			_exit(10);
+		if (ipcx_nl_get_region(cnl, name, 0, &r))	/* listing stays */
+			_exit(11);
+		s.ret = ipcx_nl_list_locks(cnl, name, 0, lock_seen_cb, &s);
+		_exit(write(pfd[1], &s, sizeof(s)) == sizeof(s) ? 0 : 12);
+	}
+	status = lh_wait_child(pid, 10000);
+	ASSERT_EQ(0, lh_exit_code(status));
+	ASSERT_EQ(sizeof(seen), read(pfd[0], &seen, sizeof(seen)));
+	EXPECT_EQ(-EACCES, seen.ret);
+	EXPECT_EQ(0, seen.n) {
+		TH_LOG("uid %d read %d lock(s) of root's 0600 region: word %#x, holder %u",
+		       NOBODY, seen.n, seen.word, seen.holder_tgid);
+	}
+	/* the owner still reads its own */
+	ASSERT_EQ(0, ipcx_nl_list_locks(nl, name, 0, lock_seen_cb, &mine));
+	EXPECT_EQ(1, mine.n);
+	EXPECT_EQ((uint32_t)getpid(), mine.holder_tgid);
+	ipcx_mutex_unlock(&m);
+	ipcx_region_unmap(base, PG);
+	close(fd);
+	close(pfd[0]);
+	close(pfd[1]);
+	ipcx_nl_close(nl);
+}
+
+/* The next event about @name within @ms: its type, 0 if none. */
+static int event_for(struct ipcx_nl *nl, const char *name, int ms, struct ipcx_nl_event *ev)
+{
+	uint64_t end = lh_now_ns(CLOCK_MONOTONIC) + (uint64_t)ms * 1000000ull;
+
+	for (;;) {
+		int64_t left = (int64_t)(end - lh_now_ns(CLOCK_MONOTONIC)) / 1000000;
+		int ret;
+
+		if (left <= 0)
+			return 0;
+		ret = ipcx_nl_recv_event(nl, ev, (int)left);
+		if (ret <= 0)
+			return ret;
+		if (!strcmp(ev->name, name))
+			return (int)ev->type;
+	}
+}
+
+/*
+ * Finding: a subscriber of the namespace's events heard of the death of a
+ * holder of root's 0600 region, with its pid and command name. Lock events
+ * go only to subscribers who may read the region; region events (created,
+ * destroyed) to every subscriber of the namespace, as ipcs lists regions.
+ */
+TEST(holder_died_needs_read_permission)
+{
+	int fd, ret, status, pfd[2], to_parent[2];
+	struct ipcx_nl_event ev;
+	struct ipcx_mutex m;
+	struct ipcx_nl *nl;
+	char name[64];
+	pid_t pid, holder;
+	void *base;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to drop to uid %d", NOBODY);
+	ret = ipcx_nl_open(&nl);
+	if (ret == -ENOENT)
+		SKIP(return, "ipcx family not registered");
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, ipcx_nl_subscribe(nl));
+	tname(name, sizeof(name), "died");
+	fd = ipcx_region_create(name, PG, 0600, IPCX_LIFETIME_AUTO_REMOVE, IPCX_OPEN_EXCL);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, ipcx_region_map(fd, 0, PROT_READ | PROT_WRITE, &base));
+	ASSERT_EQ(0, ipcx_mutex_init(&m, fd, base, 0));
+	ASSERT_EQ(0, pipe(to_parent));
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		struct ipcx_nl *cnl;
+		int died = 0, type;
+
+		/* the region must die with the parent's file, not with ours */
+		ipcx_region_unmap(base, PG);
+		close(fd);
+		if (drop_to_nobody() || ipcx_nl_open(&cnl) || ipcx_nl_subscribe(cnl))
+			_exit(10);
+		if (write_byte(to_parent[1], 'r'))
+			_exit(11);
+		/* until the region is destroyed: that event it may hear */
+		while ((type = event_for(cnl, name, 10000, &ev)) > 0 &&
+		       type != IPCX_NL_CMD_REGION_DEL_NTF)
+			if (type == IPCX_NL_CMD_HOLDER_DIED_NTF) {
+				fprintf(stderr, "# uid %d heard holder %u (%s) of root's "
+					"0600 region die\n", NOBODY, ev.tgid, ev.comm);
+				died++;
+			}
+		if (died)
+			_exit(20);
+		_exit(type == IPCX_NL_CMD_REGION_DEL_NTF ? 0 : 21);
+	}
+	ASSERT_EQ('r', read_byte(to_parent[0]));
+	ASSERT_EQ(0, pipe(pfd));
+	holder = fork();
+	ASSERT_GE(holder, 0);
+	if (holder == 0) {
+		if (ipcx_mutex_lock(&m) || write_byte(pfd[1], 'x'))
+			_exit(1);
+		pause();
+		_exit(2);
+	}
+	ASSERT_EQ('x', read_byte(pfd[0]));
+	kill(holder, SIGKILL);
+	waitpid(holder, NULL, 0);
+	/* root's subscriber hears it (after the creation): it went out */
+	ASSERT_EQ(IPCX_NL_CMD_REGION_NEW_NTF, event_for(nl, name, 5000, &ev));
+	ASSERT_EQ(IPCX_NL_CMD_HOLDER_DIED_NTF, event_for(nl, name, 5000, &ev));
+	EXPECT_EQ((uint32_t)holder, ev.tgid);
+	ipcx_region_unmap(base, PG);
+	close(fd);	/* destroyed: the child's last event */
+	status = lh_wait_child(pid, 20000);
+	EXPECT_EQ(0, lh_exit_code(status));
+	close(pfd[0]);
+	close(pfd[1]);
+	ipcx_nl_close(nl);
+}
+
+static void put_name(char *attrs, int *len, const char *name)
+{
+	*len = nlr_put_str(attrs, 0, IPCX_NL_A_REGION_NAME, name);
+}
+
+/*
+ * Finding (CVE-2014-0181's pattern): permission was checked on the sender,
+ * not on whoever opened the socket. Uid 65534 opens a netlink socket and
+ * hands it to root; root's REGION_DEL of root's own region and LOCK_GET of
+ * its 0600 region through that socket are refused, while root's own socket
+ * may do both.
+ */
+TEST(socket_opened_by_nobody_used_by_root)
+{
+	struct nlr mine, passed;
+	struct nlr_result r;
+	struct ipcx_mutex m;
+	int fd, ret, status, sv[2], alen;
+	char name[64], attrs[256];
+	void *base;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to drop to uid %d", NOBODY);
+	ret = nlr_open(&mine);
+	if (ret == -ENOENT)
+		SKIP(return, "ipcx family not registered");
+	ASSERT_EQ(0, ret);
+	tname(name, sizeof(name), "passed");
+	ASSERT_EQ(0, held_private_region(name, &fd, &base, &m));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		struct nlr n;
+
+		if (drop_to_nobody() || nlr_open(&n))
+			_exit(10);
+		_exit(send_fd(sv[1], n.fd) ? 11 : 0);
+	}
+	status = lh_wait_child(pid, 10000);
+	ASSERT_EQ(0, lh_exit_code(status));
+	passed = mine;
+	passed.fd = recv_fd(sv[0]);
+	ASSERT_GE(passed.fd, 0);
+	put_name(attrs, &alen, name);
+
+	r = nlr_call(&passed, NLM_F_DUMP, IPCX_NL_CMD_LOCK_GET, attrs, alen, NULL, NULL);
+	EXPECT_EQ(-EACCES, r.err);
+	EXPECT_EQ(0, r.nmsgs) {
+		TH_LOG("root read %d lock(s) through a socket uid %d opened", r.nmsgs, NOBODY);
+	}
+	r = nlr_call(&passed, 0, IPCX_NL_CMD_REGION_DEL, attrs, alen, NULL, NULL);
+	EXPECT_EQ(-EPERM, r.err) {
+		TH_LOG("REGION_DEL through a socket uid %d opened: %d \"%s\"",
+		       NOBODY, r.err, r.msg);
+	}
+	/* still there: listing it through root's own socket */
+	r = nlr_call(&mine, 0, IPCX_NL_CMD_REGION_GET, attrs, alen, NULL, NULL);
+	EXPECT_EQ(0, r.err);
+	EXPECT_EQ(1, r.nmsgs);
+	/* root's own socket may do both */
+	r = nlr_call(&mine, NLM_F_DUMP, IPCX_NL_CMD_LOCK_GET, attrs, alen, NULL, NULL);
+	EXPECT_EQ(0, r.err);
+	EXPECT_EQ(1, r.nmsgs);
+	r = nlr_call(&mine, 0, IPCX_NL_CMD_REGION_DEL, attrs, alen, NULL, NULL);
+	EXPECT_EQ(0, r.err);
+	r = nlr_call(&mine, 0, IPCX_NL_CMD_REGION_GET, attrs, alen, NULL, NULL);
+	EXPECT_EQ(-ENOENT, r.err);
+
+	ipcx_mutex_unlock(&m);
+	ipcx_region_unmap(base, PG);
+	close(fd);
+	nlr_close(&passed);
+	nlr_close(&mine);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* the ipcx command: $IPCX_TOOL (e.g. the ASan build), else the normal one */
+static const char *ipcx_tool(void)
+{
+	const char *t = getenv("IPCX_TOOL");
+
+	return t && *t ? t : "build/tools/ipcx";
+}
+
+/*
+ * What LOCK_GET now refuses must not break the tools built on it: `ipcx
+ * top` run by uid 65534 leaves out root's 0600 region (its locks are not
+ * nobody's to see) and still shows nobody's own.
+ */
+TEST(top_as_nobody_skips_unreadable_regions)
+{
+	static char out[65536];
+	char theirs[64], mine[64];
+	int fd, ret, status, pfd[2];
+	struct ipcx_mutex m;
+	void *base;
+	ssize_t n, got = 0;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to drop to uid %d", NOBODY);
+	if (access(ipcx_tool(), X_OK))
+		SKIP(return, "%s not built (run from the top of the tree)", ipcx_tool());
+	if (access(IPCX_DEVICE_PATH, F_OK))
+		SKIP(return, "module not loaded");
+	tname(theirs, sizeof(theirs), "top-root");
+	tname(mine, sizeof(mine), "top-nobody");
+	ASSERT_EQ(0, held_private_region(theirs, &fd, &base, &m));
+	ASSERT_EQ(0, pipe(pfd));
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		void *b;
+		int own;
+
+		close(pfd[0]);
+		ipcx_region_unmap(base, PG);
+		close(fd);
+		if (drop_to_nobody())
+			_exit(10);
+		own = ipcx_region_create(mine, PG, 0600, IPCX_LIFETIME_AUTO_REMOVE,
+					 IPCX_OPEN_EXCL);
+		if (own < 0 || ipcx_region_map(own, 0, PROT_READ | PROT_WRITE, &b) ||
+		    ipcx_mutex_init(&m, own, b, 0))
+			_exit(11);
+		ret = fork();
+		if (ret == 0) {
+			dup2(pfd[1], STDOUT_FILENO);
+			execl(ipcx_tool(), "ipcx", "top", "--once", "--json", "--interval",
+			      "0.1", "--limit", "1000", (char *)NULL);
+			_exit(127);
+		}
+		close(pfd[1]);
+		_exit(lh_exit_code(lh_wait_child(ret, 20000)));
+	}
+	close(pfd[1]);
+	while (got < (ssize_t)sizeof(out) - 1 &&
+	       (n = read(pfd[0], out + got, sizeof(out) - 1 - got)) > 0)
+		got += n;
+	out[got] = '\0';
+	status = lh_wait_child(pid, 30000);
+	EXPECT_EQ(0, lh_exit_code(status)) {
+		TH_LOG("ipcx top as uid %d: %s", NOBODY, out);
+	}
+	EXPECT_EQ(NULL, strstr(out, theirs)) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, mine)) {
+		TH_LOG("%s", out);
+	}
+	ipcx_mutex_unlock(&m);
+	ipcx_region_unmap(base, PG);
+	close(fd);
+	close(pfd[0]);
+}
+
+static int param_read(const char *path)
+{
+	char buf[32] = "";
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 ? atoi(buf) : -1;
+}
+
+static int param_write(const char *path, int value)
+{
+	char buf[32];
+	int fd = open(path, O_WRONLY), n;
+
+	if (fd < 0)
+		return -1;
+	n = snprintf(buf, sizeof(buf), "%d\n", value);
+	n = write(fd, buf, n) == n ? 0 : -1;
+	close(fd);
+	return n;
+}
+
+static int subscribe_raw(struct nlr *n)
+{
+	int ret = nlr_open(n);
+
+	if (ret)
+		return ret;
+	return nlr_call(n, 0, IPCX_NL_CMD_EVENTS_SUBSCRIBE, NULL, 0, NULL, NULL).err;
+}
+
+/*
+ * Finding: with max_user_subscribers at or above max_subscribers, one user
+ * could subscribe every place and leave none to others. One user holds at
+ * most half of max_subscribers, whatever max_user_subscribers says.
+ */
+TEST(one_user_cannot_fill_subscriber_table)
+{
+	enum { TRIES = 64 };
+	int old_max, old_user, ret, status, cap, got = -1, to_child[2], to_parent[2];
+	struct nlr_stats st;
+	struct nlr root, probe;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to set module parameters");
+	old_max = param_read(PARAM_SUBS);
+	old_user = param_read(PARAM_USER_SUBS);
+	if (old_max < 0 || old_user < 0)
+		SKIP(return, "no %s", PARAM_SUBS);
+	ret = nlr_open(&probe);
+	if (ret == -ENOENT)
+		SKIP(return, "ipcx family not registered");
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, nlr_stats(&probe, &st));
+	nlr_close(&probe);
+	/* every place already taken belongs to someone else than uid 65534 */
+	cap = 2 * (int)st.subscribers + 4;
+	ASSERT_LT(cap, TRIES);
+	ASSERT_EQ(0, param_write(PARAM_SUBS, cap));
+	ASSERT_EQ(0, param_write(PARAM_USER_SUBS, 1000));
+	ASSERT_EQ(0, pipe(to_child));
+	ASSERT_EQ(0, pipe(to_parent));
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		static struct nlr n[TRIES];
+		int i;
+
+		if (drop_to_nobody())
+			_exit(10);
+		for (i = 0; i < TRIES; i++) {
+			ret = subscribe_raw(&n[i]);
+			if (ret == -ENOSPC)
+				break;
+			if (ret)
+				_exit(11);
+		}
+		if (write(to_parent[1], &i, sizeof(i)) != sizeof(i))
+			_exit(12);
+		read_byte(to_child[0]);	/* hold them until root has tried */
+		_exit(0);
+	}
+	EXPECT_EQ(sizeof(got), read(to_parent[0], &got, sizeof(got)));
+	ret = subscribe_raw(&root);
+	ASSERT_EQ(0, write_byte(to_child[1], 'q'));
+	status = lh_wait_child(pid, 10000);
+	nlr_close(&root);
+	ASSERT_EQ(0, param_write(PARAM_SUBS, old_max));
+	ASSERT_EQ(0, param_write(PARAM_USER_SUBS, old_user));
+
+	EXPECT_EQ(0, lh_exit_code(status));
+	TH_LOG("max_subscribers %d: uid %d subscribed %d sockets", cap, NOBODY, got);
+	EXPECT_LE(got, cap / 2);
+	EXPECT_GE(got, 1);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("root could not subscribe after uid %d took %d of %d places",
+		       NOBODY, got, cap);
+	}
+}
+
+TEST_HARNESS_MAIN
