@@ -110,6 +110,10 @@
 #define CHAN_SPIN_MAX_NS 1000000000ull	/* ipcx_chan_set_spin() at most */
 #define CHAN_SPIN_CHECK	64		/* turns between clock reads */
 #define CHAN_HINT_EVERY	64		/* claims between CPU hint updates */
+#define CHAN_STEPS	64		/* slot steps per call (chan_step()) */
+#define CHAN_MISSES	3		/* wake-ups without sleeping before a
+					 * forced sleep (chan_loop()) */
+#define CHAN_BACKOFF_NS	1000000ull	/* its length, doubling up to 16 x */
 #define CHAN_MAX_PEERS	64
 #define CHAN_MAX_CAP	(1u << 24)
 #define CHAN_MAX_MSG	(1u << 26)
@@ -193,6 +197,8 @@ struct ipcx_chan {
 	 * the claims then skip the hole and dead-slot look-ups, which read
 	 * the other side's lines (see chan_loop) */
 	int quick;
+	/* slot steps left to this call (chan_step()) */
+	uint32_t steps;
 	/* one sender, one receiver (messages): slots go back through head */
 	int spsc;
 	int fast_tx, fast_rx;	/* SPSC and our role: the fast path's test */
@@ -658,6 +664,27 @@ static void rec_done(struct ipcx_chan *c, int wake)
 }
 
 /*
+ * The work one call may do, whatever a peer left in the ring. A claim's
+ * first look at its index is free; every further step costs one of the
+ * call's CHAN_STEPS: a slot skipped (cancelled, a dead sender's hole, a
+ * dead receiver's slot given back), a claim lost to another endpoint, an
+ * index that moved under us. A step reads at most the slot, both indices
+ * and the claim records and slot words of one role (2 x 64 lines). When
+ * they are spent the try returns CHAN_MORE, having made progress: a
+ * blocking call checks its deadline and goes on, a non-blocking one
+ * returns -EAGAIN (chan_more()).
+ */
+#define CHAN_MORE	(-EINPROGRESS)
+
+static bool chan_step(struct ipcx_chan *c)
+{
+	if (!c->steps)
+		return false;
+	c->steps--;
+	return true;
+}
+
+/*
  * Move our role's index (tail or head) from *pos to *pos + 1: true when
  * it moved, false (and *pos the index now) when another endpoint of the
  * role moved it first. With one endpoint per role nobody else writes it
@@ -775,6 +802,8 @@ static int spsc_claim_rx(struct ipcx_chan *c, uint64_t *pos_out, uint64_t limit)
 			return -EPROTO;
 		if (tail == pos || !rx_hole_dead(c, pos))
 			return -EAGAIN;
+		if (!chan_step(c))
+			return CHAN_MORE;
 		/* a dead sender's hole: step over it */
 		rec_claim(c, pos);
 		__atomic_store_n(c->head, pos + 1, __ATOMIC_RELEASE);
@@ -788,11 +817,12 @@ static int spsc_claim_rx(struct ipcx_chan *c, uint64_t *pos_out, uint64_t limit)
 	return 0;
 }
 
-/* Claim the slot at tail: 0 and *pos, -EAGAIN when full, -EPROTO. */
+/* Claim the slot at tail: 0 and *pos, -EAGAIN when full, -EPROTO,
+ * CHAN_MORE. */
 static int msg_claim_tx(struct ipcx_chan *c, uint64_t *pos_out)
 {
 	uint64_t pos;
-	int recorded = 0, ret;
+	int recorded = 0, looks = 0, ret;
 
 	if (c->spsc)
 		return spsc_claim_tx(c, pos_out);
@@ -803,6 +833,10 @@ static int msg_claim_tx(struct ipcx_chan *c, uint64_t *pos_out)
 		int64_t diff = (int64_t)(seq - pos);
 		uint64_t again;
 
+		if (looks++ && !chan_step(c)) {
+			ret = CHAN_MORE;
+			break;
+		}
 		if (diff == 0) {
 			rec_claim(c, pos);
 			recorded = 1;
@@ -815,9 +849,9 @@ static int msg_claim_tx(struct ipcx_chan *c, uint64_t *pos_out)
 		if (diff < 0) {
 			uint64_t head;
 
-			/* the slot holds the last lap's message (published or not) */
-			if (c->quick && (diff == -(int64_t)c->capacity ||
-					 diff == 1 - (int64_t)c->capacity)) {
+			/* the slot holds the last lap's message (published
+			 * or not), or was scribbled: left to a full try */
+			if (c->quick) {
 				ret = -EAGAIN;
 				break;
 			}
@@ -855,12 +889,12 @@ static int msg_claim_tx(struct ipcx_chan *c, uint64_t *pos_out)
 }
 
 /* Claim the slot at head: 0 and *pos, -EAGAIN when empty, -EPROTO,
- * -EMSGSIZE (a valid message longer than limit: left in place). Holes of
- * dead senders are skipped. */
+ * -EMSGSIZE (a valid message longer than limit: left in place),
+ * CHAN_MORE. Holes of dead senders are skipped. */
 static int msg_claim_rx(struct ipcx_chan *c, uint64_t *pos_out, uint64_t limit)
 {
 	uint64_t pos;
-	int recorded = 0, ret;
+	int recorded = 0, looks = 0, ret;
 
 	if (c->spsc)
 		return spsc_claim_rx(c, pos_out, limit);
@@ -871,6 +905,10 @@ static int msg_claim_rx(struct ipcx_chan *c, uint64_t *pos_out, uint64_t limit)
 		int64_t diff = (int64_t)(seq - (pos + 1));
 		uint64_t again, tail;
 
+		if (looks++ && !chan_step(c)) {
+			ret = CHAN_MORE;
+			break;
+		}
 		if (diff == 0) {
 			uint32_t len = __atomic_load_n(&s->len, __ATOMIC_RELAXED);
 
@@ -887,7 +925,9 @@ static int msg_claim_rx(struct ipcx_chan *c, uint64_t *pos_out, uint64_t limit)
 			continue;
 		}
 		if (diff < 0) {
-			if (c->quick && diff == -1) {	/* not published yet */
+			/* not published yet, not given back a lap before, or
+			 * scribbled: left to a full try */
+			if (c->quick) {
 				ret = -EAGAIN;
 				break;
 			}
@@ -1031,30 +1071,53 @@ static void ring_copy(struct ipcx_chan *c, uint64_t pos, void *buf, size_t n, in
 
 /* ---- waiting -------------------------------------------------------- */
 
+/*
+ * Would a receiver's full try at pos find something other than "empty"?
+ * A message, a slot to skip, or -EPROTO: the tests of msg_claim_rx() and
+ * spsc_claim_rx(), so that a waiter sleeps exactly when its try says
+ * -EAGAIN. (A queue slot a lap behind, still held by a receiver or left by
+ * a dead one, is no message: taken for one, a waiter never slept.)
+ */
+static bool rx_ready(struct ipcx_chan *c, uint64_t pos)
+{
+	uint64_t seq = __atomic_load_n(&slot_at(c, pos)->seq, __ATOMIC_ACQUIRE), tail;
+
+	if (c->spsc ? seq == pos + 1 : (int64_t)(seq - (pos + 1)) >= 0)
+		return true;	/* published; a queue slot ahead: -EPROTO */
+	tail = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
+	return tail - pos > c->capacity || (tail != pos && rx_hole_dead(c, pos));
+}
+
+/* The same for a queue's sender at pos (msg_claim_tx()): a free slot, a
+ * dead receiver's slot to give back, or -EPROTO. */
+static bool tx_ready(struct ipcx_chan *c, uint64_t pos)
+{
+	uint64_t seq = __atomic_load_n(&slot_at(c, pos)->seq, __ATOMIC_ACQUIRE);
+
+	if ((int64_t)(seq - pos) >= 0)
+		return true;	/* free; a slot ahead: -EPROTO */
+	return pos - __atomic_load_n(c->head, __ATOMIC_ACQUIRE) > c->capacity ||
+	       tx_slot_dead(c, pos, &seq);
+}
+
 static int spsc_tx_room(struct ipcx_chan *c)
 {
 	return __atomic_load_n(c->tail, __ATOMIC_ACQUIRE) -
 	       __atomic_load_n(c->head, __ATOMIC_ACQUIRE) != c->capacity;
 }
 
-/* Is the ring ready for us (data for a receiver, room for a sender)? */
+/* Would a full try not say -EAGAIN (the check before sleeping)? */
 static int chan_ready(struct ipcx_chan *c)
 {
-	uint64_t at, seq;
+	uint64_t at;
 
 	if (c->flags & IPCX_CHAN_STREAM)
 		return stream_room(c, &at) != 0;
-	/* a committed (or scribbled) slot at head wakes a receiver, and so
-	 * does a dead sender's hole (skipped) */
-	if (c->role == IPCX_CHAN_RECV) {
-		at = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
-		return !slot_unpublished(c, slot_at(c, at), at) || rx_hole_dead(c, at);
-	}
+	if (c->role == IPCX_CHAN_RECV)
+		return rx_ready(c, __atomic_load_n(c->head, __ATOMIC_ACQUIRE));
 	if (c->spsc)	/* room, or impossible indices (the try says so) */
 		return spsc_tx_room(c);
-	at = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
-	return __atomic_load_n(&slot_at(c, at)->seq, __ATOMIC_ACQUIRE) == at ||
-	       tx_slot_dead(c, at, &seq);
+	return tx_ready(c, __atomic_load_n(c->tail, __ATOMIC_ACQUIRE));
 }
 
 /*
@@ -1065,7 +1128,8 @@ static int chan_ready(struct ipcx_chan *c)
  * the payload's first line when it has its own (slot_payload_off()): its
  * transfer then overlaps the header's instead of following it (a 64-byte
  * round trip in ipcx-chan-fastpath's bare ring, natively here: 2.1 x a
- * cache line's with it, 2.4 x without).
+ * cache line's with it, 2.4 x without). A queue slot ahead of the index
+ * counts as ready: the index moved, or the try says -EPROTO.
  */
 static int chan_ready_quick(struct ipcx_chan *c)
 {
@@ -1081,12 +1145,12 @@ static int chan_ready_quick(struct ipcx_chan *c)
 			__builtin_prefetch((char *)s + CHAN_LINE);
 		if (c->spsc)
 			return __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) == at + 1;
-		return __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) != at;
+		return (int64_t)(__atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) - (at + 1)) >= 0;
 	}
 	if (c->spsc)
 		return spsc_tx_room(c);
 	at = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
-	return __atomic_load_n(&slot_at(c, at)->seq, __ATOMIC_ACQUIRE) == at;
+	return (int64_t)(__atomic_load_n(&slot_at(c, at)->seq, __ATOMIC_ACQUIRE) - at) >= 0;
 }
 
 static int chan_evfd(struct ipcx_chan *c)
@@ -1152,54 +1216,98 @@ static uint64_t ts_ns(const struct timespec *t)
 	return (uint64_t)t->tv_sec * 1000000000ull + (uint64_t)t->tv_nsec;
 }
 
-/*
- * Spin on chan_ready_quick() for up to the handle's budget, or until
- * abstime: true when the ring looks ready. The clock is read once every
- * CHAN_SPIN_CHECK turns, the first time after the first CHAN_SPIN_CHECK
- * (so a peer that answers at once costs no clock read).
- */
-static bool chan_spin(struct ipcx_chan *c, const struct timespec *abstime,
-		      clockid_t clock)
-{
-	uint64_t budget = chan_spin_budget(c), t0 = 0;
-	struct timespec now, rel;
-	unsigned int i;
+/* A blocking call's spin, across its tries (chan_spin()). */
+struct chan_spin {
+	uint64_t budget;	/* ns; 0: spun out, or no spinning */
+	uint64_t end;		/* when it ends (CLOCK_MONOTONIC ns), 0: not known yet */
+	unsigned int turns;
+};
 
-	if (!budget)
-		return false;
-	for (i = 1; ; i++) {
+/*
+ * Spin on chan_ready_quick() while the call's spin lasts: true when the
+ * ring looks ready (the caller tries, and comes back if the try failed),
+ * false when the spin is over (its budget or abstime). The budget is the
+ * call's, not restarted by a failed try: a slot that looks ready but is
+ * not (a peer scribbling) costs one budget, never a busy loop. The clock
+ * is read once every CHAN_SPIN_CHECK turns, counting the turns that
+ * returned, the first time after the first CHAN_SPIN_CHECK (so a peer
+ * that answers at once costs no clock read).
+ */
+static bool chan_spin(struct ipcx_chan *c, struct chan_spin *sp,
+		      const struct timespec *abstime, clockid_t clock)
+{
+	struct timespec now, rel;
+
+	while (sp->budget) {
+		if (!(++sp->turns % CHAN_SPIN_CHECK)) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (!sp->end)
+				sp->end = ts_ns(&now) + sp->budget;
+			else if (ts_ns(&now) >= sp->end)
+				sp->budget = 0;
+			if (abstime && chan_timeout(abstime, clock, &rel))
+				sp->budget = 0;	/* the full try and the wait say why */
+			if (!sp->budget)
+				break;
+		}
 		if (chan_ready_quick(c))
 			return true;
 		cpu_relax();
-		if (i % CHAN_SPIN_CHECK)
-			continue;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (i == CHAN_SPIN_CHECK)
-			t0 = ts_ns(&now);
-		else if (ts_ns(&now) - t0 >= budget)
-			return false;
-		if (abstime && chan_timeout(abstime, clock, &rel))
-			return false;	/* the full try and the wait say why */
 	}
+	return false;
+}
+
+/*
+ * The limit of a sleep: abstime, or a forced sleep's backoff (ns, when
+ * not 0) if that comes first; *clock becomes the limit's clock.
+ */
+static const struct timespec *chan_sleep_limit(const struct timespec *abstime,
+					       clockid_t *clock, uint64_t backoff,
+					       struct timespec *lim)
+{
+	struct timespec now;
+
+	if (!backoff)
+		return abstime;
+	if (!abstime)
+		*clock = CLOCK_MONOTONIC;
+	clock_gettime(*clock, &now);
+	backoff += ts_ns(&now);
+	lim->tv_sec = (time_t)(backoff / 1000000000ull);
+	lim->tv_nsec = (long)(backoff % 1000000000ull);
+	if (abstime && (abstime->tv_sec < lim->tv_sec ||
+			(abstime->tv_sec == lim->tv_sec && abstime->tv_nsec <= lim->tv_nsec)))
+		return abstime;
+	return lim;
 }
 
 /*
  * Sleep until the ring may be ready, a watched peer goes, or the time is
- * up: 0 (look again), -ETIMEDOUT, -EINTR, -errno. The ordering is in the
- * essay at the top of this file.
+ * up: 0 (look again), CHAN_NOSLEEP (look again: it did not sleep, the
+ * ring looked ready or no peer is left, or a forced sleep ran out),
+ * -ETIMEDOUT, -EINTR, -errno. The ordering is in the essay at the top of
+ * this file. A forced sleep (backoff, ns, not 0) skips the check of the
+ * ring and lasts at most backoff: chan_loop() forces one when the check
+ * keeps saying "ready" and the try keeps saying "empty" (a peer that
+ * scribbles), so that the caller sleeps, and a wake-up lost meanwhile
+ * costs at most the backoff.
  */
+#define CHAN_NOSLEEP	1
+
 static int chan_wait(struct ipcx_chan *c, const struct timespec *abstime,
-		     clockid_t clock)
+		     clockid_t clock, uint64_t backoff)
 {
 	uint32_t *waiting = c->role == IPCX_CHAN_RECV ? c->rx_waiting : c->tx_waiting;
 	struct pollfd pfd[1 + CHAN_MAX_PEERS];
-	struct timespec rel;
+	const struct timespec *until;
+	struct timespec rel, lim;
 	int ret, n = 1, saved;
 	uint32_t i;
 
 	ret = chan_timeout(abstime, clock, &rel);
 	if (ret)
 		return ret;
+	until = chan_sleep_limit(abstime, &clock, backoff, &lim);
 	__atomic_fetch_add(waiting, 1, __ATOMIC_SEQ_CST);
 	if (c->death_linked) {
 		/* one syscall: the event moves on data and on a peer's death */
@@ -1207,8 +1315,10 @@ static int chan_wait(struct ipcx_chan *c, const struct timespec *abstime,
 		uint32_t seq = ipcx_event_seq(ev);
 
 		chan_set_armed(c);	/* after the sequence is read */
-		if (!chan_ready(c) && peers_alive(c) != 0)
-			ret = ipcx_event_wait(ev, seq, abstime, clock);
+		if ((backoff || !chan_ready(c)) && peers_alive(c) != 0)
+			ret = ipcx_event_wait(ev, seq, until, clock);
+		else
+			ret = CHAN_NOSLEEP;
 		goto out;
 	}
 	ret = chan_arm(c);
@@ -1232,12 +1342,16 @@ static int chan_wait(struct ipcx_chan *c, const struct timespec *abstime,
 	/* after the peers are watched: one that dies from now on wakes us
 	 * (its lock fd is readable while its mutex is takeable), one that
 	 * died before is seen here, its abandoned slot too */
-	if (chan_ready(c))
+	ret = CHAN_NOSLEEP;
+	if (!backoff && chan_ready(c))
 		goto out;
 	if (n == 1 && peers_alive(c) == 0)
 		goto out;	/* the caller sees EOF / EPIPE */
+	ret = chan_timeout(until, clock, &rel);
+	if (ret)
+		goto out;
 	saved = errno;
-	ret = ppoll(pfd, n, abstime ? &rel : NULL, NULL);
+	ret = ppoll(pfd, n, until ? &rel : NULL, NULL);
 	if (ret < 0)
 		ret = -errno;
 	else if (ret == 0)
@@ -1247,40 +1361,78 @@ static int chan_wait(struct ipcx_chan *c, const struct timespec *abstime,
 	errno = saved;
 out:
 	__atomic_fetch_sub(waiting, 1, __ATOMIC_SEQ_CST);
+	if (ret == -ETIMEDOUT && until != abstime)
+		ret = CHAN_NOSLEEP;	/* the backoff ran out, not the caller's time */
+	return ret;
+}
+
+/*
+ * A try spent the call's steps having made progress (CHAN_MORE): a
+ * blocking call goes on if its deadline allows (0), with new steps; a
+ * non-blocking one returns -EAGAIN, its readiness fd made readable (the
+ * work left is nobody else's to signal), and the next call goes on.
+ */
+static int chan_more(struct ipcx_chan *c, unsigned int flags,
+		     const struct timespec *abstime, clockid_t clock)
+{
+	struct timespec rel;
+	int ret;
+
+	if (flags & IPCX_CHAN_NONBLOCK) {
+		if (c->fd_given)
+			ipcx_event_broadcast(c->role == IPCX_CHAN_RECV ? &c->ev_rx : &c->ev_tx);
+		return -EAGAIN;
+	}
+	ret = chan_timeout(abstime, clock, &rel);
+	if (!ret)
+		c->steps = CHAN_STEPS;
 	return ret;
 }
 
 /*
  * Common loop: try(), and while it says -EAGAIN look at the peers, spin a
  * little, then sleep. Returns try()'s result, 0 (EOF) / -EPIPE, -EAGAIN
- * (non-blocking), -ETIMEDOUT, -EINTR.
+ * (non-blocking), -ETIMEDOUT, -EINTR. The caller has set c->steps.
  *
  * The tries until the spin ends are quick (c->quick): a slot that is
  * merely not ready yet is -EAGAIN without looking at the other side's
  * index or at dead peers' claims. A full try comes before the first sleep
  * (and after every wake-up), before EOF / EPIPE, and in every non-blocking
  * call, so a dead peer's slot or a scribbled index costs at most a spin.
+ *
+ * Whatever the region says, a blocking call sleeps when it cannot
+ * progress and returns by its deadline: the spin is bounded (chan_spin()),
+ * every round after it goes through chan_wait(), which checks the
+ * deadline, and after CHAN_MISSES rounds in a row in which the check
+ * before sleeping said "ready" but the try found nothing, the next sleep
+ * is forced (1 ms, doubling up to 16 ms, or until woken).
  */
 static int chan_loop(struct ipcx_chan *c, int (*try)(struct ipcx_chan *, void *),
 		     void *arg, unsigned int flags, const struct timespec *abstime,
 		     clockid_t clock)
 {
-	int ret, spin = 1, armed = 0;
+	struct chan_spin sp = { 0 };
+	int ret, spin = 1, armed = 0, misses = 0;
 
 	if (flags & ~IPCX_CHAN_NONBLOCK)
 		return -EINVAL;
 	c->quick = !(flags & IPCX_CHAN_NONBLOCK);
 	for (;;) {
 		ret = try(c, arg);
-		if (ret != -EAGAIN)
-			break;
-		if (!peers_alive(c)) {
+		if (ret == -EAGAIN && !peers_alive(c)) {
 			c->quick = 0;
 			ret = try(c, arg);	/* what the last peer left */
 			if (ret == -EAGAIN)
 				ret = c->role == IPCX_CHAN_RECV ? 0 : -EPIPE;
-			break;
 		}
+		if (ret == CHAN_MORE) {
+			ret = chan_more(c, flags, abstime, clock);
+			if (ret)
+				break;
+			continue;
+		}
+		if (ret != -EAGAIN)
+			break;
 		if (flags & IPCX_CHAN_NONBLOCK) {
 			/* re-arm the readiness fd, then look once more */
 			if (!c->fd_given || armed)
@@ -1291,18 +1443,24 @@ static int chan_loop(struct ipcx_chan *c, int (*try)(struct ipcx_chan *, void *)
 			armed = 1;
 			continue;
 		}
-		/* spin (if a peer may answer meanwhile), again after each
-		 * spin that saw the ring move, then sleep */
-		if (spin && chan_spin(c, abstime, clock))
+		/* spin (if a peer may answer meanwhile), the call's budget
+		 * at most, then sleep */
+		if (spin) {
+			sp.budget = chan_spin_budget(c);
+			spin = 0;
+		}
+		if (chan_spin(c, &sp, abstime, clock))
 			continue;
-		spin = 0;
 		if (c->quick) {
 			c->quick = 0;	/* one full try before sleeping */
 			continue;
 		}
-		ret = chan_wait(c, abstime, clock);
-		if (ret)
+		ret = chan_wait(c, abstime, clock, misses < CHAN_MISSES ? 0 :
+				CHAN_BACKOFF_NS << (misses - CHAN_MISSES < 4 ?
+						    misses - CHAN_MISSES : 4));
+		if (ret < 0)
 			break;
+		misses = ret == CHAN_NOSLEEP ? misses + 1 : 0;
 	}
 	c->quick = 0;
 	return ret;
@@ -1318,11 +1476,12 @@ static inline int chan_call(struct ipcx_chan *c, int (*try)(struct ipcx_chan *, 
 {
 	int ret;
 
+	c->steps = CHAN_STEPS;
 	if (!(flags & ~IPCX_CHAN_NONBLOCK)) {	/* else chan_loop() says -EINVAL */
 		c->quick = 1;
 		ret = try(c, arg);
 		c->quick = 0;
-		if (ret != -EAGAIN)
+		if (ret != -EAGAIN && ret != CHAN_MORE)
 			return ret;
 	}
 	return chan_loop(c, try, arg, flags, abstime, clock);
@@ -1389,7 +1548,7 @@ int ipcx_chan_commit(struct ipcx_chan *c, size_t len)
 	return 0;
 }
 
-/* Claim the next message, skipping cancelled slots. */
+/* Claim the next message, skipping cancelled slots (a step each). */
 static int try_view(struct ipcx_chan *c, void *arg)
 {
 	struct chan_io *io = arg;
@@ -1406,6 +1565,8 @@ static int try_view(struct ipcx_chan *c, void *arg)
 		msg_give_back(c, c->pend_pos);
 		if (len)
 			return -EBADMSG;
+		if (!chan_step(c))
+			return CHAN_MORE;
 	}
 	if (!io->view && len > io->len) {
 		/* the length changed under us after the check: a scribbler */
@@ -1548,6 +1709,7 @@ chan_recv(struct ipcx_chan *c, void *buf, size_t len, unsigned int flags,
 
 	if (!c || (!buf && len) || c->role != IPCX_CHAN_RECV || c->pending)
 		return -EINVAL;
+	c->steps = CHAN_STEPS;
 	if (c->flags & IPCX_CHAN_STREAM)
 		return len ? chan_loop(c, try_stream, &io, flags, abstime, clock) : 0;
 	if (c->spsc)

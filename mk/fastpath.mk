@@ -5,9 +5,15 @@
 # development tool: built with the tools, not installed.
 #
 #   make fastpath-native   run it here (FASTPATH_ARGS=--quick for a short run)
+#
+# ipcx-chan-fuzz (tools/fastpath/chan_fuzz.c): the same lib/channel.c and
+# stand-ins built with ASan+UBSan (mk/asan.mk's flags), under a peer that
+# scribbles on the region; make check runs a short run (its asan step).
+#
+#   make chan-fuzz-long    a long run (CHAN_FUZZ_ARGS: --seed N, --iters N)
 
 FASTPATH_BIN  := $(BUILD)/tools/ipcx-chan-fastpath
-FASTPATH_SRCS := $(wildcard tools/fastpath/*.c) lib/channel.c
+FASTPATH_SRCS := tools/fastpath/chan_fastpath.c tools/fastpath/kstubs.c lib/channel.c
 FASTPATH_ARGS ?=
 
 tools: $(FASTPATH_BIN)
@@ -20,4 +26,18 @@ $(FASTPATH_BIN): $(FASTPATH_SRCS) $(wildcard tools/fastpath/*.h) lib/lock_intern
 fastpath-native: $(FASTPATH_BIN)
 	$(FASTPATH_BIN) $(FASTPATH_ARGS)
 
-.PHONY: fastpath-native
+CHAN_FUZZ_BIN  := $(BUILD)/asan/tools/ipcx-chan-fuzz
+CHAN_FUZZ_SRCS := tools/fastpath/chan_fuzz.c tools/fastpath/kstubs.c lib/channel.c
+CHAN_FUZZ_ARGS ?= --iters 200000 --big 22
+
+asan-tests: $(CHAN_FUZZ_BIN)
+
+$(CHAN_FUZZ_BIN): $(CHAN_FUZZ_SRCS) $(wildcard tools/fastpath/*.h) lib/lock_internal.h \
+		  lib/include/libipcx.h include/uapi/linux/ipcx.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -Ilib -Itools/fastpath -o $@ $(CHAN_FUZZ_SRCS) -lpthread
+
+chan-fuzz-long: $(CHAN_FUZZ_BIN)
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(CHAN_FUZZ_BIN) $(CHAN_FUZZ_ARGS)
+
+.PHONY: fastpath-native chan-fuzz-long

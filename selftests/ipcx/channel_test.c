@@ -809,6 +809,145 @@ static int readable(int fd, int ms)
 	return poll(&p, 1, ms) == 1 && (p.revents & POLLIN);
 }
 
+/*
+ * A receiver a lap behind a held slot: in a child, on CPU 1 when there are
+ * two, a receiver with this spin budget (UINT64_MAX: the default) takes
+ * three messages, then waits ms for a fourth. Reports over wfd its last
+ * result, the wait's wall time and the CPU time it used (ms).
+ */
+static pid_t lap_behind_receiver(FIXTURE_DATA(chan) *self, uint64_t spin_ns, long ms,
+				 int wfd)
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		struct ipcx_chan *rx;
+		struct timespec ts, c0, c1;
+		long res[3];
+		uint64_t t0;
+		int i, n;
+
+		if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
+			pin_to(1);
+		if (ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &rx) ||
+		    (spin_ns != UINT64_MAX && ipcx_chan_set_spin(rx, spin_ns)))
+			_exit(1);
+		for (i = 1; i < 4; i++)
+			if (ipcx_chan_recv(rx, &n, sizeof(n), 0, NULL, 0) != sizeof(n) || n != i)
+				_exit(2);
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+		t0 = lh_now_ns(CLOCK_MONOTONIC);
+		ts = lh_deadline(CLOCK_MONOTONIC, ms);
+		res[0] = ipcx_chan_recv(rx, &n, sizeof(n), 0, &ts, CLOCK_MONOTONIC);
+		res[1] = (long)((lh_now_ns(CLOCK_MONOTONIC) - t0) / 1000000);
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+		res[2] = (c1.tv_sec - c0.tv_sec) * 1000 + (c1.tv_nsec - c0.tv_nsec) / 1000000;
+		_exit(write(wfd, res, sizeof(res)) == sizeof(res) ? 0 : 1);
+	}
+	return pid;
+}
+
+/*
+ * Run lap_behind_receiver() while message 0 is held (by a live view or by
+ * a killed receiver) and 1..3 are queued: the slot at its head a lap later
+ * holds message 0, not given back, which is not a message for it. It must
+ * sleep (its CPU time near zero: under 60 ms) and time out at its deadline
+ * (within 1 s after it).
+ */
+static void lap_behind_waits(struct __test_metadata *_metadata, FIXTURE_DATA(chan) *self,
+			     uint64_t spin_ns)
+{
+	long res[3] = { -1, -1, -1 };
+	int pipefd[2];
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = lap_behind_receiver(self, spin_ns, 300, pipefd[1]);
+	ASSERT_GT(pid, 0);
+	/* before the fix it never returned with the default spin */
+	if (readable(pipefd[0], 5000))
+		ASSERT_EQ(sizeof(res), read(pipefd[0], res, sizeof(res)));
+	EXPECT_EQ(0, lh_exit_code(lh_wait_child(pid, 1000)));
+	close(pipefd[0]);
+	close(pipefd[1]);
+	TH_LOG("spin %s: result %ld after %ld ms, %ld ms of CPU",
+	       spin_ns ? "default" : "0", res[0], res[1], res[2]);
+	EXPECT_EQ(-ETIMEDOUT, res[0]);
+	EXPECT_GE(res[1], 290);
+	EXPECT_LE(res[1], 1300);
+	EXPECT_GE(res[2], 0);
+	EXPECT_LT(res[2], 60);
+}
+
+/* Two receivers (MPMC): one holds a view of message 0 while the other
+ * takes 1..3 and reaches message 0's slot a lap later; with the default
+ * spin, then with none. */
+TEST_F(chan, mpmc_receiver_lap_behind_held_view_sleeps)
+{
+	uint64_t spins[2] = { UINT64_MAX, 0 };
+	struct ipcx_chan *rx, *tx;
+	const void *v;
+	int i, j;
+
+	make_chan(_metadata, self, 0, 64, 4, 1, 2);
+	pin_to(0);
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_SEND, &tx));
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &rx));
+	for (i = 0; i < 2; i++) {
+		for (j = 0; j < 4; j++) {
+			ASSERT_EQ(sizeof(j), ipcx_chan_send(tx, &j, sizeof(j), 0, NULL, 0));
+			if (!j)
+				ASSERT_EQ(sizeof(j), ipcx_chan_recv_view(rx, &v, 0, NULL, 0));
+		}
+		lap_behind_waits(_metadata, self, spins[i]);
+		EXPECT_EQ(0, ipcx_chan_release(rx));
+	}
+	EXPECT_EQ(0, ipcx_chan_close(rx));
+	EXPECT_EQ(0, ipcx_chan_close(tx));
+}
+
+/* The same with the holder SIGKILLed: its slot stays taken until a
+ * sender's next send gives it back, which a receiver then gets. (A
+ * receiver of the test's own keeps the sends from -EPIPE meanwhile.) */
+TEST_F(chan, mpmc_receiver_lap_behind_dead_holder_sleeps)
+{
+	uint64_t spins[2] = { UINT64_MAX, 0 };
+	struct ipcx_chan *rx, *tx;
+	struct timespec ts;
+	int i, j, n, pipefd[2];
+	pid_t pid;
+
+	make_chan(_metadata, self, 0, 64, 4, 1, 2);
+	pin_to(0);
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_SEND, &tx));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV,
+					    &rx));
+		j = 0;
+		ASSERT_EQ(sizeof(j), ipcx_chan_send(tx, &j, sizeof(j), 0, NULL, 0));
+		ASSERT_EQ(0, pipe(pipefd));
+		pid = child_mid_message(self, IPCX_CHAN_RECV, pipefd);	/* message 0 held */
+		ASSERT_GT(pid, 0);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		for (j = 1; j < 4; j++)
+			ASSERT_EQ(sizeof(j), ipcx_chan_send(tx, &j, sizeof(j), 0, NULL, 0));
+		EXPECT_EQ(0, ipcx_chan_close(rx));
+		kill(pid, SIGKILL);
+		lh_wait_child(pid, 10000);
+		lap_behind_waits(_metadata, self, spins[i]);
+	}
+	/* the next send gives the dead holder's slot back */
+	ASSERT_EQ(0, ipcx_chan_open(self->fd, self->base, self->size, IPCX_CHAN_RECV, &rx));
+	j = 4;
+	ts = lh_deadline(CLOCK_MONOTONIC, 10000);
+	ASSERT_EQ(sizeof(j), ipcx_chan_send(tx, &j, sizeof(j), 0, &ts, CLOCK_MONOTONIC));
+	ASSERT_EQ(sizeof(n), ipcx_chan_recv(rx, &n, sizeof(n), 0, &ts, CLOCK_MONOTONIC));
+	EXPECT_EQ(4, n);
+	EXPECT_EQ(0, ipcx_chan_close(rx));
+	EXPECT_EQ(0, ipcx_chan_close(tx));
+}
+
 TEST_F(chan, poll_readiness)
 {
 	struct ipcx_chan *rx, *tx;

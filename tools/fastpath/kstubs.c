@@ -7,12 +7,18 @@
  * program checks that a measured loop made none.
  *
  * Semantics kept: a mutex word holds its owner's id while held (peers read
- * it to see who is attached); an event word counts in steps of 2 and a wait
- * returns when it moved (here after a yield: waking is not measured).
- * Death events are "declared" so that the channel takes its one-wait path.
+ * it to see who is attached); an event word counts in steps of 2, and a
+ * wait really sleeps (a futex on the word, with the caller's deadline on
+ * its clock) until the word moves, a broadcast wakes it, or the time is
+ * up, so that a caller that ought to sleep is seen to (ipcx-chan-fuzz).
+ * Death events are "declared" so that the channel takes its one-wait path;
+ * nothing releases a dead process's mutex (a test clears its word, as the
+ * kernel would).
  */
 #include <errno.h>
-#include <sched.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "lock_internal.h"
@@ -52,22 +58,45 @@ uint32_t ipcx_event_seq(const struct ipcx_event *e)
 	return __atomic_load_n(e->word, __ATOMIC_ACQUIRE) >> 1;
 }
 
+/* A shared (not private) futex: the word is in memory shared between
+ * processes. */
+static long futex(uint32_t *word, int op, uint32_t val, const struct timespec *abstime)
+{
+	return syscall(SYS_futex, word, op, val, abstime, NULL, FUTEX_BITSET_MATCH_ANY);
+}
+
 int ipcx_event_broadcast(struct ipcx_event *e)
 {
 	kcall();
 	__atomic_fetch_add(e->word, 2, __ATOMIC_SEQ_CST);
+	futex(e->word, FUTEX_WAKE, INT_MAX, NULL);
 	return 0;
 }
 
+/* Sleep while the sequence is seq, until abstime on clock (NULL: none):
+ * 0, -ETIMEDOUT, -EINTR, as the kernel's EVENT_WAIT. */
 int ipcx_event_wait(struct ipcx_event *e, uint32_t seq, const struct timespec *abstime,
 		    clockid_t clock)
 {
-	(void)abstime;
-	(void)clock;
+	int op = FUTEX_WAIT_BITSET | (clock == CLOCK_REALTIME ? FUTEX_CLOCK_REALTIME : 0);
+	int saved = errno, ret = 0;
+	uint32_t w;
+
 	kcall();
-	if (ipcx_event_seq(e) == (seq & 0x7fffffffu))
-		sched_yield();
-	return 0;
+	if (abstime && (abstime->tv_nsec < 0 || abstime->tv_nsec >= 1000000000L))
+		return -EINVAL;
+	for (;;) {
+		w = __atomic_load_n(e->word, __ATOMIC_ACQUIRE);
+		if ((w >> 1) != (seq & 0x7fffffffu))
+			break;
+		/* 0: woken; EAGAIN: the word moved; either way look again */
+		if (futex(e->word, op, w, abstime) && errno != EAGAIN) {
+			ret = -errno;
+			break;
+		}
+	}
+	errno = saved;
+	return ret;
 }
 
 int ipcx_mutex_declare_death_event(int fd, uint64_t offset, uint64_t event_offset)
