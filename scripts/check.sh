@@ -80,6 +80,13 @@ step_asan() {
 		[ $rc -eq 0 ] || { grep -E 'ERROR|runtime error|not ok' "$log" | head -20; }
 		tap "$res/asan.tap" $rc "$name under ASan+LSan+UBSan (status $rc)"
 	done
+	# the channel library against a hostile peer (tools/fastpath/chan_fuzz.c):
+	# sanitizers, bounds of views and lengths, deadlines, non-blocking cost
+	log=$res/asan-chan-fuzz.log
+	"$build/asan/tools/ipcx-chan-fuzz" > "$log" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] || { grep -E 'ERROR|runtime error|FAIL|seed' "$log" | head -20; }
+	tap "$res/asan.tap" $rc "ipcx-chan-fuzz: a scribbling peer, every channel kind and role (status $rc; $(grep -m1 -o 'seed [0-9]*' "$log"))"
 	# the tools: ipcx-bench's classic mechanisms, the command's error paths
 	# (no module here: exit 3); in the VM, scripts/asan-guest.sh does the rest
 	log=$res/asan-bench.log
