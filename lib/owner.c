@@ -37,6 +37,18 @@ static pthread_once_t ipcx_epoch_once = PTHREAD_ONCE_INIT;
 static __thread uint32_t tls_owner;
 static __thread unsigned int tls_epoch;
 
+/*
+ * The calling thread's last EOWNERDEAD, whatever lock call returned it, for
+ * ipcx_*_last_death(): the lock (fd, offset), the epoch it was seen in (a
+ * forked child was told nothing) and who died.
+ */
+static __thread struct {
+	int fd;
+	uint64_t offset;
+	unsigned int epoch;
+	struct ipcx_owner_info died;
+} tls_death;
+
 static void ipcx_atfork_child(void)
 {
 	__atomic_store_n(&ipcx_epoch_fallback, 0, __ATOMIC_RELAXED);
@@ -57,13 +69,21 @@ static void ipcx_epoch_setup(void)
 	pthread_atfork(NULL, NULL, ipcx_atfork_child);
 }
 
+/* This process's epoch as it is: 0 after a fork until a thread registers. */
+static unsigned int ipcx_epoch_peek(void)
+{
+	return __atomic_load_n(__atomic_load_n(&ipcx_epoch, __ATOMIC_RELAXED),
+			       __ATOMIC_RELAXED);
+}
+
 /* This process's epoch, starting one if a fork wiped it (or none yet). */
 static unsigned int ipcx_epoch_current(void)
 {
-	unsigned int *word = __atomic_load_n(&ipcx_epoch, __ATOMIC_ACQUIRE);
-	unsigned int cur = __atomic_load_n(word, __ATOMIC_ACQUIRE);
-	unsigned int next;
+	unsigned int *word, cur, next;
 
+	pthread_once(&ipcx_epoch_once, ipcx_epoch_setup);
+	word = __atomic_load_n(&ipcx_epoch, __ATOMIC_ACQUIRE);
+	cur = __atomic_load_n(word, __ATOMIC_ACQUIRE);
 	if (cur)
 		return cur;
 	do
@@ -75,10 +95,17 @@ static unsigned int ipcx_epoch_current(void)
 	return cur;	/* another thread started it */
 }
 
+bool ipcx_owner_cached(uint32_t *id)
+{
+	if (!tls_owner || tls_epoch != ipcx_epoch_peek())
+		return false;
+	*id = tls_owner;
+	return true;
+}
+
 int ipcx_owner_id(int fd, uint32_t *id)
 {
-	unsigned int epoch = __atomic_load_n(__atomic_load_n(&ipcx_epoch, __ATOMIC_RELAXED),
-					     __ATOMIC_RELAXED);
+	unsigned int epoch = ipcx_epoch_peek();
 	struct ipcx_lock_op op;
 	int ret;
 
@@ -86,7 +113,6 @@ int ipcx_owner_id(int fd, uint32_t *id)
 		*id = tls_owner;
 		return 0;
 	}
-	pthread_once(&ipcx_epoch_once, ipcx_epoch_setup);
 	epoch = ipcx_epoch_current();
 	memset(&op, 0, sizeof(op));
 	ret = ipcx_lock_ioctl(fd, IPCX_IOC_OWNER_REGISTER, &op);
@@ -95,6 +121,23 @@ int ipcx_owner_id(int fd, uint32_t *id)
 	tls_owner = op.owner;
 	tls_epoch = epoch;
 	*id = op.owner;
+	return 0;
+}
+
+void ipcx_death_save(int fd, uint64_t offset, const struct ipcx_owner_info *died)
+{
+	tls_death.fd = fd;
+	tls_death.offset = offset;
+	tls_death.epoch = ipcx_epoch_current();
+	tls_death.died = *died;
+}
+
+int ipcx_death_fetch(int fd, uint64_t offset, struct ipcx_owner_info *died)
+{
+	if (!tls_death.epoch || tls_death.epoch != ipcx_epoch_peek() ||
+	    tls_death.fd != fd || tls_death.offset != offset)
+		return -ENOENT;
+	*died = tls_death.died;
 	return 0;
 }
 
