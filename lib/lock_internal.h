@@ -3,6 +3,7 @@
 #ifndef LIBIPCX_LOCK_INTERNAL_H
 #define LIBIPCX_LOCK_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -10,6 +11,17 @@
 
 /* ioctl() returning 0 or -errno, errno preserved. */
 int ipcx_lock_ioctl(int fd, unsigned long cmd, void *arg);
+
+/* The calling thread's owner id if it has one in this process (no kernel call). */
+bool ipcx_owner_cached(uint32_t *id);
+
+/*
+ * The calling thread's record of its last -EOWNERDEAD (owner.c): save it
+ * for the lock at (@fd, @offset); fetch it back: 0, or -ENOENT when this
+ * thread's last one was on another lock, or none (in this process).
+ */
+void ipcx_death_save(int fd, uint64_t offset, const struct ipcx_owner_info *died);
+int ipcx_death_fetch(int fd, uint64_t offset, struct ipcx_owner_info *died);
 
 /* Fill a lock handle's fd, offset and word (validated): 0 or -EINVAL. */
 int ipcx_lock_locate(int fd, void *base, uint64_t offset, int *hfd,

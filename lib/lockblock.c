@@ -2,7 +2,8 @@
 /*
  * Lock blocks, whatever their kind: where a handle's word is, and
  * declaring a block to the kernel. Every lock handle (mutex, event,
- * semaphore, reader-writer lock) is { fd, offset, word }.
+ * semaphore, reader-writer lock) is { fd, offset, word }, and so is what
+ * the calling thread remembers of its last EOWNERDEAD (owner.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -41,4 +42,19 @@ int ipcx_mutex_declare_death_event(int fd, uint64_t offset, uint64_t event_offse
 	op.flags = IPCX_LOCK_F_DEATH_EVENT;
 	op.value = event_offset;
 	return ipcx_lock_ioctl(fd, IPCX_IOC_LOCK_DECLARE, &op);
+}
+
+int ipcx_mutex_last_death(const struct ipcx_mutex *m, struct ipcx_owner_info *died)
+{
+	return ipcx_death_fetch(m->fd, m->offset, died);
+}
+
+int ipcx_rwlock_last_death(const struct ipcx_rwlock *rw, struct ipcx_owner_info *died)
+{
+	return ipcx_death_fetch(rw->fd, rw->offset, died);
+}
+
+int ipcx_sem_last_death(const struct ipcx_sem *s, struct ipcx_owner_info *died)
+{
+	return ipcx_death_fetch(s->fd, s->offset, died);
 }

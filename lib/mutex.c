@@ -39,8 +39,11 @@ int ipcx_lock_slow(int fd, uint64_t offset, unsigned long cmd, unsigned int flag
 	if (ret)
 		return ret;
 	ret = ipcx_lock_ioctl(fd, cmd, &op);
-	if (ret == -EOWNERDEAD && died)
-		*died = op.died;
+	if (ret == -EOWNERDEAD) {
+		ipcx_death_save(fd, offset, &op.died);
+		if (died)
+			*died = op.died;
+	}
 	return ret;
 }
 
@@ -131,6 +134,15 @@ int ipcx_mutex_unlock(struct ipcx_mutex *m)
 	if (ipcx_mutex_cas(m->word, id, 0, __ATOMIC_RELEASE))
 		return 0;
 	return ipcx_mutex_holder_ioctl(m, IPCX_IOC_MUTEX_UNLOCK);
+}
+
+int ipcx_mutex_held(const struct ipcx_mutex *m)
+{
+	uint32_t id;
+
+	if (!ipcx_owner_cached(&id))
+		return 0;	/* no id in this process: holds nothing */
+	return (__atomic_load_n(m->word, __ATOMIC_RELAXED) & IPCX_OWNER_ID_MASK) == id;
 }
 
 int ipcx_mutex_consistent(struct ipcx_mutex *m)

@@ -11,7 +11,7 @@
 
 #define RW_FLAGS (IPCX_RWW_WRITER | IPCX_LOCKW_DIED | IPCX_LOCKW_WAITERS)
 
-static uint32_t *rw_slots(struct ipcx_rwlock *rw)
+static uint32_t *rw_slots(const struct ipcx_rwlock *rw)
 {
 	return ((struct ipcx_lock_block *)rw->word)->slots;
 }
@@ -157,4 +157,21 @@ int ipcx_rwlock_unlock(struct ipcx_rwlock *rw)
 int ipcx_rwlock_consistent(struct ipcx_rwlock *rw)
 {
 	return rw_slow(rw, IPCX_IOC_MUTEX_CONSISTENT, 0, NULL, 0, NULL);
+}
+
+int ipcx_rwlock_held(const struct ipcx_rwlock *rw)
+{
+	uint32_t *slots = rw_slots(rw);
+	uint32_t id, w;
+	unsigned int i;
+
+	if (!ipcx_owner_cached(&id))
+		return 0;	/* no id in this process: holds nothing */
+	w = __atomic_load_n(rw->word, __ATOMIC_RELAXED);
+	if ((w & (IPCX_RWW_WRITER | IPCX_RWW_ID_MASK)) == (IPCX_RWW_WRITER | id))
+		return IPCX_RWLOCK_HELD_WRITE;
+	for (i = 0; i < IPCX_RW_SLOTS; i++)
+		if (__atomic_load_n(&slots[i], __ATOMIC_RELAXED) == id)
+			return IPCX_RWLOCK_HELD_READ;
+	return 0;
 }

@@ -166,6 +166,16 @@ int ipcx_mutex_lock_full(struct ipcx_mutex *m, unsigned int flags,
 			 struct ipcx_owner_info *died);
 int ipcx_mutex_unlock(struct ipcx_mutex *m);
 int ipcx_mutex_consistent(struct ipcx_mutex *m);
+/* 1 if the calling thread holds m, else 0 (reads the word, no kernel call). */
+int ipcx_mutex_held(const struct ipcx_mutex *m);
+/*
+ * Who died: after any lock call of this thread (plain, try, timed, full,
+ * cond_wait's relock) returned -EOWNERDEAD on m, fills died with the holder
+ * the kernel reported then: 0, or -ENOENT when this thread's last
+ * -EOWNERDEAD was on another lock, or it had none. The record is the
+ * thread's own, kept until its next -EOWNERDEAD; no kernel call.
+ */
+int ipcx_mutex_last_death(const struct ipcx_mutex *m, struct ipcx_owner_info *died);
 
 int ipcx_event_init(struct ipcx_event *e, int fd, void *base, uint64_t offset);
 int ipcx_event_attach(struct ipcx_event *e, int fd, void *base, uint64_t offset);
@@ -203,6 +213,8 @@ int ipcx_sem_timedwait(struct ipcx_sem *s, const struct timespec *abstime,
 /* 0, -EOVERFLOW, -EIDRM */
 int ipcx_sem_post_full(struct ipcx_sem *s, unsigned int flags);
 int ipcx_sem_post(struct ipcx_sem *s);
+/* As ipcx_mutex_last_death(), after a wait that returned -EOWNERDEAD. */
+int ipcx_sem_last_death(const struct ipcx_sem *s, struct ipcx_owner_info *died);
 
 struct ipcx_rwlock {
 	int fd;
@@ -230,6 +242,15 @@ int ipcx_rwlock_wrlock_full(struct ipcx_rwlock *rw, unsigned int flags,
 			    struct ipcx_owner_info *died);
 int ipcx_rwlock_unlock(struct ipcx_rwlock *rw);
 int ipcx_rwlock_consistent(struct ipcx_rwlock *rw);
+/*
+ * What the calling thread holds of rw: IPCX_RWLOCK_HELD_WRITE,
+ * IPCX_RWLOCK_HELD_READ or 0 (reads the word and slots, no kernel call).
+ */
+#define IPCX_RWLOCK_HELD_READ	1
+#define IPCX_RWLOCK_HELD_WRITE	2
+int ipcx_rwlock_held(const struct ipcx_rwlock *rw);
+/* As ipcx_mutex_last_death(), after a lock call that returned -EOWNERDEAD. */
+int ipcx_rwlock_last_death(const struct ipcx_rwlock *rw, struct ipcx_owner_info *died);
 
 /* What the kernel knows of the lock at offset: 0 or -errno. */
 int ipcx_lock_stat(int fd, uint64_t offset, struct ipcx_lock_stat *st);

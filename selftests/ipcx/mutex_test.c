@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 
 #include "lock_helpers.h"
@@ -524,6 +525,68 @@ TEST_F(mx, fork_child_is_a_new_owner)
 	EXPECT_EQ(0, lh_exit_code(status));
 	EXPECT_EQ(parent_id, *self->m.word);
 	EXPECT_EQ(0, ipcx_mutex_unlock(&self->m));
+}
+
+/*
+ * A child made without running pthread_atfork handlers (_Fork(), a raw
+ * fork system call) owns nothing either: its unlock of the parent's mutex
+ * is refused, the parent's own unlock works, and once the parent let go
+ * the child takes the lock under its own id.
+ */
+static void child_owns_nothing(struct __test_metadata *_metadata,
+			       FIXTURE_DATA(mx) *self, pid_t (*forker)(void))
+{
+	int go[2], done[2];
+	uint32_t parent_id;
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, ipcx_owner_id(self->fd, &parent_id));
+	ASSERT_EQ(0, ipcx_mutex_lock(&self->m));
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(done));
+	pid = forker();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		uint32_t id;
+
+		if (ipcx_owner_id(self->fd, &id) || id == parent_id)
+			_exit(1);
+		if (ipcx_mutex_unlock(&self->m) != -EPERM)
+			_exit(2);
+		if (ipcx_mutex_trylock(&self->m) != -EBUSY)
+			_exit(3);
+		if (write(done[1], "u", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(4);
+		if (ipcx_mutex_lock(&self->m) != 0 || *self->m.word != id)
+			_exit(5);
+		_exit(ipcx_mutex_unlock(&self->m) ? 6 : 0);
+	}
+	close(done[1]);
+	close(go[0]);
+	if (read(done[0], &c, 1) == 1) {
+		/* the parent's word is untouched, whatever the child tried */
+		EXPECT_EQ(parent_id, *self->m.word);
+		EXPECT_EQ(0, ipcx_mutex_unlock(&self->m));
+		EXPECT_EQ(1, write(go[1], "g", 1));
+	}
+	EXPECT_EQ(0, lh_exit_code(lh_wait_child(pid, 5000)));	/* 1..6: which step */
+	EXPECT_EQ(0, *self->m.word);
+}
+
+static pid_t raw_fork(void)
+{
+	return syscall(SYS_fork);
+}
+
+TEST_F(mx, underscore_fork_child_is_a_new_owner)
+{
+	child_owns_nothing(_metadata, self, _Fork);
+}
+
+TEST_F(mx, raw_fork_syscall_child_is_a_new_owner)
+{
+	child_owns_nothing(_metadata, self, raw_fork);
 }
 
 /* The fd travels over SCM_RIGHTS to a process that maps it and dies holding. */

@@ -422,7 +422,8 @@ struct ipcx_region_resize {
  * lock ENOTRECOVERABLE for everybody. No cooperation from the dying process
  * is needed (unlike robust futex lists). A process that forks gets a new
  * thread for the child; the child must register its own owner id (libipcx
- * does so). Unmapping a region does not release locks held in it.
+ * does so, however the child was made: fork, _Fork, a raw fork or clone
+ * system call). Unmapping a region does not release locks held in it.
  *
  * Lock words are never trusted: a process that can write the region can
  * scribble on them; the kernel then returns errors (EOWNERDEAD for a word
