@@ -30,6 +30,7 @@
 #include <linux/ipcx.h>
 #include "libipcx.h"
 #include "lock_helpers.h"
+#include "nl_test_helpers.h"
 #include "nl_raw.h"
 
 #include "kselftest_harness.h"
@@ -50,18 +51,6 @@ static int drop_to_nobody(void)
 {
 	return setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
 	       setresuid(NOBODY, NOBODY, NOBODY) ? -1 : 0;
-}
-
-static int write_byte(int fd, char c)
-{
-	return write(fd, &c, 1) == 1 ? 0 : -1;
-}
-
-static int read_byte(int fd)
-{
-	char c;
-
-	return read(fd, &c, 1) == 1 ? c : -1;
 }
 
 /* Pass @fd over the unix socket @sock (SCM_RIGHTS). */
@@ -192,15 +181,15 @@ TEST(events_group_from_own_user_net_ns)
 		if (drop_to_nobody())
 			_exit(10);
 		if (unshare(CLONE_NEWUSER | CLONE_NEWNET)) {
-			write_byte(to_parent[1], 's');
+			nh_write_byte(to_parent[1], 's');
 			_exit(CHILD_SKIP);
 		}
 		if (nlr_open(&n))
 			_exit(11);
 		/* joining may be refused, or allowed and silent: both are fine */
-		if (write_byte(to_parent[1], join_events(&n) ? 'e' : 'j'))
+		if (nh_write_byte(to_parent[1], join_events(&n) ? 'e' : 'j'))
 			_exit(12);
-		if (read_byte(to_child[0]) != 'g')
+		if (nh_read_byte(to_child[0]) != 'g')
 			_exit(13);
 		got = events_about(n.fd, name, 300, &c);
 		if (got)
@@ -208,7 +197,7 @@ TEST(events_group_from_own_user_net_ns)
 				"of root's 0600 region (last cmd %d)\n", got, c);
 		_exit(got ? 20 : 0);
 	}
-	ret = read_byte(to_parent[0]);
+	ret = nh_read_byte(to_parent[0]);
 	if (ret == 's') {
 		lh_wait_child(pid, 5000);
 		SKIP(return, "unprivileged user namespaces are off");
@@ -221,7 +210,7 @@ TEST(events_group_from_own_user_net_ns)
 	/* the initial namespaces' listener heard both */
 	EXPECT_EQ(2, events_about(all.fd, name, 2000, &cmd));
 	EXPECT_EQ(IPCX_NL_CMD_REGION_DEL_NTF, cmd);
-	ASSERT_EQ(0, write_byte(to_child[1], 'g'));
+	ASSERT_EQ(0, nh_write_byte(to_child[1], 'g'));
 	status = lh_wait_child(pid, 10000);
 	EXPECT_EQ(0, lh_exit_code(status));
 	nlr_close(&all);
@@ -315,25 +304,6 @@ TEST(lock_get_needs_read_permission)
 	ipcx_nl_close(nl);
 }
 
-/* The next event about @name within @ms: its type, 0 if none. */
-static int event_for(struct ipcx_nl *nl, const char *name, int ms, struct ipcx_nl_event *ev)
-{
-	uint64_t end = lh_now_ns(CLOCK_MONOTONIC) + (uint64_t)ms * 1000000ull;
-
-	for (;;) {
-		int64_t left = (int64_t)(end - lh_now_ns(CLOCK_MONOTONIC)) / 1000000;
-		int ret;
-
-		if (left <= 0)
-			return 0;
-		ret = ipcx_nl_recv_event(nl, ev, (int)left);
-		if (ret <= 0)
-			return ret;
-		if (!strcmp(ev->name, name))
-			return (int)ev->type;
-	}
-}
-
 /*
  * Finding: a subscriber of the namespace's events heard of the death of a
  * holder of root's 0600 region, with its pid and command name. Lock events
@@ -342,7 +312,7 @@ static int event_for(struct ipcx_nl *nl, const char *name, int ms, struct ipcx_n
  */
 TEST(holder_died_needs_read_permission)
 {
-	int fd, ret, status, pfd[2], to_parent[2];
+	int fd, ret, status, to_parent[2];
 	struct ipcx_nl_event ev;
 	struct ipcx_mutex m;
 	struct ipcx_nl *nl;
@@ -375,10 +345,10 @@ TEST(holder_died_needs_read_permission)
 		close(fd);
 		if (drop_to_nobody() || ipcx_nl_open(&cnl) || ipcx_nl_subscribe(cnl))
 			_exit(10);
-		if (write_byte(to_parent[1], 'r'))
+		if (nh_write_byte(to_parent[1], 'r'))
 			_exit(11);
 		/* until the region is destroyed: that event it may hear */
-		while ((type = event_for(cnl, name, 10000, &ev)) > 0 &&
+		while ((type = nh_event_for(cnl, name, 10000, &ev)) > 0 &&
 		       type != IPCX_NL_CMD_REGION_DEL_NTF)
 			if (type == IPCX_NL_CMD_HOLDER_DIED_NTF) {
 				fprintf(stderr, "# uid %d heard holder %u (%s) of root's "
@@ -389,29 +359,17 @@ TEST(holder_died_needs_read_permission)
 			_exit(20);
 		_exit(type == IPCX_NL_CMD_REGION_DEL_NTF ? 0 : 21);
 	}
-	ASSERT_EQ('r', read_byte(to_parent[0]));
-	ASSERT_EQ(0, pipe(pfd));
-	holder = fork();
-	ASSERT_GE(holder, 0);
-	if (holder == 0) {
-		if (ipcx_mutex_lock(&m) || write_byte(pfd[1], 'x'))
-			_exit(1);
-		pause();
-		_exit(2);
-	}
-	ASSERT_EQ('x', read_byte(pfd[0]));
-	kill(holder, SIGKILL);
-	waitpid(holder, NULL, 0);
+	ASSERT_EQ('r', nh_read_byte(to_parent[0]));
+	holder = nh_holder_killed(&m);
+	ASSERT_GT(holder, 0);
 	/* root's subscriber hears it (after the creation): it went out */
-	ASSERT_EQ(IPCX_NL_CMD_REGION_NEW_NTF, event_for(nl, name, 5000, &ev));
-	ASSERT_EQ(IPCX_NL_CMD_HOLDER_DIED_NTF, event_for(nl, name, 5000, &ev));
+	ASSERT_EQ(IPCX_NL_CMD_REGION_NEW_NTF, nh_event_for(nl, name, 5000, &ev));
+	ASSERT_EQ(IPCX_NL_CMD_HOLDER_DIED_NTF, nh_event_for(nl, name, 5000, &ev));
 	EXPECT_EQ((uint32_t)holder, ev.tgid);
 	ipcx_region_unmap(base, PG);
 	close(fd);	/* destroyed: the child's last event */
 	status = lh_wait_child(pid, 20000);
 	EXPECT_EQ(0, lh_exit_code(status));
-	close(pfd[0]);
-	close(pfd[1]);
 	ipcx_nl_close(nl);
 }
 
@@ -495,14 +453,6 @@ TEST(socket_opened_by_nobody_used_by_root)
 	close(sv[1]);
 }
 
-/* the ipcx command: $IPCX_TOOL (e.g. the ASan build), else the normal one */
-static const char *ipcx_tool(void)
-{
-	const char *t = getenv("IPCX_TOOL");
-
-	return t && *t ? t : "build/tools/ipcx";
-}
-
 /*
  * What LOCK_GET now refuses must not break the tools built on it: `ipcx
  * top` run by uid 65534 leaves out root's 0600 region (its locks are not
@@ -520,8 +470,8 @@ TEST(top_as_nobody_skips_unreadable_regions)
 
 	if (geteuid() != 0)
 		SKIP(return, "needs root to drop to uid %d", NOBODY);
-	if (access(ipcx_tool(), X_OK))
-		SKIP(return, "%s not built (run from the top of the tree)", ipcx_tool());
+	if (access(nh_tool(), X_OK))
+		SKIP(return, "%s not built (run from the top of the tree)", nh_tool());
 	if (access(IPCX_DEVICE_PATH, F_OK))
 		SKIP(return, "module not loaded");
 	tname(theirs, sizeof(theirs), "top-root");
@@ -548,7 +498,7 @@ TEST(top_as_nobody_skips_unreadable_regions)
 		ret = fork();
 		if (ret == 0) {
 			dup2(pfd[1], STDOUT_FILENO);
-			execl(ipcx_tool(), "ipcx", "top", "--once", "--json", "--interval",
+			execl(nh_tool(), "ipcx", "top", "--once", "--json", "--interval",
 			      "0.1", "--limit", "1000", (char *)NULL);
 			_exit(127);
 		}
@@ -576,32 +526,6 @@ TEST(top_as_nobody_skips_unreadable_regions)
 	close(pfd[0]);
 }
 
-static int param_read(const char *path)
-{
-	char buf[32] = "";
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	return n > 0 ? atoi(buf) : -1;
-}
-
-static int param_write(const char *path, int value)
-{
-	char buf[32];
-	int fd = open(path, O_WRONLY), n;
-
-	if (fd < 0)
-		return -1;
-	n = snprintf(buf, sizeof(buf), "%d\n", value);
-	n = write(fd, buf, n) == n ? 0 : -1;
-	close(fd);
-	return n;
-}
-
 static int subscribe_raw(struct nlr *n)
 {
 	int ret = nlr_open(n);
@@ -626,8 +550,8 @@ TEST(one_user_cannot_fill_subscriber_table)
 
 	if (geteuid() != 0)
 		SKIP(return, "needs root to set module parameters");
-	old_max = param_read(PARAM_SUBS);
-	old_user = param_read(PARAM_USER_SUBS);
+	old_max = nh_param_read(PARAM_SUBS);
+	old_user = nh_param_read(PARAM_USER_SUBS);
 	if (old_max < 0 || old_user < 0)
 		SKIP(return, "no %s", PARAM_SUBS);
 	ret = nlr_open(&probe);
@@ -639,8 +563,8 @@ TEST(one_user_cannot_fill_subscriber_table)
 	/* every place already taken belongs to someone else than uid 65534 */
 	cap = 2 * (int)st.subscribers + 4;
 	ASSERT_LT(cap, TRIES);
-	ASSERT_EQ(0, param_write(PARAM_SUBS, cap));
-	ASSERT_EQ(0, param_write(PARAM_USER_SUBS, 1000));
+	ASSERT_EQ(0, nh_param_write(PARAM_SUBS, cap));
+	ASSERT_EQ(0, nh_param_write(PARAM_USER_SUBS, 1000));
 	ASSERT_EQ(0, pipe(to_child));
 	ASSERT_EQ(0, pipe(to_parent));
 
@@ -661,16 +585,16 @@ TEST(one_user_cannot_fill_subscriber_table)
 		}
 		if (write(to_parent[1], &i, sizeof(i)) != sizeof(i))
 			_exit(12);
-		read_byte(to_child[0]);	/* hold them until root has tried */
+		nh_read_byte(to_child[0]);	/* hold them until root has tried */
 		_exit(0);
 	}
 	EXPECT_EQ(sizeof(got), read(to_parent[0], &got, sizeof(got)));
 	ret = subscribe_raw(&root);
-	ASSERT_EQ(0, write_byte(to_child[1], 'q'));
+	ASSERT_EQ(0, nh_write_byte(to_child[1], 'q'));
 	status = lh_wait_child(pid, 10000);
 	nlr_close(&root);
-	ASSERT_EQ(0, param_write(PARAM_SUBS, old_max));
-	ASSERT_EQ(0, param_write(PARAM_USER_SUBS, old_user));
+	ASSERT_EQ(0, nh_param_write(PARAM_SUBS, old_max));
+	ASSERT_EQ(0, nh_param_write(PARAM_USER_SUBS, old_user));
 
 	EXPECT_EQ(0, lh_exit_code(status));
 	TH_LOG("max_subscribers %d: uid %d subscribed %d sockets", cap, NOBODY, got);

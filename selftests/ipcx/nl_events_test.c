@@ -22,55 +22,17 @@
 #include <linux/ipcx.h>
 #include "libipcx.h"
 #include "lock_helpers.h"
+#include "nl_test_helpers.h"
 
 #include "kselftest_harness.h"
 
 #define PG 4096UL
-/* the ipcx command: $IPCX_TOOL (e.g. the ASan build), else the normal one */
-static const char *ipcx_tool(void)
-{
-	const char *t = getenv("IPCX_TOOL");
-
-	return t && *t ? t : "build/tools/ipcx";
-}
-
-#define IPCX_TOOL ipcx_tool()
+#define IPCX_TOOL nh_tool()
 #define PARAM_USER_SUBS "/sys/module/ipcx/parameters/max_user_subscribers"
 
 static void tname(char *buf, size_t len, const char *tag)
 {
 	snprintf(buf, len, "nle-%d-%s", getpid(), tag);
-}
-
-/* The next event about @name (others skipped) within @ms; type, 0 if none. */
-static int event_for(struct ipcx_nl *nl, const char *name, int ms, struct ipcx_nl_event *ev)
-{
-	uint64_t end = lh_now_ns(CLOCK_MONOTONIC) + (uint64_t)ms * 1000000ull;
-
-	for (;;) {
-		int64_t left = (int64_t)(end - lh_now_ns(CLOCK_MONOTONIC)) / 1000000;
-		int ret;
-
-		if (left <= 0)
-			return 0;
-		ret = ipcx_nl_recv_event(nl, ev, (int)left);
-		if (ret <= 0)
-			return ret;
-		if (!strcmp(ev->name, name))
-			return (int)ev->type;
-	}
-}
-
-static int write_byte(int fd, char c)
-{
-	return write(fd, &c, 1) == 1 ? 0 : -1;
-}
-
-static int read_byte(int fd)
-{
-	char c;
-
-	return read(fd, &c, 1) == 1 ? c : -1;
 }
 
 static int subscribed_handle(struct ipcx_nl **nl)
@@ -122,7 +84,7 @@ TEST(subscription_follows_ipc_namespace)
 			_exit(10);
 		if (subscribed_handle(&cnl))
 			_exit(11);
-		if (write_byte(to_parent[1], 'r') || read_byte(to_child[0]) != 'g')
+		if (nh_write_byte(to_parent[1], 'r') || nh_read_byte(to_child[0]) != 'g')
 			_exit(12);
 		cfd = ipcx_region_create(theirs, PG, 0600, IPCX_LIFETIME_AUTO_REMOVE,
 					 IPCX_OPEN_EXCL);
@@ -134,30 +96,30 @@ TEST(subscription_follows_ipc_namespace)
 		if (ev.type != IPCX_NL_CMD_REGION_NEW_NTF || strcmp(ev.name, theirs))
 			_exit(15);
 		close(cfd);	/* auto-remove: destroyed */
-		if (event_for(cnl, theirs, 5000, &ev) != IPCX_NL_CMD_REGION_DEL_NTF)
+		if (nh_event_for(cnl, theirs, 5000, &ev) != IPCX_NL_CMD_REGION_DEL_NTF)
 			_exit(16);
 		/* and still nothing of the parent's namespace */
-		if (event_for(cnl, mine, 300, &ev) != 0)
+		if (nh_event_for(cnl, mine, 300, &ev) != 0)
 			_exit(17);
 		ipcx_nl_close(cnl);
 		_exit(0);
 	}
-	ASSERT_EQ('r', read_byte(to_parent[0]));
+	ASSERT_EQ('r', nh_read_byte(to_parent[0]));
 	fd = ipcx_region_create(mine, PG, 0600, IPCX_LIFETIME_AUTO_REMOVE, IPCX_OPEN_EXCL);
 	ASSERT_GE(fd, 0);
-	ASSERT_EQ(IPCX_NL_CMD_REGION_NEW_NTF, event_for(nl, mine, 5000, &ev));
-	ASSERT_EQ(0, write_byte(to_child[1], 'g'));
+	ASSERT_EQ(IPCX_NL_CMD_REGION_NEW_NTF, nh_event_for(nl, mine, 5000, &ev));
+	ASSERT_EQ(0, nh_write_byte(to_child[1], 'g'));
 	status = lh_wait_child(pid, 20000);
 	ASSERT_EQ(0, lh_exit_code(status));
 
 	/* nothing of the child's namespace reached this one's subscriber */
-	EXPECT_EQ(0, event_for(nl, theirs, 300, &ev));
+	EXPECT_EQ(0, nh_event_for(nl, theirs, 300, &ev));
 	/* the multicast group saw both namespaces */
-	EXPECT_EQ(IPCX_NL_CMD_REGION_NEW_NTF, event_for(all, mine, 2000, &ev));
-	EXPECT_EQ(IPCX_NL_CMD_REGION_NEW_NTF, event_for(all, theirs, 2000, &ev));
-	EXPECT_EQ(IPCX_NL_CMD_REGION_DEL_NTF, event_for(all, theirs, 2000, &ev));
+	EXPECT_EQ(IPCX_NL_CMD_REGION_NEW_NTF, nh_event_for(all, mine, 2000, &ev));
+	EXPECT_EQ(IPCX_NL_CMD_REGION_NEW_NTF, nh_event_for(all, theirs, 2000, &ev));
+	EXPECT_EQ(IPCX_NL_CMD_REGION_DEL_NTF, nh_event_for(all, theirs, 2000, &ev));
 	close(fd);
-	EXPECT_EQ(IPCX_NL_CMD_REGION_DEL_NTF, event_for(nl, mine, 5000, &ev));
+	EXPECT_EQ(IPCX_NL_CMD_REGION_DEL_NTF, nh_event_for(nl, mine, 5000, &ev));
 	ipcx_nl_close(all);
 	ipcx_nl_close(nl);
 }
@@ -188,7 +150,7 @@ TEST(holder_pid_numbered_in_subscriber_pid_namespace)
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(0, ipcx_region_map(fd, 0, PROT_READ | PROT_WRITE, &base));
 	ASSERT_EQ(0, ipcx_mutex_init(&m, fd, base, 0));
-	ASSERT_EQ(IPCX_NL_CMD_REGION_NEW_NTF, event_for(nl, name, 5000, &ev));
+	ASSERT_EQ(IPCX_NL_CMD_REGION_NEW_NTF, nh_event_for(nl, name, 5000, &ev));
 	ASSERT_EQ(0, unshare(CLONE_NEWPID)) {
 		TH_LOG("unshare(CLONE_NEWPID): %s", strerror(errno));
 	}
@@ -205,16 +167,16 @@ TEST(holder_pid_numbered_in_subscriber_pid_namespace)
 		if (holder < 0)
 			_exit(11);
 		if (holder == 0) {
-			if (ipcx_mutex_lock(&m) || write_byte(pfd[1], 'x'))
+			if (ipcx_mutex_lock(&m) || nh_write_byte(pfd[1], 'x'))
 				_exit(1);
 			pause();
 			_exit(2);
 		}
-		if (read_byte(pfd[0]) != 'x')
+		if (nh_read_byte(pfd[0]) != 'x')
 			_exit(12);
 		kill(holder, SIGKILL);
 		waitpid(holder, NULL, 0);
-		if (event_for(cnl, name, 5000, &ev) != IPCX_NL_CMD_HOLDER_DIED_NTF)
+		if (nh_event_for(cnl, name, 5000, &ev) != IPCX_NL_CMD_HOLDER_DIED_NTF)
 			_exit(13);
 		/* holder is its pid here (2), not its pid in the parent's namespace */
 		if (ev.tgid != (uint32_t)holder || ev.pid != (uint32_t)holder)
@@ -223,7 +185,7 @@ TEST(holder_pid_numbered_in_subscriber_pid_namespace)
 	}
 	status = lh_wait_child(pid, 20000);
 	ASSERT_EQ(0, lh_exit_code(status));
-	ASSERT_EQ(IPCX_NL_CMD_HOLDER_DIED_NTF, event_for(nl, name, 5000, &ev));
+	ASSERT_EQ(IPCX_NL_CMD_HOLDER_DIED_NTF, nh_event_for(nl, name, 5000, &ev));
 	/* the initial namespace numbers it otherwise: not 1 or 2 of the new one */
 	EXPECT_GT(ev.tgid, 2);
 	EXPECT_EQ(ev.pid, ev.tgid);
@@ -231,32 +193,6 @@ TEST(holder_pid_numbered_in_subscriber_pid_namespace)
 	ipcx_region_unmap(base, PG);
 	close(fd);
 	ipcx_nl_close(nl);
-}
-
-static int param_read(const char *path)
-{
-	char buf[32] = "";
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	return n > 0 ? atoi(buf) : -1;
-}
-
-static int param_write(const char *path, int value)
-{
-	char buf[32];
-	int fd = open(path, O_WRONLY), n;
-
-	if (fd < 0)
-		return -1;
-	n = snprintf(buf, sizeof(buf), "%d\n", value);
-	n = write(fd, buf, n) == n ? 0 : -1;
-	close(fd);
-	return n;
 }
 
 /*
@@ -271,10 +207,10 @@ TEST(subscriptions_bounded_and_released_with_socket)
 
 	if (geteuid() != 0)
 		SKIP(return, "needs root to set module parameters");
-	old = param_read(PARAM_USER_SUBS);
+	old = nh_param_read(PARAM_USER_SUBS);
 	if (old < 0)
 		SKIP(return, "no %s", PARAM_USER_SUBS);
-	ASSERT_EQ(0, param_write(PARAM_USER_SUBS, 2));
+	ASSERT_EQ(0, nh_param_write(PARAM_USER_SUBS, 2));
 	ret = subscribed_handle(&a);
 	ASSERT_EQ(0, ret);
 	EXPECT_EQ(0, ipcx_nl_subscribe(a));	/* again: no second place */
@@ -288,7 +224,7 @@ TEST(subscriptions_bounded_and_released_with_socket)
 	EXPECT_EQ(0, ipcx_nl_subscribe(c));
 	ipcx_nl_close(b);
 	ipcx_nl_close(c);
-	ASSERT_EQ(0, param_write(PARAM_USER_SUBS, old));
+	ASSERT_EQ(0, nh_param_write(PARAM_USER_SUBS, old));
 }
 
 /* ---- the ipcx command as a program ---------------------------------------- */
@@ -363,7 +299,7 @@ TEST(cli_monitor_streams_scenario)
 	char name[64], err[512] = "", want[80];
 	char *argv[] = { "ipcx", "monitor", "--json", NULL };
 	struct ipcx_mutex m;
-	int fd, efd, ofd, status, pfd[2];
+	int fd, efd, ofd, status;
 	const char *l;
 	void *base;
 	pid_t mon, holder;
@@ -388,26 +324,14 @@ TEST(cli_monitor_streams_scenario)
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(0, ipcx_region_map(fd, 0, PROT_READ | PROT_WRITE, &base));
 	ASSERT_EQ(0, ipcx_mutex_init(&m, fd, base, 0));
-	ASSERT_EQ(0, pipe(pfd));
-	holder = fork();
-	ASSERT_GE(holder, 0);
-	if (holder == 0) {
-		if (ipcx_mutex_lock(&m) || write_byte(pfd[1], 'x'))
-			_exit(1);
-		pause();
-		_exit(2);
-	}
-	ASSERT_EQ('x', read_byte(pfd[0]));
-	kill(holder, SIGKILL);
-	waitpid(holder, NULL, 0);
+	holder = nh_holder_killed(&m);
+	ASSERT_GT(holder, 0);
 	ASSERT_EQ(-EOWNERDEAD, ipcx_mutex_lock(&m));
 	ASSERT_EQ(0, ipcx_mutex_consistent(&m));
 	ASSERT_EQ(0, ipcx_mutex_unlock(&m));
 	ASSERT_EQ(0, ipcx_region_unlink(name));
 	ipcx_region_unmap(base, PG);
 	close(fd);
-	close(pfd[0]);
-	close(pfd[1]);
 
 	/* let the last event arrive, then stop it the way a user does */
 	lh_msleep(500);
