@@ -283,7 +283,7 @@ static int ipcx_owner_mm_walk(struct ipcx_owner_mm *om)
 	struct ipcx_region *region;
 	int ret;
 
-	mmap_assert_locked(om->mm);
+	lockdep_assert_held(&om->mm->mmap_lock);	/* not mmap_assert_locked(): dump_mm is not exported */
 	for_each_vma(vmi, vma) {
 		region = ipcx_vma_region(vma);
 		if (!region)
