@@ -171,4 +171,23 @@ static inline int lh_sweep_dead_names(void)
 	return ret;
 }
 
+/*
+ * libipcx tells a child made by _Fork() or a raw fork from its parent
+ * through a MADV_WIPEONFORK page; a kernel without madvise(2)
+ * (CONFIG_ADVISE_SYSCALLS=n, as the debug kernel's tinyconfig base) has
+ * only the pthread_atfork() fallback, which such children never run.
+ */
+static inline int lh_wipeonfork_works(void)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int ok;
+
+	if (p == MAP_FAILED)
+		return 0;
+	ok = madvise(p, 4096, MADV_WIPEONFORK) == 0;
+	munmap(p, 4096);
+	return ok;
+}
+
 #endif

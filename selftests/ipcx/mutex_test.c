@@ -581,11 +581,15 @@ static pid_t raw_fork(void)
 
 TEST_F(mx, underscore_fork_child_is_a_new_owner)
 {
+	if (!lh_wipeonfork_works())
+		SKIP(return, "no madvise(MADV_WIPEONFORK) in this kernel");
 	child_owns_nothing(_metadata, self, _Fork);
 }
 
 TEST_F(mx, raw_fork_syscall_child_is_a_new_owner)
 {
+	if (!lh_wipeonfork_works())
+		SKIP(return, "no madvise(MADV_WIPEONFORK) in this kernel");
 	child_owns_nothing(_metadata, self, raw_fork);
 }
 
