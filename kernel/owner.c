@@ -283,7 +283,8 @@ static int ipcx_owner_mm_walk(struct ipcx_owner_mm *om)
 	struct ipcx_region *region;
 	int ret;
 
-	lockdep_assert_held(&om->mm->mmap_lock);	/* not mmap_assert_locked(): dump_mm is not exported */
+	/* not mmap_assert_locked(): under DEBUG_VM it calls dump_mm(), not exported */
+	lockdep_assert_held(&om->mm->mmap_lock);
 	for_each_vma(vmi, vma) {
 		region = ipcx_vma_region(vma);
 		if (!region)
