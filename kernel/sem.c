@@ -24,6 +24,7 @@
  * ipcx_sem_owner_died() (called by the death work with no ipcx lock held,
  * takes ipcx_lock.lock inside). Undo records are allocated before the spinlock.
  */
+#include <linux/ktime.h>
 #include <linux/slab.h>
 
 #include "locks.h"
@@ -121,16 +122,19 @@ static void ipcx_sem_grant(struct ipcx_lock *l)
 	}
 }
 
-/* Record a unit the caller took. l->lock held. */
+/*
+ * Record a unit the caller took, in its undo and in the statistics (@start:
+ * when the wait began, @slept: whether it slept). l->lock held.
+ */
 static void ipcx_sem_took(struct ipcx_lock *l, struct ipcx_owner *me,
 			  struct ipcx_sem_undo **spare, int ret,
-			  struct ipcx_owner_info *died)
+			  struct ipcx_owner_info *died, u64 start, bool slept)
 {
 	if (ret == -EOWNERDEAD)
 		ipcx_death_to_user(&l->last_death, died);
 	if (me)
 		ipcx_sem_adjust(l, me->id, 1, spare);
-	l->acquisitions++;
+	ipcx_lock_account(l, start, slept);
 }
 
 /**
@@ -154,6 +158,7 @@ int ipcx_sem_wait(struct ipcx_lock *l, struct ipcx_owner *me, bool undo,
 {
 	struct ipcx_sem_undo *spare = NULL;
 	struct ipcx_waiter waiter = {};
+	u64 start = ktime_get_ns();
 	unsigned int looks = 0;
 	bool slept = false;
 	int ret;
@@ -199,11 +204,8 @@ int ipcx_sem_wait(struct ipcx_lock *l, struct ipcx_owner *me, bool undo,
 			break;
 		/* woken without a unit: look again, keeping our place */
 	}
-	if (ret == 0 || ret == -EOWNERDEAD) {
-		ipcx_sem_took(l, undo ? me : NULL, &spare, ret, died);
-		if (slept)
-			l->contended++;
-	}
+	if (ret == 0 || ret == -EOWNERDEAD)
+		ipcx_sem_took(l, undo ? me : NULL, &spare, ret, died, start, slept);
 out_unlock:
 	spin_unlock(&l->lock);
 	kfree(spare);

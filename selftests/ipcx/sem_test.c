@@ -73,6 +73,42 @@ TEST_F(sm, post_wakes_a_sleeper_and_timeouts)
 	EXPECT_EQ(0, ipcx_sem_value(&self->s));
 }
 
+/*
+ * struct ipcx_lock_stat's statistics for a semaphore: a wait through the
+ * kernel that did not sleep is an acquisition, one that slept is also
+ * contended and adds its sleep to the wait times -- as for every kind.
+ */
+TEST_F(sm, kernel_waits_are_counted_with_their_sleep)
+{
+	struct ipcx_lock_stat st;
+	int status;
+	pid_t pid;
+
+	/* through the kernel (UNDO), units free: no sleep */
+	EXPECT_EQ(0, ipcx_sem_wait_full(&self->s, IPCX_LOCK_F_UNDO, NULL, 0, NULL));
+	while (ipcx_sem_trywait(&self->s) == 0)
+		;
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0)
+		_exit(ipcx_sem_wait(&self->s) == 0 ? 0 : 1);
+	ASSERT_EQ(0, lh_wait_waiters(self->fd, SEM_OFF, 1, 10000));
+	lh_msleep(200);
+	EXPECT_EQ(0, ipcx_sem_post(&self->s));
+	status = lh_wait_child(pid, 5000);
+	EXPECT_EQ(0, lh_exit_code(status));
+	ASSERT_EQ(0, ipcx_lock_stat(self->fd, SEM_OFF, &st));
+	EXPECT_EQ(2, st.acquisitions);
+	EXPECT_EQ(1, st.contended);
+	/* it slept at least the 200 ms between its queueing and the post */
+	EXPECT_GE(st.wait_ns_max, 200 * 1000000ULL);
+	EXPECT_GE(st.wait_ns_total, st.wait_ns_max);
+	TH_LOG("acquisitions %llu, contended %llu, wait max %llu ms",
+	       (unsigned long long)st.acquisitions,
+	       (unsigned long long)st.contended,
+	       (unsigned long long)st.wait_ns_max / 1000000);
+}
+
 TEST_F(sm, undo_of_a_dead_holder_is_reported)
 {
 	struct ipcx_owner_info died;
