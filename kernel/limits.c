@@ -20,10 +20,14 @@
  *    budgets, as with every per-uid limit.
  *  - pinned lock pages: the region page under a declared lock stays in
  *    memory until the region goes. Each page counts once per region, for
- *    the declarer of its first lock, in that user's user_struct->locked_vm
- *    against the declarer's RLIMIT_MEMLOCK: the counter and limit io_uring's
- *    registered buffers use. CAP_IPC_LOCK passes the limit (the page is
- *    still counted).
+ *    the declarer of its first lock, in that user's struct ipcx_user
+ *    against the declarer's RLIMIT_MEMLOCK. The count is ipcx's own, as
+ *    each kernel user of that limit keeps its own (mlock per address space,
+ *    io_uring in user_struct, SysV SHM_LOCK in ucounts): user_struct cannot
+ *    be used from a module, whose free_uid() is not exported by every 6.1.
+ *    Per user and not per address space, so that the pages stay counted
+ *    after the declaring process is gone. CAP_IPC_LOCK passes the limit
+ *    (the page is still counted).
  *
  * Who pays:
  *  - a region: its creator (euid), in the namespace it was created in, for
@@ -68,7 +72,6 @@
 #include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
-#include <linux/sched/user.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
 
@@ -107,6 +110,7 @@ MODULE_PARM_DESC(max_user_locks,
  * @regions: regions it created
  * @bytes: bytes of the regions it sized last
  * @locks: locks it declared
+ * @pinned: region pages its locks pinned first (against RLIMIT_MEMLOCK)
  */
 struct ipcx_user {
 	struct hlist_node node;
@@ -115,6 +119,7 @@ struct ipcx_user {
 	unsigned int regions;
 	u64 bytes;
 	unsigned int locks;
+	unsigned long pinned;
 };
 
 /**
@@ -136,15 +141,13 @@ struct ipcx_ns_usage {
 /**
  * struct ipcx_lock_charge - the locks one declarer declared in one region
  * @node: in region->lock_charges
- * @user: pays for @locks (a reference)
- * @mlock: pays for @pages in its locked_vm (a get_uid() reference)
+ * @user: pays for @locks and @pages (a reference)
  * @locks: locks declared
  * @pages: region pages first pinned by those locks
  */
 struct ipcx_lock_charge {
 	struct list_head node;
 	struct ipcx_user *user;
-	struct user_struct *mlock;
 	unsigned int locks;
 	unsigned long pages;
 };
@@ -186,7 +189,7 @@ static void ipcx_user_put(struct ipcx_user *u)
 	lockdep_assert_held(&ipcx_limits_lock);
 	if (!u || --u->refs)
 		return;
-	WARN_ON_ONCE(u->regions || u->bytes || u->locks);
+	WARN_ON_ONCE(u->regions || u->bytes || u->locks || u->pinned);
 	hash_del(&u->node);
 	kfree(u);
 }
@@ -347,12 +350,11 @@ out_unlock:
 /* The caller's entry in @region's lock charges, made if need be. */
 static struct ipcx_lock_charge *ipcx_lock_charge_get(struct ipcx_region *region)
 {
-	struct user_struct *mlock = current_user();
 	kuid_t uid = current_euid();
 	struct ipcx_lock_charge *lc;
 
 	list_for_each_entry(lc, &region->lock_charges, node)
-		if (uid_eq(lc->user->uid, uid) && lc->mlock == mlock)
+		if (uid_eq(lc->user->uid, uid))
 			return lc;
 	lc = kzalloc(sizeof(*lc), GFP_KERNEL_ACCOUNT);
 	if (!lc)
@@ -364,7 +366,6 @@ static struct ipcx_lock_charge *ipcx_lock_charge_get(struct ipcx_region *region)
 		kfree(lc);
 		return NULL;
 	}
-	lc->mlock = get_uid(mlock);
 	list_add(&lc->node, &region->lock_charges);
 	return lc;
 }
@@ -378,7 +379,6 @@ static void ipcx_lock_charge_put(struct ipcx_lock_charge *lc)
 	mutex_lock(&ipcx_limits_lock);
 	ipcx_user_put(lc->user);
 	mutex_unlock(&ipcx_limits_lock);
-	free_uid(lc->mlock);
 	kfree(lc);
 }
 
@@ -391,21 +391,12 @@ static bool ipcx_lock_page_new(struct ipcx_region *region, u64 offset)
 			idx + PAGE_SIZE / IPCX_LOCK_ALIGN - 1, XA_PRESENT);
 }
 
-/* Add @pages to @u's locked_vm within RLIMIT_MEMLOCK, as io_uring does. */
-static int ipcx_memlock_charge(struct user_struct *u, unsigned long pages)
+/* May @u pin one more page, within the caller's RLIMIT_MEMLOCK? */
+static bool ipcx_may_pin(const struct ipcx_user *u)
 {
-	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
-	unsigned long cur = atomic_long_read(&u->locked_vm);
-	bool unlimited = false;
-
-	do {
-		if (cur + pages > limit && !unlimited) {
-			unlimited = capable(CAP_IPC_LOCK);
-			if (!unlimited)
-				return -ENOSPC;
-		}
-	} while (!atomic_long_try_cmpxchg(&u->locked_vm, &cur, cur + pages));
-	return 0;
+	lockdep_assert_held(&ipcx_limits_lock);
+	return !ipcx_over(u->pinned, 1, rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT) ||
+	       capable(CAP_IPC_LOCK);
 }
 
 /**
@@ -431,33 +422,26 @@ int ipcx_limits_charge_lock(struct ipcx_region *region, u64 offset,
 	lc = ipcx_lock_charge_get(region);
 	if (!lc)
 		return -ENOMEM;
+	cost->lc = lc;
+	cost->page = ipcx_lock_page_new(region, offset);
 	mutex_lock(&ipcx_limits_lock);
 	if (ipcx_over(lc->user->locks, 1, READ_ONCE(max_user_locks)) &&
 	    !ipcx_user_unlimited())
 		ret = -ENOSPC;
-	else
+	else if (cost->page && !ipcx_may_pin(lc->user))
+		ret = -ENOSPC;
+	if (!ret) {
 		lc->user->locks++;
+		lc->user->pinned += cost->page;
+	}
 	mutex_unlock(&ipcx_limits_lock);
-	if (ret)
-		goto out_put;
-	cost->lc = lc;
-	cost->page = ipcx_lock_page_new(region, offset);
-	if (cost->page) {
-		ret = ipcx_memlock_charge(lc->mlock, 1);
-		if (ret)
-			goto out_uncharge_lock;
+	if (ret) {
+		ipcx_lock_charge_put(lc);
+		return ret;
 	}
 	lc->locks++;
 	lc->pages += cost->page;
 	return 0;
-
-out_uncharge_lock:
-	mutex_lock(&ipcx_limits_lock);
-	lc->user->locks--;
-	mutex_unlock(&ipcx_limits_lock);
-out_put:
-	ipcx_lock_charge_put(lc);
-	return ret;
 }
 
 static void ipcx_lock_charge_sub(struct ipcx_lock_charge *lc,
@@ -465,8 +449,8 @@ static void ipcx_lock_charge_sub(struct ipcx_lock_charge *lc,
 {
 	mutex_lock(&ipcx_limits_lock);
 	lc->user->locks -= locks;
+	lc->user->pinned -= pages;
 	mutex_unlock(&ipcx_limits_lock);
-	atomic_long_sub(pages, &lc->mlock->locked_vm);
 	lc->locks -= locks;
 	lc->pages -= pages;
 	ipcx_lock_charge_put(lc);

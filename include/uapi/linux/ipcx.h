@@ -119,8 +119,8 @@ struct ipcx_version {
  *    (ENOSPC).
  *  - pinned pages: the region page under a declared lock stays in memory
  *    while the region lives; each such page counts once, for its first
- *    declarer, in that user's locked memory against its RLIMIT_MEMLOCK
- *    (shared with io_uring; CAP_IPC_LOCK passes; ENOSPC).
+ *    declarer, in a count ipcx keeps per user against the declarer's
+ *    RLIMIT_MEMLOCK (CAP_IPC_LOCK passes; ENOSPC).
  * Sizes are charged as declared, not as used. Everything is charged until
  * the region is freed. Lowering a limit affects only new creations, resizes
  * and declarations.
