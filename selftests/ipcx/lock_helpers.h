@@ -133,6 +133,24 @@ static inline int lh_wait_waiters(int fd, uint64_t offset, unsigned int n, long 
 	return -1;
 }
 
+/*
+ * Wait until the kernel has handled @n holder deaths on the lock at
+ * @offset. The death work runs just after a thread's exit, not inside it:
+ * a parent's waitpid() can return before the work has given back a dead
+ * child's undo units.
+ */
+static inline int lh_wait_deaths(int fd, uint64_t offset, uint64_t n, long ms)
+{
+	struct ipcx_lock_stat st;
+
+	for (; ms > 0; ms -= 2) {
+		if (ipcx_lock_stat(fd, offset, &st) == 0 && st.owner_deaths >= n)
+			return 0;
+		lh_msleep(2);
+	}
+	return -1;
+}
+
 /* The module's limits and live counts (regions, bytes, locks, owners). */
 static inline int lh_stats(struct ipcx_nl_stats *st)
 {

@@ -226,6 +226,8 @@ TEST_F_TIMEOUT(sm, undo_adjustment_is_bounded, 120)
 	}
 	status = lh_wait_child(pid, 100000);
 	EXPECT_EQ(0, lh_exit_code(status));
+	/* units are left, so the wait below would not wait for the undo */
+	ASSERT_EQ(0, lh_wait_deaths(self->fd, 256, 1, 10000));
 	dl = lh_deadline(CLOCK_MONOTONIC, 3000);
 	EXPECT_EQ(-EOWNERDEAD, ipcx_sem_wait_full(&s, 0, &dl, CLOCK_MONOTONIC, NULL));
 	EXPECT_EQ(IPCX_SEM_UNDO_MAX + 4 - 1, ipcx_sem_value(&s));
@@ -244,6 +246,7 @@ TEST_F_TIMEOUT(sm, undo_adjustment_is_bounded, 120)
 	}
 	status = lh_wait_child(pid, 100000);
 	EXPECT_EQ(0, lh_exit_code(status));
+	ASSERT_EQ(0, lh_wait_deaths(self->fd, 256, 2, 10000));
 	dl = lh_deadline(CLOCK_MONOTONIC, 3000);
 	EXPECT_EQ(-EOWNERDEAD, ipcx_sem_wait_full(&s, 0, &dl, CLOCK_MONOTONIC, NULL));
 	EXPECT_EQ(IPCX_SEM_UNDO_MAX + 2, ipcx_sem_value(&s));
