@@ -31,7 +31,7 @@ if [ ! -x "$asan/ipcx" ] || [ ! -x "$asan/ipcx-bench" ]; then
 	echo "not ok - ASan tools built in $asan (make asan-tests)" | tee -a "$tap"
 	exit 1
 fi
-for t in netlink_test nl_events_test; do
+for t in cli_test cli_watch_test; do
 	IPCX_TOOL=$asan/ipcx "$build/selftests/$t" > "$out/asan-$t.log" 2>&1
 	check $? "$t with the ASan+UBSan ipcx command" "$out/asan-$t.log"
 done

@@ -8,7 +8,8 @@
  * (errors, never a crash).
  *
  * IPCX_CHAN_MSGS sets the number of messages of the integrity tests
- * (default 1M, issue #6; the stream test moves 8 bytes per message);
+ * (default 1M, so that every ring wraps many times; the stream test
+ * moves 8 bytes per message);
  * make check's debug-kernel step passes a smaller count. Each integrity
  * test prints its count and how long it took.
  */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The ipcx command against the module, run as a program (build/tools/ipcx,
- * or $IPCX_TOOL): limits as ipcx_nl_stats() gives them, user and group
- * names (uid 0 is "root") or numbers (--numeric), exact sizes (--bytes),
+ * or $IPCX_TOOL): a region's life from create to rm, limits as
+ * ipcx_nl_stats() gives them, user and group names (uid 0 is "root") or
+ * numbers (--numeric), exact sizes (--bytes),
  * chosen columns (-o) without headings (-n), seals as words, and errors
  * that name the cause and the limit. The grammar and the messages that
  * need no module are checked on the host (tools/ipcx/host-test.sh).
@@ -20,14 +21,13 @@
 
 #include <linux/ipcx.h>
 #include "libipcx.h"
+#include "nl_test_helpers.h"
 
 #include "kselftest_harness.h"
 
 static const char *tool(void)
 {
-	const char *t = getenv("IPCX_TOOL");
-
-	return t && *t ? t : "build/tools/ipcx";
+	return nh_tool();
 }
 
 /*
@@ -97,32 +97,13 @@ static bool has_row(const char *text, const char *want)
 /* "KEY": N in the JSON object that holds "resource": "@res"; -1 if absent. */
 static long long limit_field(const char *text, const char *res, const char *key)
 {
-	char want[96];
-	const char *obj, *end, *p;
-
-	snprintf(want, sizeof(want), "\"resource\": \"%s\"", res);
-	obj = strstr(text, want);
-	if (!obj)
-		return -1;
-	end = strchr(obj, '}');
-	snprintf(want, sizeof(want), "\"%s\": ", key);
-	p = strstr(obj, want);
-	if (!p || (end && p > end))
-		return -1;
-	return strtoll(p + strlen(want), NULL, 10);
+	return nh_json_field(text, "resource", res, key);
 }
 
 /* The module's limits and counts, through the library (0 or -errno). */
 static int module_stats(struct ipcx_nl_stats *st)
 {
-	struct ipcx_nl *nl;
-	int ret = ipcx_nl_open(&nl);
-
-	if (ret)
-		return ret;
-	ret = ipcx_nl_stats(nl, st);
-	ipcx_nl_close(nl);
-	return ret;
+	return lh_stats(st);
 }
 
 FIXTURE(cli) {
@@ -148,6 +129,82 @@ FIXTURE_TEARDOWN(cli)
 {
 	if (self->fd >= 0)
 		close(self->fd);
+}
+
+/*
+ * A region's life through the command: create, ls (text and JSON), stat,
+ * locks, top, rm; then stat and rm of the removed name fail with 1 and an
+ * unknown command with 2.
+ */
+TEST_F(cli, create_ls_stat_locks_top_rm)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "cli-%d-life", getpid());
+	ASSERT_EQ(0, ipcx(self->out, sizeof(self->out), true,
+			  "create %s 64K --mode 640 --lifetime persistent", name)) {
+		TH_LOG("%s", self->out);
+	}
+
+	ASSERT_EQ(0, ipcx(self->out, sizeof(self->out), true, "ls")) {
+		TH_LOG("%s", self->out);
+	}
+	EXPECT_NE(NULL, strstr(self->out, name)) {
+		TH_LOG("%s", self->out);
+	}
+	EXPECT_NE(NULL, strstr(self->out, "64K")) {
+		TH_LOG("%s", self->out);
+	}
+	EXPECT_NE(NULL, strstr(self->out, "NAME")) {
+		TH_LOG("%s", self->out);
+	}
+
+	ASSERT_EQ(0, ipcx(self->out, sizeof(self->out), true, "ls --json")) {
+		TH_LOG("%s", self->out);
+	}
+	EXPECT_EQ('[', self->out[0]) {
+		TH_LOG("%s", self->out);
+	}
+	EXPECT_NE(NULL, strstr(self->out, "\"size\": 65536")) {
+		TH_LOG("%s", self->out);
+	}
+	EXPECT_NE(NULL, strstr(self->out, "\"mode\": \"0640\"")) {
+		TH_LOG("%s", self->out);
+	}
+
+	ASSERT_EQ(0, ipcx(self->out, sizeof(self->out), true, "stat %s --json", name)) {
+		TH_LOG("%s", self->out);
+	}
+	EXPECT_NE(NULL, strstr(self->out, "\"lifetime\": \"persistent\"")) {
+		TH_LOG("%s", self->out);
+	}
+
+	ASSERT_EQ(0, ipcx(self->out, sizeof(self->out), true, "locks %s", name)) {
+		TH_LOG("%s", self->out);
+	}
+	ASSERT_EQ(0, ipcx(self->out, sizeof(self->out), true, "locks %s --json", name)) {
+		TH_LOG("%s", self->out);
+	}
+	EXPECT_EQ('[', self->out[0]) {
+		TH_LOG("%s", self->out);
+	}
+
+	EXPECT_EQ(0, ipcx(self->out, sizeof(self->out), true, "top --once")) {
+		TH_LOG("%s", self->out);
+	}
+
+	ASSERT_EQ(0, ipcx(self->out, sizeof(self->out), true, "rm %s", name)) {
+		TH_LOG("%s", self->out);
+	}
+	EXPECT_EQ(1, ipcx(self->out, sizeof(self->out), true, "stat %s", name)) {
+		TH_LOG("%s", self->out);
+	}
+	EXPECT_EQ(1, ipcx(self->out, sizeof(self->out), true, "rm %s", name)) {
+		TH_LOG("%s", self->out);
+	}
+	EXPECT_EQ(2, ipcx(self->out, sizeof(self->out), true, "frobnicate")) {
+		TH_LOG("%s", self->out);
+	}
 }
 
 /* ipcx limits shows what ipcx_nl_stats() says, as text and as JSON. */

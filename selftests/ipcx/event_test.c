@@ -27,21 +27,14 @@ FIXTURE(ev) {
 
 FIXTURE_SETUP(ev)
 {
-	self->fd = lh_anon_region(REGION_SIZE, &self->base);
-	if (self->fd == -ENOENT)
-		SKIP(return, "ipcx module not loaded");
-	ASSERT_GE(self->fd, 0);
+	LH_REGION_FIXTURE_SETUP(REGION_SIZE, DATA_OFF);
 	ASSERT_EQ(0, ipcx_mutex_init(&self->m, self->fd, self->base, MUTEX_OFF));
 	ASSERT_EQ(0, ipcx_event_init(&self->e, self->fd, self->base, EVENT_OFF));
-	self->data = (volatile uint64_t *)((char *)self->base + DATA_OFF);
 }
 
 FIXTURE_TEARDOWN(ev)
 {
-	if (self->fd >= 0) {
-		munmap(self->base, REGION_SIZE);
-		close(self->fd);
-	}
+	LH_REGION_FIXTURE_TEARDOWN(REGION_SIZE);
 }
 
 static pid_t spawn_waiter(struct ipcx_event *e, uint32_t seq, int wfd)

@@ -42,6 +42,21 @@
 /* a child's exit status for "cannot run here" (no user namespaces) */
 #define CHILD_SKIP 4
 
+/*
+ * Every test here plays root against user 65534 over the ipcx family:
+ * SKIP unless root, then run @open_call (0 or -errno) into @ret and SKIP
+ * when the family is not registered.
+ */
+#define NEED_ROOT_AND_FAMILY(ret, open_call)					\
+	do {									\
+		if (geteuid() != 0)						\
+			SKIP(return, "needs root to drop to uid %d", NOBODY);	\
+		ret = (open_call);						\
+		if (ret == -ENOENT)						\
+			SKIP(return, "ipcx family not registered");		\
+		ASSERT_EQ(0, ret);						\
+	} while (0)
+
 static void tname(char *buf, size_t len, const char *tag)
 {
 	snprintf(buf, len, "hnl-%d-%s", getpid(), tag);
@@ -161,12 +176,7 @@ TEST(events_group_from_own_user_net_ns)
 	char name[64];
 	pid_t pid;
 
-	if (geteuid() != 0)
-		SKIP(return, "needs root to drop to uid %d", NOBODY);
-	ret = nlr_open(&all);
-	if (ret == -ENOENT)
-		SKIP(return, "ipcx family not registered");
-	ASSERT_EQ(0, ret);
+	NEED_ROOT_AND_FAMILY(ret, nlr_open(&all));
 	ASSERT_EQ(0, join_events(&all));
 	tname(name, sizeof(name), "mcast");
 	ASSERT_EQ(0, pipe(to_child));
@@ -261,12 +271,7 @@ TEST(lock_get_needs_read_permission)
 	void *base;
 	pid_t pid;
 
-	if (geteuid() != 0)
-		SKIP(return, "needs root to drop to uid %d", NOBODY);
-	ret = ipcx_nl_open(&nl);
-	if (ret == -ENOENT)
-		SKIP(return, "ipcx family not registered");
-	ASSERT_EQ(0, ret);
+	NEED_ROOT_AND_FAMILY(ret, ipcx_nl_open(&nl));
 	tname(name, sizeof(name), "lockget");
 	ASSERT_EQ(0, held_private_region(name, &fd, &base, &m));
 	ASSERT_EQ(0, pipe(pfd));
@@ -320,12 +325,7 @@ TEST(holder_died_needs_read_permission)
 	pid_t pid, holder;
 	void *base;
 
-	if (geteuid() != 0)
-		SKIP(return, "needs root to drop to uid %d", NOBODY);
-	ret = ipcx_nl_open(&nl);
-	if (ret == -ENOENT)
-		SKIP(return, "ipcx family not registered");
-	ASSERT_EQ(0, ret);
+	NEED_ROOT_AND_FAMILY(ret, ipcx_nl_open(&nl));
 	ASSERT_EQ(0, ipcx_nl_subscribe(nl));
 	tname(name, sizeof(name), "died");
 	fd = ipcx_region_create(name, PG, 0600, IPCX_LIFETIME_AUTO_REMOVE, IPCX_OPEN_EXCL);
@@ -395,12 +395,7 @@ TEST(socket_opened_by_nobody_used_by_root)
 	void *base;
 	pid_t pid;
 
-	if (geteuid() != 0)
-		SKIP(return, "needs root to drop to uid %d", NOBODY);
-	ret = nlr_open(&mine);
-	if (ret == -ENOENT)
-		SKIP(return, "ipcx family not registered");
-	ASSERT_EQ(0, ret);
+	NEED_ROOT_AND_FAMILY(ret, nlr_open(&mine));
 	tname(name, sizeof(name), "passed");
 	ASSERT_EQ(0, held_private_region(name, &fd, &base, &m));
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));

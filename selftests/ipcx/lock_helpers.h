@@ -43,6 +43,29 @@ fail:
 	return (int)ro.flags;
 }
 
+/*
+ * The start every lock fixture shares, for a FIXTURE with members int fd,
+ * void *base and volatile uint64_t *data: an anonymous region of @size
+ * mapped at self->base (SKIP without the module), self->data at @data_off.
+ * The fixture then declares its locks in it.
+ */
+#define LH_REGION_FIXTURE_SETUP(size, data_off)					\
+	do {									\
+		self->fd = lh_anon_region((size), &self->base);		\
+		if (self->fd == -ENOENT)					\
+			SKIP(return, "ipcx module not loaded");			\
+		ASSERT_GE(self->fd, 0);						\
+		self->data = (volatile uint64_t *)((char *)self->base + (data_off)); \
+	} while (0)
+
+#define LH_REGION_FIXTURE_TEARDOWN(size)					\
+	do {									\
+		if (self->fd >= 0) {						\
+			munmap(self->base, (size));				\
+			close(self->fd);					\
+		}								\
+	} while (0)
+
 /* Attach a new /dev/ipcx file to the named region @name; fd or -errno. */
 static inline int lh_named_region(const char *name, uint32_t flags, size_t size)
 {
@@ -112,6 +135,47 @@ static inline int lh_wait_child(pid_t pid, long ms)
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 	return -1;
+}
+
+/*
+ * Fork a child that takes a lock with @take(@lock) and says on a pipe
+ * whether it got it (*@ready: the read end, for lh_took()). Then it holds
+ * the lock until killed (@ms 0), or for @ms and exits with 0 when
+ * @release(@lock) succeeds, else 2. Its pid, or -1.
+ */
+static inline pid_t lh_holder(int (*take)(void *), int (*release)(void *),
+			      void *lock, long ms, int *ready)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		char c = take(lock) == 0 ? 'L' : 'E';
+
+		if (write(p[1], &c, 1) != 1)
+			_exit(1);
+		if (!ms)
+			for (;;)
+				pause();
+		lh_msleep(ms);
+		_exit(release(lock) ? 2 : 0);
+	}
+	close(p[1]);
+	*ready = p[0];
+	return pid;
+}
+
+/* Did lh_holder()'s child take its lock? Closes @fd. */
+static inline int lh_took(int fd)
+{
+	char c = 0;
+	int n = read(fd, &c, 1);
+
+	close(fd);
+	return n == 1 && c == 'L';
 }
 
 /* A child's exit code when it exited normally, else 255. */

@@ -28,51 +28,29 @@ FIXTURE(mx) {
 
 FIXTURE_SETUP(mx)
 {
-	self->fd = lh_anon_region(REGION_SIZE, &self->base);
-	if (self->fd == -ENOENT)
-		SKIP(return, "ipcx module not loaded");
-	ASSERT_GE(self->fd, 0);
+	LH_REGION_FIXTURE_SETUP(REGION_SIZE, DATA_OFF);
 	ASSERT_EQ(0, ipcx_mutex_init(&self->m, self->fd, self->base, MUTEX_OFF));
-	self->data = (volatile uint64_t *)((char *)self->base + DATA_OFF);
 }
 
 FIXTURE_TEARDOWN(mx)
 {
-	if (self->fd >= 0) {
-		munmap(self->base, REGION_SIZE);
-		close(self->fd);
-	}
+	LH_REGION_FIXTURE_TEARDOWN(REGION_SIZE);
+}
+
+static int take_mutex(void *m)
+{
+	return ipcx_mutex_lock(m);
+}
+
+static int release_mutex(void *m)
+{
+	return ipcx_mutex_unlock(m);
 }
 
 /* Fork a child that takes the mutex, reports on @ready, then sleeps. */
 static pid_t hold_in_child(struct ipcx_mutex *m, int *ready_fd)
 {
-	int p[2];
-	pid_t pid;
-
-	if (pipe(p))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		char c = ipcx_mutex_lock(m) == 0 ? 'L' : 'E';
-
-		if (write(p[1], &c, 1) != 1)
-			_exit(2);
-		for (;;)
-			pause();
-	}
-	close(p[1]);
-	*ready_fd = p[0];
-	return pid;
-}
-
-static int wait_ready(int fd)
-{
-	char c = 0;
-	int n = read(fd, &c, 1);
-
-	close(fd);
-	return n == 1 && c == 'L' ? 0 : -1;
+	return lh_holder(take_mutex, NULL, m, 0, ready_fd);
 }
 
 TEST_F(mx, uncontended_lock_unlock_stays_in_user_space)
@@ -131,7 +109,7 @@ TEST_F(mx, trylock_busy_and_deadlock_and_non_owner_unlock)
 	pid_t pid = hold_in_child(&self->m, &ready);
 
 	ASSERT_GT(pid, 0);
-	ASSERT_EQ(0, wait_ready(ready));
+	ASSERT_TRUE(lh_took(ready));
 	EXPECT_EQ(-EBUSY, ipcx_mutex_trylock(&self->m));
 	EXPECT_EQ(-EPERM, ipcx_mutex_unlock(&self->m));	/* not ours */
 	EXPECT_NE(0, *self->m.word);
@@ -155,7 +133,7 @@ static void timed_out_on(struct __test_metadata *_metadata,
 	pid_t pid = hold_in_child(m, &ready);
 
 	ASSERT_GT(pid, 0);
-	ASSERT_EQ(0, wait_ready(ready));
+	ASSERT_TRUE(lh_took(ready));
 	dl = lh_deadline(clock, 200);
 	t0 = lh_now_ns(CLOCK_MONOTONIC);
 	EXPECT_EQ(-ETIMEDOUT, ipcx_mutex_timedlock(m, &dl, clock));
@@ -188,7 +166,7 @@ TEST_F(mx, bad_timeouts_einval)
 	pid_t pid = hold_in_child(&self->m, &ready);
 
 	ASSERT_GT(pid, 0);
-	ASSERT_EQ(0, wait_ready(ready));
+	ASSERT_TRUE(lh_took(ready));
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		EXPECT_EQ(-EINVAL, ipcx_mutex_timedlock(&self->m, &bad[i], CLOCK_MONOTONIC));
 	EXPECT_EQ(-EINVAL, ipcx_mutex_timedlock(&self->m, &ok, CLOCK_PROCESS_CPUTIME_ID));
@@ -222,7 +200,7 @@ TEST_F(mx, signal_without_sa_restart_gives_eintr)
 	pid_t pid = hold_in_child(&self->m, &ready);
 
 	ASSERT_GT(pid, 0);
-	ASSERT_EQ(0, wait_ready(ready));
+	ASSERT_TRUE(lh_took(ready));
 	arm_alarm(0, 200);
 	EXPECT_EQ(-EINTR, ipcx_mutex_lock(&self->m));
 	EXPECT_TRUE(got_alarm);
@@ -266,7 +244,7 @@ TEST_F(mx, sigkill_holder_next_locker_owner_dead_within_100ms)
 
 	holder = hold_in_child(&self->m, &ready);
 	ASSERT_GT(holder, 0);
-	ASSERT_EQ(0, wait_ready(ready));
+	ASSERT_TRUE(lh_took(ready));
 	*self->data = 1;	/* "half-done" state the heir must repair */
 
 	ASSERT_EQ(0, pipe(p));
@@ -319,7 +297,7 @@ TEST_F(mx, unlock_without_consistent_makes_it_unrecoverable)
 	pid_t pid = hold_in_child(&self->m, &ready);
 
 	ASSERT_GT(pid, 0);
-	ASSERT_EQ(0, wait_ready(ready));
+	ASSERT_TRUE(lh_took(ready));
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	ASSERT_EQ(-EOWNERDEAD, ipcx_mutex_lock(&self->m));
@@ -344,7 +322,7 @@ TEST_F_TIMEOUT(mx, holder_death_with_8_sleepers_exactly_one_owner_dead, 120)
 
 	holder = hold_in_child(&self->m, &ready);
 	ASSERT_GT(holder, 0);
-	ASSERT_EQ(0, wait_ready(ready));
+	ASSERT_TRUE(lh_took(ready));
 	ASSERT_EQ(0, pipe(p));
 	for (i = 0; i < n; i++) {
 		waiters[i] = fork();
@@ -420,7 +398,7 @@ TEST_F(mx, exec_releases_with_owner_dead)
 	}
 	ready = ready_pipe[0];
 	close(ready_pipe[1]);
-	ASSERT_EQ(0, wait_ready(ready));
+	ASSERT_TRUE(lh_took(ready));
 	/* the child held it until exec; the kernel then takes it back */
 	dl = lh_deadline(CLOCK_MONOTONIC, 2500);
 	EXPECT_EQ(-EOWNERDEAD, ipcx_mutex_timedlock(&self->m, &dl, CLOCK_MONOTONIC));
@@ -500,36 +478,10 @@ TEST_F(mx, holder_that_unmaps_keeps_the_lock_until_it_dies)
 	EXPECT_EQ(0, lh_exit_code(status));
 }
 
-TEST_F(mx, fork_child_is_a_new_owner)
-{
-	uint32_t parent_id;
-	int status;
-	pid_t pid;
-
-	ASSERT_EQ(0, ipcx_owner_id(self->fd, &parent_id));
-	ASSERT_EQ(0, ipcx_mutex_lock(&self->m));
-	pid = fork();
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		uint32_t id;
-
-		if (ipcx_owner_id(self->fd, &id) || id == parent_id)
-			_exit(1);
-		if (ipcx_mutex_unlock(&self->m) != -EPERM)
-			_exit(2);
-		if (ipcx_mutex_trylock(&self->m) != -EBUSY)
-			_exit(3);
-		_exit(0);
-	}
-	waitpid(pid, &status, 0);
-	EXPECT_EQ(0, lh_exit_code(status));
-	EXPECT_EQ(parent_id, *self->m.word);
-	EXPECT_EQ(0, ipcx_mutex_unlock(&self->m));
-}
-
 /*
- * A child made without running pthread_atfork handlers (_Fork(), a raw
- * fork system call) owns nothing either: its unlock of the parent's mutex
+ * A child owns nothing of its parent's, however it was made (fork(), or
+ * without running pthread_atfork handlers: _Fork(), a raw fork system
+ * call): it has an owner id of its own, its unlock of the parent's mutex
  * is refused, the parent's own unlock works, and once the parent let go
  * the child takes the lock under its own id.
  */
@@ -572,6 +524,11 @@ static void child_owns_nothing(struct __test_metadata *_metadata,
 	}
 	EXPECT_EQ(0, lh_exit_code(lh_wait_child(pid, 5000)));	/* 1..6: which step */
 	EXPECT_EQ(0, *self->m.word);
+}
+
+TEST_F(mx, fork_child_is_a_new_owner)
+{
+	child_owns_nothing(_metadata, self, fork);
 }
 
 static pid_t raw_fork(void)
@@ -682,21 +639,11 @@ TEST_F(mx, corrupted_lock_words_never_hang)
 TEST_F(mx, stats_count_contention_and_deaths)
 {
 	struct ipcx_lock_stat st;
-	int p[2], status;
-	pid_t pid;
-	char c;
+	int ready, status;
+	pid_t pid = lh_holder(take_mutex, release_mutex, &self->m, 300, &ready);
 
-	ASSERT_EQ(0, pipe(p));
-	pid = fork();
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		c = ipcx_mutex_lock(&self->m) == 0 ? 'L' : 'E';
-		if (write(p[1], &c, 1) != 1)
-			_exit(1);
-		lh_msleep(300);
-		_exit(ipcx_mutex_unlock(&self->m) ? 2 : 0);
-	}
-	ASSERT_EQ(1, read(p[0], &c, 1));
+	ASSERT_GT(pid, 0);	/* -1 also when no pipe could be made */
+	ASSERT_TRUE(lh_took(ready));
 	ASSERT_EQ(0, ipcx_mutex_lock(&self->m));	/* sleeps ~300 ms */
 	ASSERT_EQ(0, ipcx_lock_stat(self->fd, MUTEX_OFF, &st));
 	EXPECT_EQ(IPCX_LOCK_MUTEX, st.kind);

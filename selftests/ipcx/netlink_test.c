@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Control plane: the "ipcx" generic netlink family through libipcx (and raw
- * libnl for malformed requests), plus the ipcx command. Needs the module
- * loaded and root (setresuid, unshare, the events group); SKIPs otherwise.
+ * libnl for malformed requests); the ipcx command's tests are in cli_test.c.
+ * Needs the module loaded and root (setresuid, unshare, the events group);
+ * SKIPs otherwise.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -631,112 +632,6 @@ TEST_F(raw, unknown_command)
 	/* and the family still answers */
 	r = raw_send(self->sk, raw_msg(self->family, IPCX_NL_CMD_STATS_GET));
 	EXPECT_EQ(0, r.err);
-}
-
-/* ---- the ipcx command --------------------------------------------------- */
-
-/* Run @cmd through the shell; its output in @out, exit status returned. */
-static int run(const char *cmd, char *out, size_t len)
-{
-	FILE *p = popen(cmd, "r");
-	size_t n;
-
-	if (!p)
-		return -1;
-	n = fread(out, 1, len - 1, p);
-	out[n] = '\0';
-	return WEXITSTATUS(pclose(p));
-}
-
-TEST(cli_ls_locks_rm)
-{
-	static char out[65536];
-	char name[64], cmd[512];
-	const char *tool = getenv("IPCX_TOOL");
-
-	if (!tool || !*tool)
-		tool = "build/tools/ipcx";
-	if (access(tool, X_OK))
-		SKIP(return, "%s not built (run from the top of the tree)", tool);
-	if (access(IPCX_DEVICE_PATH, F_OK))
-		SKIP(return, "module not loaded");
-	tname(name, sizeof(name), "cli");
-
-	snprintf(cmd, sizeof(cmd), "%s create %s 64K --mode 640 --lifetime persistent 2>&1",
-		 tool, name);
-	ASSERT_EQ(0, run(cmd, out, sizeof(out))) {
-		TH_LOG("%s", out);
-	}
-
-	snprintf(cmd, sizeof(cmd), "%s ls 2>&1", tool);
-	ASSERT_EQ(0, run(cmd, out, sizeof(out))) {
-		TH_LOG("%s", out);
-	}
-	EXPECT_NE(NULL, strstr(out, name)) {
-		TH_LOG("%s", out);
-	}
-	EXPECT_NE(NULL, strstr(out, "64K")) {
-		TH_LOG("%s", out);
-	}
-	EXPECT_NE(NULL, strstr(out, "NAME")) {
-		TH_LOG("%s", out);
-	}
-
-	snprintf(cmd, sizeof(cmd), "%s ls --json 2>&1", tool);
-	ASSERT_EQ(0, run(cmd, out, sizeof(out))) {
-		TH_LOG("%s", out);
-	}
-	EXPECT_EQ('[', out[0]) {
-		TH_LOG("%s", out);
-	}
-	EXPECT_NE(NULL, strstr(out, "\"size\": 65536")) {
-		TH_LOG("%s", out);
-	}
-	EXPECT_NE(NULL, strstr(out, "\"mode\": \"0640\"")) {
-		TH_LOG("%s", out);
-	}
-
-	snprintf(cmd, sizeof(cmd), "%s stat %s --json 2>&1", tool, name);
-	ASSERT_EQ(0, run(cmd, out, sizeof(out))) {
-		TH_LOG("%s", out);
-	}
-	EXPECT_NE(NULL, strstr(out, "\"lifetime\": \"persistent\"")) {
-		TH_LOG("%s", out);
-	}
-
-	snprintf(cmd, sizeof(cmd), "%s locks %s 2>&1", tool, name);
-	ASSERT_EQ(0, run(cmd, out, sizeof(out))) {
-		TH_LOG("%s", out);
-	}
-	snprintf(cmd, sizeof(cmd), "%s locks %s --json 2>&1", tool, name);
-	ASSERT_EQ(0, run(cmd, out, sizeof(out))) {
-		TH_LOG("%s", out);
-	}
-	EXPECT_EQ('[', out[0]) {
-		TH_LOG("%s", out);
-	}
-
-	snprintf(cmd, sizeof(cmd), "%s top --once 2>&1", tool);
-	EXPECT_EQ(0, run(cmd, out, sizeof(out))) {
-		TH_LOG("%s", out);
-	}
-
-	snprintf(cmd, sizeof(cmd), "%s rm %s 2>&1", tool, name);
-	ASSERT_EQ(0, run(cmd, out, sizeof(out))) {
-		TH_LOG("%s", out);
-	}
-	snprintf(cmd, sizeof(cmd), "%s stat %s 2>&1", tool, name);
-	EXPECT_EQ(1, run(cmd, out, sizeof(out))) {
-		TH_LOG("%s", out);
-	}
-	snprintf(cmd, sizeof(cmd), "%s rm %s 2>&1", tool, name);
-	EXPECT_EQ(1, run(cmd, out, sizeof(out))) {
-		TH_LOG("%s", out);
-	}
-	snprintf(cmd, sizeof(cmd), "%s frobnicate 2>&1", tool);
-	EXPECT_EQ(2, run(cmd, out, sizeof(out))) {
-		TH_LOG("%s", out);
-	}
 }
 
 TEST_HARNESS_MAIN

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the control plane's selftests (nl_events_test.c,
- * hostile_netlink_test.c) share: waiting for an event about one region,
- * one-byte handshakes between parent and child, module parameters, and
- * where the ipcx command is.
+ * hostile_netlink_test.c, cli_test.c, cli_watch_test.c) share: waiting for
+ * an event about one region, one-byte handshakes between parent and child,
+ * module parameters, where the ipcx command is and reading its JSON.
  */
 #ifndef IPCX_NL_TEST_HELPERS_H
 #define IPCX_NL_TEST_HELPERS_H
@@ -26,6 +26,28 @@ static inline const char *nh_tool(void)
 	const char *t = getenv("IPCX_TOOL");
 
 	return t && *t ? t : "build/tools/ipcx";
+}
+
+/*
+ * In the ipcx command's JSON output, the number "KEY": N of the object that
+ * holds "SEL_KEY": "SEL_VAL"; -1 if absent.
+ */
+static inline long long nh_json_field(const char *text, const char *sel_key,
+				      const char *sel_val, const char *key)
+{
+	char want[160];
+	const char *obj, *end, *p;
+
+	snprintf(want, sizeof(want), "\"%s\": \"%s\"", sel_key, sel_val);
+	obj = strstr(text, want);
+	if (!obj)
+		return -1;
+	end = strchr(obj, '}');
+	snprintf(want, sizeof(want), "\"%s\": ", key);
+	p = strstr(obj, want);
+	if (!p || (end && p > end))
+		return -1;
+	return strtoll(p + strlen(want), NULL, 10);
 }
 
 /* The next event about @name (others skipped) within @ms; type, 0 if none. */

@@ -22,53 +22,34 @@ FIXTURE(rw) {
 
 FIXTURE_SETUP(rw)
 {
-	self->fd = lh_anon_region(REGION_SIZE, &self->base);
-	if (self->fd == -ENOENT)
-		SKIP(return, "ipcx module not loaded");
-	ASSERT_GE(self->fd, 0);
+	LH_REGION_FIXTURE_SETUP(REGION_SIZE, DATA_OFF);
 	ASSERT_EQ(0, ipcx_rwlock_init(&self->l, self->fd, self->base, RW_OFF));
-	self->data = (volatile uint64_t *)((char *)self->base + DATA_OFF);
 }
 
 FIXTURE_TEARDOWN(rw)
 {
-	if (self->fd >= 0) {
-		munmap(self->base, REGION_SIZE);
-		close(self->fd);
-	}
+	LH_REGION_FIXTURE_TEARDOWN(REGION_SIZE);
+}
+
+static int take_write(void *l)
+{
+	return ipcx_rwlock_wrlock(l);
+}
+
+static int take_read(void *l)
+{
+	return ipcx_rwlock_rdlock(l);
+}
+
+static int release(void *l)
+{
+	return ipcx_rwlock_unlock(l);
 }
 
 /* A child that takes the lock (write or read), reports, and sleeps @ms (0: forever). */
 static pid_t holder(struct ipcx_rwlock *l, int wr, long ms, int *ready)
 {
-	int p[2];
-	pid_t pid;
-
-	if (pipe(p))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		int ret = wr ? ipcx_rwlock_wrlock(l) : ipcx_rwlock_rdlock(l);
-		char c = ret == 0 ? 'L' : 'E';
-
-		if (write(p[1], &c, 1) != 1)
-			_exit(1);
-		if (!ms)
-			for (;;)
-				pause();
-		lh_msleep(ms);
-		_exit(ipcx_rwlock_unlock(l) ? 2 : 0);
-	}
-	close(p[1]);
-	*ready = p[0];
-	return pid;
-}
-
-static int got(int fd)
-{
-	char c = 0;
-
-	return read(fd, &c, 1) == 1 && c == 'L';
+	return lh_holder(wr ? take_write : take_read, release, l, ms, ready);
 }
 
 TEST_F(rw, readers_share_writers_exclude)
@@ -79,7 +60,7 @@ TEST_F(rw, readers_share_writers_exclude)
 	for (i = 0; i < 3; i++) {
 		r[i] = holder(&self->l, 0, 0, &ready[i]);
 		ASSERT_GT(r[i], 0);
-		ASSERT_TRUE(got(ready[i]));
+		ASSERT_TRUE(lh_took(ready[i]));
 	}
 	EXPECT_EQ(0, ipcx_rwlock_rdlock(&self->l));	/* a fourth reader */
 	EXPECT_EQ(0, ipcx_rwlock_unlock(&self->l));
@@ -105,7 +86,7 @@ TEST_F(rw, writer_waits_for_readers_to_drain)
 	pid_t r = holder(&self->l, 0, 300, &ready);
 
 	ASSERT_GT(r, 0);
-	ASSERT_TRUE(got(ready));
+	ASSERT_TRUE(lh_took(ready));
 	t0 = lh_now_ns(CLOCK_MONOTONIC);
 	EXPECT_EQ(0, ipcx_rwlock_wrlock(&self->l));
 	EXPECT_GE(lh_now_ns(CLOCK_MONOTONIC) - t0, 200000000ull);
@@ -119,7 +100,7 @@ TEST_F(rw, reader_waits_for_writer)
 	pid_t w = holder(&self->l, 1, 300, &ready);
 
 	ASSERT_GT(w, 0);
-	ASSERT_TRUE(got(ready));
+	ASSERT_TRUE(lh_took(ready));
 	EXPECT_EQ(-EBUSY, ipcx_rwlock_rdlock_full(&self->l, IPCX_LOCK_F_TRYLOCK,
 						  NULL, 0, NULL));
 	EXPECT_EQ(0, ipcx_rwlock_rdlock(&self->l));
@@ -134,7 +115,7 @@ TEST_F(rw, dead_writer_owner_dead_until_a_writer_repairs)
 	pid_t w = holder(&self->l, 1, 0, &ready);
 
 	ASSERT_GT(w, 0);
-	ASSERT_TRUE(got(ready));
+	ASSERT_TRUE(lh_took(ready));
 	kill(w, SIGKILL);
 	waitpid(w, NULL, 0);
 	EXPECT_EQ(-EOWNERDEAD, ipcx_rwlock_rdlock_full(&self->l, 0, NULL, 0, &died));
@@ -153,7 +134,7 @@ TEST_F(rw, unrepaired_writer_makes_it_unrecoverable)
 	pid_t w = holder(&self->l, 1, 0, &ready);
 
 	ASSERT_GT(w, 0);
-	ASSERT_TRUE(got(ready));
+	ASSERT_TRUE(lh_took(ready));
 	kill(w, SIGKILL);
 	waitpid(w, NULL, 0);
 	EXPECT_EQ(-EOWNERDEAD, ipcx_rwlock_wrlock(&self->l));

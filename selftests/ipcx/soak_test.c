@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Soak with deaths (issue #8 item 6). Twelve worker processes share one
- * named region and two channel regions while a killer SIGKILLs a random
- * worker every 20-150 ms (half the time one of the lock workers) and
- * respawns it:
+ * Soak with deaths: locks, events and channels stay correct, and nothing
+ * leaks, while processes are killed at random. Twelve worker processes
+ * share one named region and two channel regions while a killer SIGKILLs
+ * a random worker every 20-150 ms (half the time one of the lock workers)
+ * and respawns it:
  *
  *   slots 0-3   lock work: mutex and rwlock-write sections, rwlock reads,
  *               a counting semaphore (with undo), event waits and wakes
