@@ -57,7 +57,7 @@ int ipcx_event_wait(struct ipcx_lock *l, u32 seq, ktime_t *deadline,
 			break;
 		w = READ_ONCE(*l->word);
 		ret = 0;
-		if (ipcx_event_seq(w) != (seq & 0x7fffffffU))
+		if (ipcx_event_seq(w) != (seq & IPCX_EVENT_SEQ_MASK))
 			break;
 		if (!(w & IPCX_EVENTW_WAITERS) &&
 		    cmpxchg(l->word, w, w | IPCX_EVENTW_WAITERS) != w)

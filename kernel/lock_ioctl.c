@@ -248,7 +248,7 @@ long ipcx_ioc_event_wait(struct file *file, unsigned long arg, size_t usize)
 	if (ret)
 		return ret;
 	if ((c.op.flags & (IPCX_LOCK_F_TRYLOCK | IPCX_LOCK_F_UNDO)) ||
-	    c.op.value > 0x7fffffffU)
+	    c.op.value > IPCX_EVENT_SEQ_MASK)
 		return -EINVAL;
 	return ipcx_event_wait(c.lock, c.op.value,
 			       (c.op.flags & IPCX_LOCK_F_TIMEOUT) ? &c.deadline : NULL,

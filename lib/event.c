@@ -33,11 +33,11 @@ int ipcx_event_wait(struct ipcx_event *e, uint32_t seq,
 	struct ipcx_lock_op op;
 	int ret;
 
-	if (ipcx_event_seq(e) != (seq & 0x7fffffffu))
+	if (ipcx_event_seq(e) != (seq & IPCX_EVENT_SEQ_MASK))
 		return 0;
 	memset(&op, 0, sizeof(op));
 	op.offset = e->offset;
-	op.value = seq & 0x7fffffffu;
+	op.value = seq & IPCX_EVENT_SEQ_MASK;
 	ret = ipcx_lock_op_timeout(&op, abstime, clock);
 	if (ret)
 		return ret;

@@ -87,7 +87,7 @@ int ipcx_event_wait(struct ipcx_event *e, uint32_t seq, const struct timespec *a
 		return -EINVAL;
 	for (;;) {
 		w = __atomic_load_n(e->word, __ATOMIC_ACQUIRE);
-		if ((w >> 1) != (seq & 0x7fffffffu))
+		if ((w >> 1) != (seq & IPCX_EVENT_SEQ_MASK))
 			break;
 		/* 0: woken; EAGAIN: the word moved; either way look again */
 		if (futex(e->word, op, w, abstime) && errno != EAGAIN) {

@@ -441,7 +441,8 @@ struct ipcx_region_resize {
  *   user space: lock = CAS(word, 0, id); unlock = CAS(word, id, 0); on
  *   failure call the ioctl. Anything else is the kernel's business.
  *
- * Event word: bit 0 IPCX_EVENTW_WAITERS, bits 1..31 a sequence number.
+ * Event word: bit 0 IPCX_EVENTW_WAITERS, bits 1..31 a sequence number
+ *   (word >> 1, at most IPCX_EVENT_SEQ_MASK).
  *   Waiters sleep until the sequence differs from the one they saw
  *   (IPCX_IOC_EVENT_WAIT); signalling adds 2 to the word and, only when
  *   bit 0 was set, calls IPCX_IOC_EVENT_WAKE. With a mutex this is a robust
@@ -464,6 +465,7 @@ struct ipcx_region_resize {
 #define IPCX_LOCKW_DIED			0x40000000U
 #define IPCX_LOCKW_WAITERS		0x80000000U
 #define IPCX_EVENTW_WAITERS		0x1U
+#define IPCX_EVENT_SEQ_MASK		0x7fffffffU	/* the sequence: word >> 1 */
 #define IPCX_MAX_STEALS			4
 
 enum ipcx_lock_kind {
