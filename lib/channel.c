@@ -88,8 +88,30 @@
  * Nothing read from the region is trusted: the geometry is copied into the
  * handle at open and checked against the region size; every position is
  * masked with the handle's mask; lengths are checked against the handle's
- * max_msg (-EBADMSG); positions that cannot happen in a correct queue give
- * -EPROTO.
+ * max_msg (-EBADMSG). Impossible states, as ipcx_channel(3) and README list
+ * them (tools/fastpath/chan_states.c checks each, every kind and role):
+ *
+ * -EPROTO:
+ * - a slot's sequence ahead of its index: head for a message receiver
+ *   (msg_claim_rx(), spsc_claim_rx()), tail for a queue sender
+ *   (msg_claim_tx()); in a queue when the index has not moved meanwhile;
+ * - tail - head > capacity (head beyond tail included), as seen by a
+ *   message receiver whose slot at head is not published, a queue sender
+ *   whose slot at tail is not free, an SPSC sender whose cached head says
+ *   full (spsc_claim_tx()), and both ends of a stream on every call
+ *   (stream_room()).
+ *
+ * Not detected, because an endpoint reads the other side's index only when
+ * its own slot is not ready (reading it each time would move a line per
+ * message): a message published at head is delivered whatever tail says
+ * (its length is checked: 0 skips it, beyond max_msg -EBADMSG); a queue
+ * sender claims a free slot at tail whatever head says; an SPSC sender
+ * sends while its cached head says there is room, whatever head says now.
+ *
+ * Any other state (a sequence behind its index, claim records, waiter
+ * counts, event and lock words) reads as a legitimate one: an empty or
+ * full ring, a dead endpoint's slot to skip or give back, a peer gone or
+ * there.
  */
 #include <errno.h>
 #include <poll.h>
@@ -760,12 +782,13 @@ static int tx_slot_dead(struct ipcx_chan *c, uint64_t pos, uint64_t *seq)
  * alone: the receiver never writes the slot, so a message moves its lines
  * one way only (writing the sequence back would pull them back, a second
  * transfer per message). Slot p's sequence is p + 1 once published;
- * anything else means not yet (it starts as p + 1 - capacity, the value of
- * a lap before). The sender has room while tail - head < capacity, and
- * reads head only when its last reading says full. Claim records work as
- * in the queue: the receiver skips the hole of a dead sender (tail beyond
- * head, no live claim), and a new receiver skips the message its dead
- * predecessor held (spsc_skip_held()).
+ * anything behind means not yet (it starts as p + 1 - capacity, the value
+ * of a lap before; a dead sender's hole leaves an older one), anything
+ * ahead cannot be (-EPROTO). The sender has room while tail - head <
+ * capacity, and reads head only when its last reading says full. Claim
+ * records work as in the queue: the receiver skips the hole of a dead
+ * sender (tail beyond head, no live claim), and a new receiver skips the
+ * message its dead predecessor held (spsc_skip_held()).
  */
 static int spsc_claim_tx(struct ipcx_chan *c, uint64_t *pos_out)
 {
@@ -786,19 +809,22 @@ static int spsc_claim_tx(struct ipcx_chan *c, uint64_t *pos_out)
 
 static int spsc_claim_rx(struct ipcx_chan *c, uint64_t *pos_out, uint64_t limit)
 {
-	uint64_t pos, tail;
+	uint64_t pos, seq, tail;
 	struct chan_slot *s;
 	uint32_t len;
 
 	for (;;) {
 		pos = __atomic_load_n(c->head, __ATOMIC_RELAXED);
 		s = slot_at(c, pos);
-		if (__atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) == pos + 1)
+		seq = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
+		if (seq == pos + 1)
 			break;
 		if (c->quick)
 			return -EAGAIN;
 		tail = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
-		if (tail - pos > c->capacity)
+		/* nothing is published ahead of head (the sender stays
+		 * within a lap of it), and tail - head never exceeds it */
+		if ((int64_t)(seq - (pos + 1)) > 0 || tail - pos > c->capacity)
 			return -EPROTO;
 		if (tail == pos || !rx_hole_dead(c, pos))
 			return -EAGAIN;
@@ -1082,8 +1108,8 @@ static bool rx_ready(struct ipcx_chan *c, uint64_t pos)
 {
 	uint64_t seq = __atomic_load_n(&slot_at(c, pos)->seq, __ATOMIC_ACQUIRE), tail;
 
-	if (c->spsc ? seq == pos + 1 : (int64_t)(seq - (pos + 1)) >= 0)
-		return true;	/* published; a queue slot ahead: -EPROTO */
+	if ((int64_t)(seq - (pos + 1)) >= 0)
+		return true;	/* published; a slot ahead: -EPROTO */
 	tail = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
 	return tail - pos > c->capacity || (tail != pos && rx_hole_dead(c, pos));
 }

@@ -11,6 +11,11 @@
 # scribbles on the region; make check runs a short run (its asan step).
 #
 #   make chan-fuzz-long    a long run (CHAN_FUZZ_ARGS: --seed N, --iters N)
+#
+# ipcx-chan-states (tools/fastpath/chan_states.c): the same, built the same
+# way, checking ipcx_channel(3)'s list of impossible states row by row
+# (which give -EPROTO, what happens in the others); also make check's asan
+# step.
 
 FASTPATH_BIN  := $(BUILD)/tools/ipcx-chan-fastpath
 FASTPATH_SRCS := tools/fastpath/chan_fastpath.c tools/fastpath/kstubs.c lib/channel.c
@@ -36,6 +41,16 @@ $(CHAN_FUZZ_BIN): $(CHAN_FUZZ_SRCS) $(wildcard tools/fastpath/*.h) lib/lock_inte
 		  lib/include/libipcx.h include/uapi/linux/ipcx.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -Ilib -Itools/fastpath -o $@ $(CHAN_FUZZ_SRCS) -lpthread
+
+CHAN_STATES_BIN  := $(BUILD)/asan/tools/ipcx-chan-states
+CHAN_STATES_SRCS := tools/fastpath/chan_states.c tools/fastpath/kstubs.c lib/channel.c
+
+asan-tests: $(CHAN_STATES_BIN)
+
+$(CHAN_STATES_BIN): $(CHAN_STATES_SRCS) $(wildcard tools/fastpath/*.h) lib/lock_internal.h \
+		    lib/include/libipcx.h include/uapi/linux/ipcx.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -Ilib -Itools/fastpath -o $@ $(CHAN_STATES_SRCS)
 
 chan-fuzz-long: $(CHAN_FUZZ_BIN)
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(CHAN_FUZZ_BIN) $(CHAN_FUZZ_ARGS)

@@ -87,6 +87,12 @@ step_asan() {
 	rc=$?
 	[ $rc -eq 0 ] || { grep -E 'ERROR|runtime error|FAIL|seed' "$log" | head -20; }
 	tap "$res/asan.tap" $rc "ipcx-chan-fuzz: a scribbling peer, every channel kind and role (status $rc; $(grep -m1 -o 'seed [0-9]*' "$log"))"
+	# the impossible states of ipcx_channel(3)'s list, row by row
+	log=$res/asan-chan-states.log
+	"$build/asan/tools/ipcx-chan-states" > "$log" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] || { grep -E 'ERROR|runtime error|not ok' "$log" | head -20; }
+	tap "$res/asan.tap" $rc "ipcx-chan-states: each impossible state's documented outcome, every kind and role (status $rc; $(grep -c '^ok' "$log") rows ok)"
 	# the tools: ipcx-bench's classic mechanisms, the command's error paths
 	# (no module here: exit 3); in the VM, scripts/asan-guest.sh does the rest
 	log=$res/asan-bench.log

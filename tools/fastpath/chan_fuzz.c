@@ -678,7 +678,9 @@ static void crafted(int holes, uint32_t ntx)
 	for (i = 0; i < cap; i++) {
 		uint64_t *seq = (uint64_t *)(c.ring + (uint64_t)i * c.slot_size);
 
-		seq[0] = holes ? (spsc ? i + 1 - cap : i) : i + 1;
+		/* 64-bit: an SPSC hole is a lap behind (2^32 - cap + i + 1
+		 * would be ahead, which -EPROTO reports) */
+		seq[0] = holes ? (spsc ? (uint64_t)i + 1 - cap : i) : (uint64_t)i + 1;
 		seq[1] = 0;	/* length 0: cancelled */
 	}
 	*u64_at(&c, OFF_TAIL) = cap;
