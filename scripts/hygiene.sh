@@ -16,6 +16,9 @@
 #    be constants in the installed header, agree with it.
 #  - man: every symbol lib/libipcx.map exports has a page in man/ (its own
 #    or a .so alias), and the page it leads to names it in NAME.
+#  - architecture: README's Architecture map names every kernel source
+#    file, every folder of lib/ and tools/ and every top-level entry, so a
+#    newcomer's map of the tree is the tree.
 # Usage: hygiene.sh [TOP]
 set -u
 top=${1:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -84,4 +87,20 @@ for sym in $(grep -oE '\bipcx_[a-z0-9_]+' lib/libipcx.map | sort -u); do
 done
 [ -z "$missing" ] || echo "# no man page for:$missing"
 tap "$([ -z "$missing" ]; echo $?)" "every exported function has a man page"
+
+sed -n '/^## Architecture/,/^## /p' README.md | sed -n '/^```/,/^```/p' > "$tmp/map"
+missing=
+for f in $(git ls-files kernel | grep -E '\.[ch]$|/Kbuild$'; git ls-files lib tools |
+	   awk -F/ 'NF > 2 { print $1 "/" $2 "/" }' | sort -u;
+	   git ls-files | grep -v '^\.' | awk -F/ '{ print (NF > 1 ? $1 "/" : $1) }' | sort -u); do
+	name=${f#kernel/}
+	case $f in lib/*/ | tools/*/) name=${f#*/} ;; esac
+	case $name in
+	*/) pat="(^|[ /(])${name//./\\.}" ;;
+	*) pat="(^|[ /(])${name//./\\.}([ ,:;)]|\$)" ;;
+	esac
+	grep -qE "$pat" "$tmp/map" || missing="$missing $f"
+done
+[ -z "$missing" ] || echo "# not in README's Architecture map:$missing"
+tap "$([ -z "$missing" ]; echo $?)" "README's Architecture map names every source file and folder"
 [ $fails -eq 0 ]
