@@ -24,6 +24,7 @@ struct vfsmount;
 struct ipc_namespace;
 struct mm_struct;
 struct vm_area_struct;
+struct ipcx_stats;
 
 /* IPCX_MODULE_VERSION: from the top-level VERSION file (Kbuild) */
 
@@ -198,6 +199,8 @@ void ipcx_names_unlink_region(struct ipcx_region *region);
 int ipcx_names_unlink(const char *name, bool revoke);
 void ipcx_names_sweep(bool all);
 void ipcx_names_bind_ns(struct ipcx_region *region);
+bool ipcx_names_ns_is_current(const struct ipcx_region *region);
+struct vfsmount *ipcx_names_ns_get(void);
 
 /* perm.c: SysV-like permission checks */
 int ipcx_perm_open(struct ipcx_region *region, bool write);
@@ -221,9 +224,6 @@ long ipcx_ioc_region_set_perm(struct file *file, unsigned long arg, size_t usize
 long ipcx_ioc_region_seal(struct file *file, unsigned long arg, size_t usize);
 long ipcx_ioc_region_resize(struct file *file, unsigned long arg, size_t usize);
 
-/* main.c teardown */
-void ipcx_regions_exit(void);
-
 /*
  * limits.c: the per-namespace and per-user budgets. A region is charged
  * at creation and on resize (resize_lock held), uncharged with its locks
@@ -245,6 +245,7 @@ void ipcx_limits_uncharge_lock(struct ipcx_region *region,
 			       const struct ipcx_lock_cost *cost);
 void ipcx_limits_uncharge_region(struct ipcx_region *region);
 void ipcx_limits_exit(void);
+void ipcx_limits_stats(struct ipcx_stats *st);	/* for STATS_GET, below */
 
 /**
  * struct ipcx_stats - module limits and live counts (IPCX_NL_CMD_STATS_GET)
@@ -284,9 +285,7 @@ struct ipcx_region *ipcx_region_find_next(u64 *id);
 struct ipcx_region *ipcx_region_get_live(u64 id);
 bool ipcx_region_id_live(u64 id);
 void ipcx_regions_stats(struct ipcx_stats *st);
-void ipcx_limits_stats(struct ipcx_stats *st);
-bool ipcx_names_ns_is_current(const struct ipcx_region *region);
-struct vfsmount *ipcx_names_ns_get(void);
+void ipcx_regions_exit(void);	/* at rmmod: destroy what is still named */
 
 /* lock.c, owner.c: their part of struct ipcx_stats */
 void ipcx_locks_stats(struct ipcx_stats *st);
