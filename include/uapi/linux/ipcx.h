@@ -28,6 +28,16 @@
 #include <linux/types.h>
 
 #define IPCX_DEVICE_PATH	"/dev/ipcx"
+/*
+ * /dev/ipcx is character device 10 (misc), minor IPCX_MISC_MINOR: a minor
+ * from the range 243-254 that Documentation/admin-guide/devices.txt keeps
+ * for local use (no in-tree driver registers it; dynamic misc minors come
+ * from below 128), so that opening the node loads the module: the node
+ * exists before the module does, made at boot from the module's devname
+ * alias (kmod static-nodes). If another driver holds that minor, the module
+ * takes a dynamic one and says so in the kernel log (see README).
+ */
+#define IPCX_MISC_MINOR		250
 
 /* ABI version: major changes never happen; minor grows with features. */
 #define IPCX_ABI_MAJOR		1
