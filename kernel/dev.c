@@ -108,15 +108,37 @@ static const struct file_operations ipcx_fops = {
 };
 
 static struct miscdevice ipcx_misc = {
-	.minor = MISC_DYNAMIC_MINOR,
 	.name = "ipcx",
 	.fops = &ipcx_fops,
 };
 
+/*
+ * The fixed minor and the devname alias let the first open of /dev/ipcx
+ * load the module (see IPCX_MISC_MINOR). The minor is from the range kept
+ * for local use, so another driver may hold it: then a dynamic one, which
+ * keeps the module usable where /dev/ipcx is made by devtmpfs when the
+ * module loads. A node made at boot from the alias (10:IPCX_MISC_MINOR)
+ * names the other driver then, and devtmpfs does not replace it: the
+ * warning says what to do.
+ */
+MODULE_ALIAS_MISCDEV(IPCX_MISC_MINOR);
+MODULE_ALIAS("devname:ipcx");
+
 int ipcx_dev_register(umode_t mode)
 {
+	int ret;
+
 	ipcx_misc.mode = mode;
-	return misc_register(&ipcx_misc);
+	ipcx_misc.minor = IPCX_MISC_MINOR;
+	ret = misc_register(&ipcx_misc);
+	if (ret != -EBUSY)
+		return ret;
+	ipcx_misc.minor = MISC_DYNAMIC_MINOR;
+	ret = misc_register(&ipcx_misc);
+	if (!ret)
+		pr_warn("ipcx: misc minor %d is taken by another driver: /dev/ipcx is 10:%d, opening it will not load ipcx; remove a /dev/ipcx made at boot as 10:%d and reload ipcx\n",
+			IPCX_MISC_MINOR, ipcx_misc.minor, IPCX_MISC_MINOR);
+	return ret;
 }
 
 void ipcx_dev_unregister(void)

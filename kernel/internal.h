@@ -260,6 +260,16 @@ void ipcx_limits_stats(struct ipcx_stats *st);	/* for STATS_GET, below */
  * @subscribers: sockets subscribed to the events of their IPC namespace
  * @max_subscribers: module parameter
  * @max_user_subscribers: module parameter
+ * @max_user_regions: module parameter (limits.c)
+ * @max_user_bytes: module parameter (limits.c)
+ * @max_user_locks: module parameter (limits.c)
+ * @max_user_owners: module parameter (owner.c)
+ * @user_regions: regions the caller's euid created
+ * @user_bytes: bytes of the regions the caller's euid sized last
+ * @user_locks: locks the caller's euid declared
+ * @user_owners: owner ids of the caller's real uid
+ * @user_subscribers: subscribed sockets of the caller's real uid
+ * @user_locked_bytes: the caller's user's locked_vm, in bytes
  */
 struct ipcx_stats {
 	u32 max_regions;
@@ -273,6 +283,16 @@ struct ipcx_stats {
 	u32 subscribers;
 	u32 max_subscribers;
 	u32 max_user_subscribers;
+	u32 max_user_regions;
+	u64 max_user_bytes;
+	u32 max_user_locks;
+	u32 max_user_owners;
+	u32 user_regions;
+	u64 user_bytes;
+	u32 user_locks;
+	u32 user_owners;
+	u32 user_subscribers;
+	u64 user_locked_bytes;
 };
 
 /*

@@ -483,14 +483,37 @@ void ipcx_limits_uncharge_region(struct ipcx_region *region)
 	ipcx_limits_uncharge(&region->charge);
 }
 
-/* For IPCX_NL_CMD_STATS_GET: the budgets and the regions' live counts. */
+/*
+ * For IPCX_NL_CMD_STATS_GET: the budgets, the regions' live counts, and
+ * the caller's own charges (its euid's, as they are charged, pinned lock
+ * pages included).
+ */
 void ipcx_limits_stats(struct ipcx_stats *st)
 {
+	kuid_t uid = current_euid();
+	struct ipcx_user *u;
+
 	st->max_regions = READ_ONCE(max_regions);
 	st->max_total_bytes = READ_ONCE(max_total_bytes);
+	st->max_user_regions = READ_ONCE(max_user_regions);
+	st->max_user_bytes = READ_ONCE(max_user_bytes);
+	st->max_user_locks = READ_ONCE(max_user_locks);
+	st->user_regions = 0;
+	st->user_bytes = 0;
+	st->user_locks = 0;
+	st->user_locked_bytes = 0;
 	mutex_lock(&ipcx_limits_lock);
 	st->regions = ipcx_nr_regions;
 	st->bytes = ipcx_nr_bytes;
+	hash_for_each_possible(ipcx_users, u, node, __kuid_val(uid)) {
+		if (uid_eq(u->uid, uid)) {
+			st->user_regions = u->regions;
+			st->user_bytes = u->bytes;
+			st->user_locks = u->locks;
+			st->user_locked_bytes = (u64)u->pinned << PAGE_SHIFT;
+			break;
+		}
+	}
 	mutex_unlock(&ipcx_limits_lock);
 }
 

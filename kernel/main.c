@@ -7,12 +7,27 @@
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/sysfs.h>
+#include <net/genetlink.h>
 
 #include "internal.h"
 #include "locks.h"
 
 static ushort dev_mode = 0666;
-module_param(dev_mode, ushort, 0444);
+
+/* sysfs shows the mode as a mode (0666), not as its decimal value */
+static int ipcx_param_get_mode(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%#o\n", *(ushort *)kp->arg);
+}
+
+static const struct kernel_param_ops ipcx_param_ops_mode = {
+	.set = param_set_ushort,
+	.get = ipcx_param_get_mode,
+};
+
+module_param_cb(dev_mode, &ipcx_param_ops_mode, &dev_mode, 0444);
+__MODULE_PARM_TYPE(dev_mode, "ushort");
 MODULE_PARM_DESC(dev_mode, "permission bits of /dev/ipcx (default 0666)");
 
 static int __init ipcx_init(void)
@@ -61,3 +76,8 @@ MODULE_LICENSE("GPL");
 MODULE_AUTHOR("The ipcx developers");
 MODULE_DESCRIPTION("Shared memory regions with built-in locking");
 MODULE_VERSION(IPCX_MODULE_VERSION);
+/*
+ * A lookup of the generic netlink family by name loads the module, as
+ * ipcx_nl_open() makes one (dev.c has the aliases for the device node).
+ */
+MODULE_ALIAS_GENL_FAMILY(IPCX_NL_FAMILY_NAME);

@@ -342,6 +342,26 @@ static int ipcx_nl_lock_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return ret && !skb->len ? ret : skb->len;
 }
 
+/* The per-user budgets and the caller's use of them; -EMSGSIZE */
+static int ipcx_nl_put_user_stats(struct sk_buff *skb, const struct ipcx_stats *st)
+{
+	if (nla_put_u32(skb, IPCX_NL_STATS_A_MAX_USER_REGIONS, st->max_user_regions) ||
+	    nla_put_u64_64bit(skb, IPCX_NL_STATS_A_MAX_USER_BYTES, st->max_user_bytes,
+			      IPCX_NL_STATS_A_PAD) ||
+	    nla_put_u32(skb, IPCX_NL_STATS_A_MAX_USER_LOCKS, st->max_user_locks) ||
+	    nla_put_u32(skb, IPCX_NL_STATS_A_MAX_USER_OWNERS, st->max_user_owners) ||
+	    nla_put_u32(skb, IPCX_NL_STATS_A_USER_REGIONS, st->user_regions) ||
+	    nla_put_u64_64bit(skb, IPCX_NL_STATS_A_USER_BYTES, st->user_bytes,
+			      IPCX_NL_STATS_A_PAD) ||
+	    nla_put_u32(skb, IPCX_NL_STATS_A_USER_LOCKS, st->user_locks) ||
+	    nla_put_u32(skb, IPCX_NL_STATS_A_USER_OWNERS, st->user_owners) ||
+	    nla_put_u32(skb, IPCX_NL_STATS_A_USER_SUBSCRIBERS, st->user_subscribers) ||
+	    nla_put_u64_64bit(skb, IPCX_NL_STATS_A_USER_LOCKED_BYTES,
+			      st->user_locked_bytes, IPCX_NL_STATS_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int ipcx_nl_put_stats(struct sk_buff *skb, const struct ipcx_stats *st)
 {
 	struct nlattr *nest = nla_nest_start(skb, IPCX_NL_A_STATS);
@@ -363,7 +383,8 @@ static int ipcx_nl_put_stats(struct sk_buff *skb, const struct ipcx_stats *st)
 	    nla_put_u32(skb, IPCX_NL_STATS_A_SUBSCRIBERS, st->subscribers) ||
 	    nla_put_u32(skb, IPCX_NL_STATS_A_MAX_SUBSCRIBERS, st->max_subscribers) ||
 	    nla_put_u32(skb, IPCX_NL_STATS_A_MAX_USER_SUBSCRIBERS,
-			st->max_user_subscribers)) {
+			st->max_user_subscribers) ||
+	    ipcx_nl_put_user_stats(skb, st)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

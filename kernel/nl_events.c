@@ -383,6 +383,7 @@ void ipcx_nl_events_stats(struct ipcx_stats *st)
 {
 	mutex_lock(&ipcx_nl_subs_lock);
 	st->subscribers = ipcx_nl_nr_subs;
+	st->user_subscribers = ipcx_nl_user_subs(current_uid());
 	mutex_unlock(&ipcx_nl_subs_lock);
 	st->max_subscribers = READ_ONCE(max_subscribers);
 	st->max_user_subscribers = ipcx_nl_user_limit();

@@ -361,7 +361,27 @@ void ipcx_owner_put(struct ipcx_owner *owner)
 	call_rcu(&owner->rcu, ipcx_owner_free_rcu);
 }
 
-/* For IPCX_NL_CMD_STATS_GET: owner ids in the registry (dead or alive). */
+/* The owner ids @uid has registered and not retired (its max_user_owners use). */
+static unsigned int ipcx_owner_user_count(kuid_t uid)
+{
+	struct ipcx_owner_user *u;
+	unsigned int n = 0;
+
+	spin_lock(&ipcx_owners_lock);
+	hash_for_each_possible(ipcx_owner_users, u, hnode, __kuid_val(uid)) {
+		if (uid_eq(u->uid, uid)) {
+			n = u->owners;
+			break;
+		}
+	}
+	spin_unlock(&ipcx_owners_lock);
+	return n;
+}
+
+/*
+ * For IPCX_NL_CMD_STATS_GET: owner ids in the registry (dead or alive), and
+ * the caller's real uid's count against max_user_owners.
+ */
 void ipcx_owners_stats(struct ipcx_stats *st)
 {
 	struct ipcx_owner *owner;
@@ -372,6 +392,8 @@ void ipcx_owners_stats(struct ipcx_stats *st)
 	idr_for_each_entry(&ipcx_owner_idr, owner, id)
 		st->owners++;
 	rcu_read_unlock();
+	st->max_user_owners = READ_ONCE(max_user_owners);
+	st->user_owners = ipcx_owner_user_count(current_uid());
 }
 
 /* Caller holds rcu_read_lock(); returns a live-registry owner or NULL. */

@@ -431,10 +431,14 @@ static int ipcx_on_stats(struct nlattr **tb, void *arg)
 {
 	struct nlattr *st[IPCX_NL_STATS_A_MAX + 1];
 	struct ipcx_nl_stats *s = arg;
+	int a;
 
 	if (!tb[IPCX_NL_A_STATS] ||
 	    nla_parse_nested(st, IPCX_NL_STATS_A_MAX, tb[IPCX_NL_A_STATS], NULL))
 		return -EBADMSG;
+	for (a = 0; a <= IPCX_NL_STATS_A_MAX && a < 64; a++)
+		if (st[a])
+			s->present |= (uint64_t)1 << a;
 	s->max_regions = ipcx_get32(st, IPCX_NL_STATS_A_MAX_REGIONS);
 	s->max_region_bytes = ipcx_get64(st, IPCX_NL_STATS_A_MAX_REGION_BYTES);
 	s->max_total_bytes = ipcx_get64(st, IPCX_NL_STATS_A_MAX_TOTAL_BYTES);
@@ -443,17 +447,52 @@ static int ipcx_on_stats(struct nlattr **tb, void *arg)
 	s->bytes = ipcx_get64(st, IPCX_NL_STATS_A_BYTES);
 	s->locks = ipcx_get32(st, IPCX_NL_STATS_A_LOCKS);
 	s->owners = ipcx_get32(st, IPCX_NL_STATS_A_OWNERS);
+	s->subscribers = ipcx_get32(st, IPCX_NL_STATS_A_SUBSCRIBERS);
+	s->max_subscribers = ipcx_get32(st, IPCX_NL_STATS_A_MAX_SUBSCRIBERS);
+	s->max_user_subscribers = ipcx_get32(st, IPCX_NL_STATS_A_MAX_USER_SUBSCRIBERS);
+	s->max_user_regions = ipcx_get32(st, IPCX_NL_STATS_A_MAX_USER_REGIONS);
+	s->max_user_bytes = ipcx_get64(st, IPCX_NL_STATS_A_MAX_USER_BYTES);
+	s->max_user_locks = ipcx_get32(st, IPCX_NL_STATS_A_MAX_USER_LOCKS);
+	s->max_user_owners = ipcx_get32(st, IPCX_NL_STATS_A_MAX_USER_OWNERS);
+	s->user_regions = ipcx_get32(st, IPCX_NL_STATS_A_USER_REGIONS);
+	s->user_bytes = ipcx_get64(st, IPCX_NL_STATS_A_USER_BYTES);
+	s->user_locks = ipcx_get32(st, IPCX_NL_STATS_A_USER_LOCKS);
+	s->user_owners = ipcx_get32(st, IPCX_NL_STATS_A_USER_OWNERS);
+	s->user_subscribers = ipcx_get32(st, IPCX_NL_STATS_A_USER_SUBSCRIBERS);
+	s->user_locked_bytes = ipcx_get64(st, IPCX_NL_STATS_A_USER_LOCKED_BYTES);
 	return 0;
 }
 
-int ipcx_nl_stats(struct ipcx_nl *nl, struct ipcx_nl_stats *stats)
+/*
+ * @size is the caller's sizeof(struct ipcx_nl_stats): the answer is
+ * parsed into this library's own struct, then the part both know is
+ * copied and the rest of a larger (newer) caller's struct zeroed, so that
+ * neither side reads or writes past what the other has.
+ */
+int ipcx_nl_get_stats(struct ipcx_nl *nl, struct ipcx_nl_stats *stats, size_t size)
 {
-	struct nl_msg *msg = ipcx_nl_msg(nl, IPCX_NL_CMD_STATS_GET, 0);
+	struct ipcx_nl_stats all;
+	struct nl_msg *msg;
+	int ret;
 
+	if (size < IPCX_NL_STATS_SIZE_VER0)
+		return -EINVAL;
+	memset(stats, 0, size);
+	msg = ipcx_nl_msg(nl, IPCX_NL_CMD_STATS_GET, 0);
 	if (!msg)
 		return -ENOMEM;
-	memset(stats, 0, sizeof(*stats));
-	return ipcx_nl_transact(nl, msg, ipcx_on_stats, stats);
+	memset(&all, 0, sizeof(all));
+	ret = ipcx_nl_transact(nl, msg, ipcx_on_stats, &all);
+	if (ret)
+		return ret;
+	memcpy(stats, &all, size < sizeof(all) ? size : sizeof(all));
+	return 0;
+}
+
+/* LIBIPCX_1.3's callers have the first version of the struct only. */
+int ipcx_nl_stats(struct ipcx_nl *nl, struct ipcx_nl_stats *stats)
+{
+	return ipcx_nl_get_stats(nl, stats, IPCX_NL_STATS_SIZE_VER0);
 }
 
 int ipcx_nl_delete(struct ipcx_nl *nl, const char *name)

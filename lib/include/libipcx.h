@@ -294,16 +294,40 @@ struct ipcx_nl_lock {
 	uint64_t death_time_ns;
 };
 
+/*
+ * The module's limits and live counts. Extensible: fields are only ever
+ * appended. ipcx_nl_stats() fills the first IPCX_NL_STATS_SIZE_VER0 bytes
+ * only (what it always did); ipcx_nl_get_stats() takes the size the caller
+ * was built with and says in @present which fields the module reported.
+ */
 struct ipcx_nl_stats {
-	uint32_t max_regions;
+	uint32_t max_regions;	/* per IPC namespace */
 	uint32_t max_locks_per_region;
 	uint64_t max_region_bytes;
-	uint64_t max_total_bytes;
+	uint64_t max_total_bytes;	/* per IPC namespace */
 	uint32_t regions;	/* live, every namespace */
 	uint32_t locks;
 	uint32_t owners;
 	uint64_t bytes;
+	/* end of IPCX_NL_STATS_SIZE_VER0; below, ipcx_nl_get_stats() only */
+	uint64_t present;	/* bit IPCX_NL_STATS_A_X: field of X reported */
+	uint32_t subscribers;	/* sockets subscribed to events, all users */
+	uint32_t max_subscribers;
+	uint32_t max_user_subscribers;	/* what one user may subscribe */
+	uint32_t max_user_regions;	/* per-user budgets */
+	uint64_t max_user_bytes;
+	uint32_t max_user_locks;
+	uint32_t max_user_owners;
+	uint32_t user_regions;	/* the caller's use of them (its euid's) */
+	uint32_t user_locks;
+	uint64_t user_bytes;
+	uint32_t user_owners;	/* its real uid's */
+	uint32_t user_subscribers;	/* its real uid's */
+	uint64_t user_locked_bytes;	/* pages its locks pinned (RLIMIT_MEMLOCK) */
 };
+
+/* the size of the first version (48 bytes on LP64, 44 on i386) */
+#define IPCX_NL_STATS_SIZE_VER0	offsetof(struct ipcx_nl_stats, present)
 
 /* one notification; type is IPCX_NL_CMD_*_NTF */
 struct ipcx_nl_event {
@@ -328,6 +352,7 @@ int ipcx_nl_get_region(struct ipcx_nl *nl, const char *name, uint64_t id,
 int ipcx_nl_list_locks(struct ipcx_nl *nl, const char *name, uint64_t id,
 		       ipcx_nl_lock_cb cb, void *arg);
 int ipcx_nl_stats(struct ipcx_nl *nl, struct ipcx_nl_stats *stats);
+int ipcx_nl_get_stats(struct ipcx_nl *nl, struct ipcx_nl_stats *stats, size_t size);
 int ipcx_nl_delete(struct ipcx_nl *nl, const char *name);
 /*
  * Follow events (struct ipcx_nl_event) on a socket of the handle's own,

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The ipcx command against the module, run as a program (build/tools/ipcx,
- * or $IPCX_TOOL): a region's life from create to rm, limits as
- * ipcx_nl_stats() gives them, user and group names (uid 0 is "root") or
- * numbers (--numeric), exact sizes (--bytes),
+ * or $IPCX_TOOL): a region's life from create to rm, limits as ipcx_nl_stats() gives them (the per-user
+ * budgets with the caller's own use, through ipcx_nl_get_stats()), user and group
+ * names (uid 0 is "root") or numbers (--numeric), exact sizes (--bytes),
  * chosen columns (-o) without headings (-n), seals as words, and errors
  * that name the cause and the limit. The grammar and the messages that
  * need no module are checked on the host (tools/ipcx/host-test.sh).
@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -241,6 +242,169 @@ TEST_F(cli, limits_match_stats)
 	EXPECT_EQ((const char *)self->out, line_starting(self->out, "RESOURCE")) {
 		TH_LOG("%s", self->out);
 	}
+}
+
+/* The module's limits and counts, all of them (0 or -errno). */
+static int module_stats_all(struct ipcx_nl_stats *st)
+{
+	struct ipcx_nl *nl;
+	int ret = ipcx_nl_open(&nl);
+
+	if (ret)
+		return ret;
+	ret = ipcx_nl_get_stats(nl, st, sizeof(*st));
+	ipcx_nl_close(nl);
+	return ret;
+}
+
+#define PRESENT(st, a) (((st)->present >> (a)) & 1)
+
+/*
+ * ipcx limits has a row per per-user budget, with the caller's use of it
+ * as the module reports it, and RLIMIT_MEMLOCK with the user's locked
+ * memory; this test's own region counts in them.
+ */
+TEST_F(cli, limits_show_user_budgets)
+{
+	static const struct {
+		const char *res;
+		int limit_attr, used_attr;
+	} rows[] = {
+		{ "max_user_regions", IPCX_NL_STATS_A_MAX_USER_REGIONS, IPCX_NL_STATS_A_USER_REGIONS },
+		{ "max_user_bytes", IPCX_NL_STATS_A_MAX_USER_BYTES, IPCX_NL_STATS_A_USER_BYTES },
+		{ "max_user_locks", IPCX_NL_STATS_A_MAX_USER_LOCKS, IPCX_NL_STATS_A_USER_LOCKS },
+		{ "max_user_owners", IPCX_NL_STATS_A_MAX_USER_OWNERS, IPCX_NL_STATS_A_USER_OWNERS },
+		{ "max_user_subscribers", IPCX_NL_STATS_A_MAX_USER_SUBSCRIBERS,
+		  IPCX_NL_STATS_A_USER_SUBSCRIBERS },
+		{ "max_subscribers", IPCX_NL_STATS_A_MAX_SUBSCRIBERS, IPCX_NL_STATS_A_SUBSCRIBERS },
+	};
+	struct ipcx_nl_stats st;
+	uint64_t limit[6], used[6];
+	struct ipcx_mutex m;
+	struct rlimit rl;
+	void *base;
+	size_t i;
+
+	/* a lock of ours: counts in user_locks, its page in the pinned pages */
+	ASSERT_EQ(0, ipcx_region_map(self->fd, 0, PROT_READ | PROT_WRITE, &base));
+	ASSERT_EQ(0, ipcx_mutex_init(&m, self->fd, base, 0));
+	ASSERT_EQ(0, ipcx_mutex_lock(&m));
+	ASSERT_EQ(0, ipcx_mutex_unlock(&m));
+	ASSERT_EQ(0, module_stats_all(&st));
+	for (i = 0; i < 6; i++) {
+		ASSERT_TRUE(PRESENT(&st, rows[i].limit_attr) && PRESENT(&st, rows[i].used_attr)) {
+			TH_LOG("the module does not report %s", rows[i].res);
+		}
+	}
+	limit[0] = st.max_user_regions;		used[0] = st.user_regions;
+	limit[1] = st.max_user_bytes;		used[1] = st.user_bytes;
+	limit[2] = st.max_user_locks;		used[2] = st.user_locks;
+	limit[3] = st.max_user_owners;		used[3] = st.user_owners;
+	limit[4] = st.max_user_subscribers;	used[4] = st.user_subscribers;
+	limit[5] = st.max_subscribers;		used[5] = st.subscribers;
+	/* the fixture's region: made by this euid, 1536 bytes page-rounded */
+	EXPECT_LE(1, st.user_regions);
+	EXPECT_LE((uint64_t)getpagesize(), st.user_bytes);
+	EXPECT_LE(1, st.user_locks);
+	EXPECT_LE((uint64_t)getpagesize(), st.user_locked_bytes);
+	EXPECT_LE(1, st.user_owners);	/* this thread, registered by the lock */
+
+	ASSERT_EQ(0, ipcx(self->out, sizeof(self->out), true, "limits --json"));
+	for (i = 0; i < 6; i++) {
+		EXPECT_EQ((long long)limit[i], limit_field(self->out, rows[i].res, "limit")) {
+			TH_LOG("%s: limit in %s", rows[i].res, self->out);
+		}
+		EXPECT_EQ((long long)used[i], limit_field(self->out, rows[i].res, "used")) {
+			TH_LOG("%s: used in %s", rows[i].res, self->out);
+		}
+	}
+	EXPECT_EQ((long long)st.user_locked_bytes,
+		  limit_field(self->out, "RLIMIT_MEMLOCK", "used"));
+	ASSERT_EQ(0, getrlimit(RLIMIT_MEMLOCK, &rl));
+	if (rl.rlim_cur != RLIM_INFINITY)
+		EXPECT_EQ((long long)rl.rlim_cur,
+			  limit_field(self->out, "RLIMIT_MEMLOCK", "limit"));
+
+	/* text: a row per budget, the limit in bytes with --bytes */
+	ASSERT_EQ(0, ipcx(self->out, sizeof(self->out), true,
+			  "limits --bytes -n -o RESOURCE,LIMIT,USED"));
+	for (i = 0; i < 6; i++) {
+		char want[128];
+
+		snprintf(want, sizeof(want), "%s %" PRIu64 " %" PRIu64, rows[i].res,
+			 limit[i], used[i]);
+		EXPECT_TRUE(has_row(self->out, want)) {
+			TH_LOG("want \"%s\" in:\n%s", want, self->out);
+		}
+	}
+}
+
+/*
+ * The used column of a per-user budget is the caller's: nobody, who has
+ * made nothing, sees 0 regions of its own while this test's region counts
+ * for root.
+ */
+TEST_F(cli, limits_used_is_the_callers)
+{
+	char cmd[512];
+	size_t n;
+	FILE *p;
+
+	if (getuid())
+		SKIP(return, "needs root to run the command as nobody");
+	snprintf(cmd, sizeof(cmd),
+		 "setpriv --reuid=65534 --regid=65534 --clear-groups %s limits --json", tool());
+	p = popen(cmd, "r");
+	ASSERT_NE(NULL, p);
+	n = fread(self->out, 1, sizeof(self->out) - 1, p);
+	self->out[n] = '\0';
+	ASSERT_EQ(0, pclose(p)) {
+		TH_LOG("%s: %s", cmd, self->out);
+	}
+	EXPECT_EQ(0, limit_field(self->out, "max_user_regions", "used")) {
+		TH_LOG("%s", self->out);
+	}
+	EXPECT_EQ(0, limit_field(self->out, "max_user_bytes", "used"));
+	ASSERT_EQ(0, ipcx(self->out, sizeof(self->out), true, "limits --json"));
+	EXPECT_LE(1, limit_field(self->out, "max_user_regions", "used"));
+}
+
+/*
+ * The library: ipcx_nl_get_stats() reports the subscribers (this handle
+ * subscribed: at least one, and one of this user's), and the struct's
+ * versions hold: ipcx_nl_stats() writes nothing past the first version,
+ * a larger struct's tail is zeroed, a size below the first is EINVAL.
+ */
+TEST_F(cli, get_stats_subscribers_and_sizes)
+{
+	unsigned char buf[sizeof(struct ipcx_nl_stats) + 16];
+	struct ipcx_nl_stats st;
+	struct ipcx_nl *nl;
+	size_t i;
+
+	ASSERT_EQ(0, ipcx_nl_open(&nl));
+	ASSERT_EQ(0, ipcx_nl_subscribe(nl));
+	ASSERT_EQ(0, ipcx_nl_get_stats(nl, &st, sizeof(st)));
+	EXPECT_TRUE(PRESENT(&st, IPCX_NL_STATS_A_SUBSCRIBERS));
+	EXPECT_LE(1, st.subscribers);
+	EXPECT_LE(1, st.user_subscribers);
+	EXPECT_LE(st.user_subscribers, st.subscribers);
+	EXPECT_LT(0, st.max_subscribers);
+	EXPECT_LT(0, st.max_user_subscribers);
+	EXPECT_LT(0, st.max_user_regions);
+
+	memset(buf, 0xa5, sizeof(buf));
+	ASSERT_EQ(0, ipcx_nl_stats(nl, (struct ipcx_nl_stats *)buf));
+	for (i = IPCX_NL_STATS_SIZE_VER0; i < sizeof(buf); i++)
+		ASSERT_EQ(0xa5, buf[i]) TH_LOG("ipcx_nl_stats() wrote byte %zu", i);
+	EXPECT_EQ(st.max_regions, ((struct ipcx_nl_stats *)buf)->max_regions);
+
+	memset(buf, 0xa5, sizeof(buf));
+	ASSERT_EQ(0, ipcx_nl_get_stats(nl, (struct ipcx_nl_stats *)buf, sizeof(buf)));
+	for (i = sizeof(struct ipcx_nl_stats); i < sizeof(buf); i++)
+		ASSERT_EQ(0, buf[i]) TH_LOG("byte %zu of a larger struct not zeroed", i);
+	EXPECT_EQ(-EINVAL, ipcx_nl_get_stats(nl, &st, IPCX_NL_STATS_SIZE_VER0 - 1));
+	ipcx_nl_close(nl);
 }
 
 /* Owner and group of a root-made region: "root" by name, 0 with --numeric. */

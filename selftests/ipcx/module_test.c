@@ -11,10 +11,14 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/ipcx.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
 
 #include "kselftest_harness.h"
 
@@ -105,6 +109,138 @@ TEST_F(mod, dev_mode_parameter)
 	/* bits outside 0777 are refused at load */
 	EXPECT_NE(0, load("dev_mode=04777 2>/dev/null"));
 	EXPECT_FALSE(module_loaded());
+}
+
+/* sysfs shows the mode as a mode, not as the decimal 438 */
+TEST_F(mod, dev_mode_reads_in_octal)
+{
+	char buf[32] = "";
+	FILE *f;
+
+	ASSERT_EQ(0, unload());
+	ASSERT_EQ(0, load("dev_mode=0640"));
+	f = fopen("/sys/module/ipcx/parameters/dev_mode", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(buf, sizeof(buf), f));
+	fclose(f);
+	EXPECT_STREQ("0640\n", buf);
+	ASSERT_EQ(0, unload());
+}
+
+/* modinfo carries the aliases that let modprobe find the module by use */
+TEST_F(mod, autoload_aliases)
+{
+	char want[3][64], line[256];
+	int i, found[3] = { 0 };
+	FILE *p;
+
+	snprintf(want[0], sizeof(want[0]), "devname:%s", "ipcx");
+	snprintf(want[1], sizeof(want[1]), "char-major-10-%d", IPCX_MISC_MINOR);
+	snprintf(want[2], sizeof(want[2]), "net-pf-16-proto-16-family-%s", IPCX_NL_FAMILY_NAME);
+	p = popen("modinfo -F alias ipcx", "r");
+	ASSERT_NE(NULL, p);
+	while (fgets(line, sizeof(line), p)) {
+		line[strcspn(line, "\n")] = '\0';
+		for (i = 0; i < 3; i++)
+			found[i] |= !strcmp(line, want[i]);
+	}
+	pclose(p);
+	for (i = 0; i < 3; i++) {
+		EXPECT_TRUE(found[i]) {
+			TH_LOG("no alias %s", want[i]);
+		}
+	}
+}
+
+/* Opening the device node loads the module (kmod's static-nodes makes the
+ * node at boot from the devname alias, as for /dev/fuse). */
+TEST_F(mod, first_open_of_the_node_loads_the_module)
+{
+	const char *node = "/tmp/ipcx-autoload-node";
+	struct ipcx_version ver;
+	int fd;
+
+	ASSERT_EQ(0, unload());
+	unlink(node);
+	ASSERT_EQ(0, mknod(node, S_IFCHR | 0600, makedev(10, IPCX_MISC_MINOR)));
+	fd = open(node, O_RDWR);
+	unlink(node);
+	ASSERT_LE(0, fd) TH_LOG("open: %s", strerror(errno));
+	EXPECT_TRUE(module_loaded());
+	EXPECT_EQ(0, ioctl(fd, IPCX_IOC_VERSION, &ver));
+	close(fd);
+}
+
+/*
+ * Resolving the generic netlink family (libnl's genl_ctrl_resolve(), as
+ * ipcx_nl_open() does) loads the module, for any user: the lookup is made
+ * as nobody.
+ */
+TEST_F(mod, netlink_family_lookup_loads_the_module)
+{
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, unload());
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct nl_sock *sk;
+		int id;
+
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(2);
+		sk = nl_socket_alloc();
+		if (!sk || genl_connect(sk))
+			_exit(3);
+		id = genl_ctrl_resolve(sk, IPCX_NL_FAMILY_NAME);
+		nl_socket_free(sk);
+		_exit(id > 0 ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("family \"%s\" not resolved",
+						 IPCX_NL_FAMILY_NAME);
+	EXPECT_TRUE(module_loaded());
+}
+
+/*
+ * examples/modprobe.d/ipcx.conf (run from the top of the tree) names real
+ * parameters, and modprobe applies them: each reads back as written.
+ */
+TEST_F(mod, example_modprobe_conf_applies)
+{
+	const char *conf = "examples/modprobe.d/ipcx.conf";
+	char line[512], path[128], got[64], *tok, *eq, *save;
+	int checked = 0;
+	FILE *f, *p;
+
+	f = fopen(conf, "r");
+	if (!f)
+		SKIP(return, "%s: %s (run from the top of the tree)", conf, strerror(errno));
+	ASSERT_EQ(0, unload());
+	ASSERT_EQ(0, system("modprobe -C examples/modprobe.d ipcx"));
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "options ipcx ", 13))
+			continue;
+		for (tok = strtok_r(line + 13, " \t\n", &save); tok;
+		     tok = strtok_r(NULL, " \t\n", &save)) {
+			eq = strchr(tok, '=');
+			ASSERT_NE(NULL, eq);
+			*eq = '\0';
+			snprintf(path, sizeof(path), "/sys/module/ipcx/parameters/%s", tok);
+			p = fopen(path, "r");
+			ASSERT_NE(NULL, p) TH_LOG("%s names no parameter %s", conf, tok);
+			ASSERT_NE(NULL, fgets(got, sizeof(got), p));
+			fclose(p);
+			EXPECT_EQ(strtoull(eq + 1, NULL, 0), strtoull(got, NULL, 0)) {
+				TH_LOG("%s: %s=%s, reads %s", conf, tok, eq + 1, got);
+			}
+			checked++;
+		}
+	}
+	fclose(f);
+	EXPECT_LT(0, checked);
+	ASSERT_EQ(0, unload());
 }
 
 /* 300 s: each rmmod waits for RCU; on a KASAN kernel under TCG 20 cycles take minutes */

@@ -75,6 +75,8 @@ t 2 "" "unknown column 'BOGUS'" "ipcx ls -o BOGUS: names the column" -- ls -o BO
 t 0 "SEALS" "" "ipcx ls -o help lists the columns" -- ls -o help
 t 0 "LINKED" "" "ipcx stat -o help lists the columns, no NAME needed" -- stat -o help
 t 0 "LAST-DEATH" "" "ipcx locks --output help lists the columns" -- locks --output help
+t 0 "max_user_regions.*" "" "ipcx limits --help names the per-user budgets" -- limits --help
+t 0 "RLIMIT_MEMLOCK" "" "ipcx limits --help names RLIMIT_MEMLOCK" -- limits --help
 t 2 "" "unknown column 'BOGUS'" "ipcx locks -o BOGUS x: names the column" -- locks -o BOGUS x
 
 # "--" ends the options: -x is a name; no module here, so exit 3 (1 if

@@ -95,6 +95,12 @@ static const struct cmd cmds[] = {
 	  "  -j, --json            one JSON object per event and line\n" },
 	{ "limits", cmd_limits, out_opts, "[OPTIONS]",
 	  "the module's limits and what is used of them (as ipcs -l, -u)",
+	  "Rows: the limits of each IPC namespace (max_regions, max_total_bytes),\n"
+	  "with what all namespaces use; the limits of one region; the per-user\n"
+	  "budgets (max_user_regions, max_user_bytes, max_user_locks,\n"
+	  "max_user_owners, max_user_subscribers) with what your user uses of\n"
+	  "each; RLIMIT_MEMLOCK with the lock pages your user pinned (a declared\n"
+	  "lock pins its page).\n"
 	  "Columns: RESOURCE DESCRIPTION LIMIT USED USE% by default.\n" },
 	{ "version", cmd_version, json_opts, "[OPTIONS]",
 	  "this tool's version, and the loaded module's ABI and features",

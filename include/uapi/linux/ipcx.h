@@ -28,6 +28,16 @@
 #include <linux/types.h>
 
 #define IPCX_DEVICE_PATH	"/dev/ipcx"
+/*
+ * /dev/ipcx is character device 10 (misc), minor IPCX_MISC_MINOR: a minor
+ * from the range 243-254 that Documentation/admin-guide/devices.txt keeps
+ * for local use (no in-tree driver registers it; dynamic misc minors come
+ * from below 128), so that opening the node loads the module: the node
+ * exists before the module does, made at boot from the module's devname
+ * alias (kmod static-nodes). If another driver holds that minor, the module
+ * takes a dynamic one and says so in the kernel log (see README).
+ */
+#define IPCX_MISC_MINOR		250
 
 /* ABI version: major changes never happen; minor grows with features. */
 #define IPCX_ABI_MAJOR		1
@@ -751,7 +761,8 @@ struct ipcx_lock_stat {
  *                            Needs read permission on the region (as an
  *                            IPCX_OPEN_RDONLY open would): EACCES otherwise.
  *   IPCX_NL_CMD_STATS_GET    doit: limits and live counts, one IPCX_NL_A_STATS
- *                            nest (IPCX_NL_STATS_A_*).
+ *                            nest (IPCX_NL_STATS_A_*); the IPCX_NL_STATS_A_USER_*
+ *                            counts are the sender's own user's.
  *   IPCX_NL_CMD_REGION_DEL   doit: unlink the name IPCX_NL_A_REGION_NAME, as
  *                            IPCX_IOC_REGION_UNLINK does (owner, creator or
  *                            CAP_SYS_ADMIN; EPERM otherwise, ENOENT).
@@ -885,6 +896,26 @@ enum ipcx_nl_stats_attr {
 	IPCX_NL_STATS_A_SUBSCRIBERS,		/* u32, sockets subscribed to events */
 	IPCX_NL_STATS_A_MAX_SUBSCRIBERS,	/* u32, limit, all users */
 	IPCX_NL_STATS_A_MAX_USER_SUBSCRIBERS,	/* u32, limit, per user */
+	/*
+	 * The per-user budgets, and what the caller's user uses of each: the
+	 * sender of the request, by the uid its limit is kept by (regions,
+	 * bytes, locks: euid; owners, subscribers: real uid).
+	 */
+	IPCX_NL_STATS_A_MAX_USER_REGIONS,	/* u32, limit, per user (euid) */
+	IPCX_NL_STATS_A_MAX_USER_BYTES,		/* u64, limit, per user (euid) */
+	IPCX_NL_STATS_A_MAX_USER_LOCKS,		/* u32, limit, per user (euid) */
+	IPCX_NL_STATS_A_MAX_USER_OWNERS,	/* u32, limit, per user (uid) */
+	IPCX_NL_STATS_A_USER_REGIONS,		/* u32, the caller's: created */
+	IPCX_NL_STATS_A_USER_BYTES,		/* u64, the caller's: sized last */
+	IPCX_NL_STATS_A_USER_LOCKS,		/* u32, the caller's: declared */
+	IPCX_NL_STATS_A_USER_OWNERS,		/* u32, the caller's: registered */
+	IPCX_NL_STATS_A_USER_SUBSCRIBERS,	/* u32, the caller's: sockets */
+	/*
+	 * u64, bytes: the region pages the caller's locks pinned (its euid's
+	 * count), what the declarer's RLIMIT_MEMLOCK is checked against when
+	 * a lock pins a page
+	 */
+	IPCX_NL_STATS_A_USER_LOCKED_BYTES,
 
 	__IPCX_NL_STATS_A_CNT,
 	IPCX_NL_STATS_A_MAX = __IPCX_NL_STATS_A_CNT - 1
