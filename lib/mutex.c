@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "cpu_relax.h"
 #include "lock_internal.h"
 
 /* Bounded user-space spin before sleeping: ~a few microseconds. */
@@ -90,7 +91,7 @@ int ipcx_mutex_lock_full(struct ipcx_mutex *m, unsigned int flags,
 				return 0;
 			if (w & IPCX_LOCKW_WAITERS)
 				break;	/* others sleep already: queue behind them */
-			__builtin_ia32_pause();
+			ipcx_cpu_relax();
 		}
 	}
 	return ipcx_lock_slow(m->fd, m->offset, IPCX_IOC_MUTEX_LOCK, flags, abstime,

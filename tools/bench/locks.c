@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../lib/cpu_relax.h"
 #include "work.h"
 
 #define LOCK_BATCH 64
@@ -205,13 +206,6 @@ void work_syscall(struct job *j)
 	job_measure(j, j->reps, 0, 1, j->row->cpus, syscall_worker, job_stats);
 }
 
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#endif
-}
-
 /* Wait until the line holds want; yield when both sides share a CPU. */
 static void line_wait(volatile uint64_t *line, uint64_t want, int yield)
 {
@@ -219,7 +213,7 @@ static void line_wait(volatile uint64_t *line, uint64_t want, int yield)
 		if (yield)
 			sched_yield();
 		else
-			cpu_relax();
+			ipcx_cpu_relax();
 }
 
 static int line_worker(int side, void *arg)

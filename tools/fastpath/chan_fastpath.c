@@ -42,6 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cpu_relax.h"
 #include "libipcx.h"
 #include "kstubs.h"
 
@@ -161,7 +162,7 @@ static void line_echo(uint64_t *v)
 
 	for (i = 0; i < BATCH; i++, *v += 2) {
 		while (sh->line != *v)
-			__builtin_ia32_pause();
+			ipcx_cpu_relax();
 		sh->line = *v + 1;
 	}
 }
@@ -174,7 +175,7 @@ static double line_batch(uint64_t *v)
 	for (i = 0; i < BATCH; i++, *v += 2) {
 		sh->line = *v;
 		while (sh->line != *v + 1)
-			__builtin_ia32_pause();
+			ipcx_cpu_relax();
 	}
 	return (double)(now_ns() - t0) / BATCH;
 }
@@ -202,7 +203,7 @@ static void bare_recv(struct bare_ring *r, uint64_t pos, void *buf)
 
 	while (__atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) != pos + 1) {
 		__builtin_prefetch(s->payload);
-		__builtin_ia32_pause();
+		ipcx_cpu_relax();
 	}
 	memcpy(buf, s->payload, SMALL);
 }
@@ -282,7 +283,7 @@ static void chan_ends(struct chan_pair *p, int s, struct ipcx_chan **tx, struct 
 		die("ipcx_chan_open", rc);
 	__atomic_fetch_add(&sh->go, 1, __ATOMIC_SEQ_CST);
 	while (__atomic_load_n(&sh->go, __ATOMIC_ACQUIRE) < 2)
-		__builtin_ia32_pause();
+		ipcx_cpu_relax();
 }
 
 static void chan_close_ends(struct ipcx_chan *tx, struct ipcx_chan *rx)
@@ -314,7 +315,7 @@ static void chan_echo(void *arg)
 	}
 	/* stay until the leader has its last reply */
 	while (__atomic_load_n(&sh->go, __ATOMIC_ACQUIRE) < 3)
-		__builtin_ia32_pause();
+		ipcx_cpu_relax();
 	chan_close_ends(tx, rx);
 }
 
