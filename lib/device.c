@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Opening /dev/ipcx and asking it what it is. */
+/* Opening /dev/ipcx, calling it, and asking it what it is. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "libipcx.h"
+#include "internal.h"
 
 int ipcx_open_dev(int flags)
 {
@@ -21,12 +21,18 @@ int ipcx_open_dev(int flags)
 	return fd;
 }
 
-int ipcx_get_version(int fd, struct ipcx_version *ver)
+int ipcx_ioctl(int fd, unsigned long cmd, void *arg)
 {
-	int saved = errno, ret = 0;
+	int saved = errno, ret;
 
-	if (ioctl(fd, IPCX_IOC_VERSION, ver) < 0)
+	ret = ioctl(fd, cmd, arg);
+	if (ret < 0)
 		ret = -errno;
 	errno = saved;
 	return ret;
+}
+
+int ipcx_get_version(int fd, struct ipcx_version *ver)
+{
+	return ipcx_ioctl(fd, IPCX_IOC_VERSION, ver);
 }

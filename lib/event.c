@@ -41,7 +41,7 @@ int ipcx_event_wait(struct ipcx_event *e, uint32_t seq,
 	ret = ipcx_lock_op_timeout(&op, abstime, clock);
 	if (ret)
 		return ret;
-	return ipcx_lock_ioctl(e->fd, IPCX_IOC_EVENT_WAIT, &op);
+	return ipcx_ioctl(e->fd, IPCX_IOC_EVENT_WAIT, &op);
 }
 
 static int ipcx_event_fire(struct ipcx_event *e, uint64_t n)
@@ -55,7 +55,7 @@ static int ipcx_event_fire(struct ipcx_event *e, uint64_t n)
 	memset(&op, 0, sizeof(op));
 	op.offset = e->offset;
 	op.value = n;
-	ret = ipcx_lock_ioctl(e->fd, IPCX_IOC_EVENT_WAKE, &op);
+	ret = ipcx_ioctl(e->fd, IPCX_IOC_EVENT_WAKE, &op);
 	return ret ? ret : (int)op.value;
 }
 

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* libipcx internals shared by owner.c, mutex.c and event.c. */
+/*
+ * libipcx internals shared by the lock files: lockblock.c (what every
+ * kind shares), owner.c (the calling thread's owner id and last
+ * EOWNERDEAD), the kinds (mutex.c, rwlock.c, sem.c, event.c) and
+ * channel.c, which is built on mutexes and events. Never installed.
+ */
 #ifndef LIBIPCX_LOCK_INTERNAL_H
 #define LIBIPCX_LOCK_INTERNAL_H
 
@@ -7,21 +12,22 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "libipcx.h"
+#include "internal.h"
 
-/* ioctl() returning 0 or -errno, errno preserved. */
-int ipcx_lock_ioctl(int fd, unsigned long cmd, void *arg);
+/* ---- owner.c ---- */
 
 /* The calling thread's owner id if it has one in this process (no kernel call). */
 bool ipcx_owner_cached(uint32_t *id);
 
 /*
- * The calling thread's record of its last -EOWNERDEAD (owner.c): save it
- * for the lock at (@fd, @offset); fetch it back: 0, or -ENOENT when this
- * thread's last one was on another lock, or none (in this process).
+ * The calling thread's record of its last -EOWNERDEAD: save it for the
+ * lock at (@fd, @offset); fetch it back: 0, or -ENOENT when this thread's
+ * last one was on another lock, or none (in this process).
  */
 void ipcx_death_save(int fd, uint64_t offset, const struct ipcx_owner_info *died);
 int ipcx_death_fetch(int fd, uint64_t offset, struct ipcx_owner_info *died);
+
+/* ---- lockblock.c ---- */
 
 /* Fill a lock handle's fd, offset and word (validated): 0 or -EINVAL. */
 int ipcx_lock_locate(int fd, void *base, uint64_t offset, int *hfd,
@@ -34,7 +40,8 @@ int ipcx_lock_declare(int fd, uint64_t offset, uint32_t kind, uint32_t value);
  * (a module without the feature), or another -errno. */
 int ipcx_mutex_declare_death_event(int fd, uint64_t offset, uint64_t event_offset);
 
-/* The kernel path of a lock operation: ioctl @cmd on the lock at @offset. */
+/* The kernel path of a lock operation: ioctl @cmd on the lock at @offset;
+ * an -EOWNERDEAD is saved for ipcx_*_last_death() and copied to @died. */
 int ipcx_lock_slow(int fd, uint64_t offset, unsigned long cmd, unsigned int flags,
 		   const struct timespec *abstime, clockid_t clock,
 		   struct ipcx_owner_info *died);

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Lock blocks, whatever their kind: where a handle's word is, and
- * declaring a block to the kernel. Every lock handle (mutex, event,
- * semaphore, reader-writer lock) is { fd, offset, word }, and so is what
- * the calling thread remembers of its last EOWNERDEAD (owner.c).
+ * Lock blocks, whatever their kind: where a handle's word is, declaring a
+ * block to the kernel, the kernel path of a lock operation (sleeping,
+ * waking, a dead holder's report), statistics, lock fds, and the last
+ * EOWNERDEAD. Every lock handle (mutex, event, semaphore, reader-writer
+ * lock) is { fd, offset, word }, and so is what the calling thread
+ * remembers of its last EOWNERDEAD (owner.c). What is a kind's own (its
+ * fast paths in the word) lives in its file.
  */
 #include <errno.h>
 #include <string.h>
@@ -29,7 +32,7 @@ int ipcx_lock_declare(int fd, uint64_t offset, uint32_t kind, uint32_t value)
 	op.offset = offset;
 	op.kind = kind;
 	op.value = value;
-	return ipcx_lock_ioctl(fd, IPCX_IOC_LOCK_DECLARE, &op);
+	return ipcx_ioctl(fd, IPCX_IOC_LOCK_DECLARE, &op);
 }
 
 int ipcx_mutex_declare_death_event(int fd, uint64_t offset, uint64_t event_offset)
@@ -41,7 +44,60 @@ int ipcx_mutex_declare_death_event(int fd, uint64_t offset, uint64_t event_offse
 	op.kind = IPCX_LOCK_MUTEX;
 	op.flags = IPCX_LOCK_F_DEATH_EVENT;
 	op.value = event_offset;
-	return ipcx_lock_ioctl(fd, IPCX_IOC_LOCK_DECLARE, &op);
+	return ipcx_ioctl(fd, IPCX_IOC_LOCK_DECLARE, &op);
+}
+
+int ipcx_lock_slow(int fd, uint64_t offset, unsigned long cmd, unsigned int flags,
+		   const struct timespec *abstime, clockid_t clock,
+		   struct ipcx_owner_info *died)
+{
+	struct ipcx_lock_op op;
+	int ret;
+
+	memset(&op, 0, sizeof(op));
+	op.offset = offset;
+	op.flags = flags;
+	ret = ipcx_lock_op_timeout(&op, abstime, clock);
+	if (ret)
+		return ret;
+	ret = ipcx_ioctl(fd, cmd, &op);
+	if (ret == -EOWNERDEAD) {
+		ipcx_death_save(fd, offset, &op.died);
+		if (died)
+			*died = op.died;
+	}
+	return ret;
+}
+
+int ipcx_lock_op_timeout(struct ipcx_lock_op *op, const struct timespec *abstime,
+			 clockid_t clock)
+{
+	if (!abstime)
+		return 0;
+	if (clock != CLOCK_MONOTONIC && clock != CLOCK_REALTIME)
+		return -EINVAL;
+	op->flags |= IPCX_LOCK_F_TIMEOUT;
+	if (clock == CLOCK_REALTIME)
+		op->flags |= IPCX_LOCK_F_REALTIME;
+	op->timeout_sec = abstime->tv_sec;
+	op->timeout_nsec = abstime->tv_nsec;
+	return 0;
+}
+
+int ipcx_lock_stat(int fd, uint64_t offset, struct ipcx_lock_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->offset = offset;
+	return ipcx_ioctl(fd, IPCX_IOC_LOCK_STAT, st);
+}
+
+int ipcx_lock_fd(int fd, uint64_t offset)
+{
+	struct ipcx_lock_op op;
+
+	memset(&op, 0, sizeof(op));
+	op.offset = offset;
+	return ipcx_ioctl(fd, IPCX_IOC_LOCK_FD, &op);
 }
 
 int ipcx_mutex_last_death(const struct ipcx_mutex *m, struct ipcx_owner_info *died)

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "cpu_relax.h"
 #include "lock_internal.h"
@@ -24,43 +23,6 @@ int ipcx_mutex_init(struct ipcx_mutex *m, int fd, void *base, uint64_t offset)
 int ipcx_mutex_attach(struct ipcx_mutex *m, int fd, void *base, uint64_t offset)
 {
 	return ipcx_lock_locate(fd, base, offset, &m->fd, &m->offset, &m->word);
-}
-
-int ipcx_lock_slow(int fd, uint64_t offset, unsigned long cmd, unsigned int flags,
-		   const struct timespec *abstime, clockid_t clock,
-		   struct ipcx_owner_info *died)
-{
-	struct ipcx_lock_op op;
-	int ret;
-
-	memset(&op, 0, sizeof(op));
-	op.offset = offset;
-	op.flags = flags;
-	ret = ipcx_lock_op_timeout(&op, abstime, clock);
-	if (ret)
-		return ret;
-	ret = ipcx_lock_ioctl(fd, cmd, &op);
-	if (ret == -EOWNERDEAD) {
-		ipcx_death_save(fd, offset, &op.died);
-		if (died)
-			*died = op.died;
-	}
-	return ret;
-}
-
-int ipcx_lock_op_timeout(struct ipcx_lock_op *op, const struct timespec *abstime,
-			 clockid_t clock)
-{
-	if (!abstime)
-		return 0;
-	if (clock != CLOCK_MONOTONIC && clock != CLOCK_REALTIME)
-		return -EINVAL;
-	op->flags |= IPCX_LOCK_F_TIMEOUT;
-	if (clock == CLOCK_REALTIME)
-		op->flags |= IPCX_LOCK_F_REALTIME;
-	op->timeout_sec = abstime->tv_sec;
-	op->timeout_nsec = abstime->tv_nsec;
-	return 0;
 }
 
 static int ipcx_mutex_cas(uint32_t *word, uint32_t old, uint32_t new, int order)
@@ -122,7 +84,7 @@ static int ipcx_mutex_holder_ioctl(struct ipcx_mutex *m, unsigned long cmd)
 
 	memset(&op, 0, sizeof(op));
 	op.offset = m->offset;
-	return ipcx_lock_ioctl(m->fd, cmd, &op);
+	return ipcx_ioctl(m->fd, cmd, &op);
 }
 
 int ipcx_mutex_unlock(struct ipcx_mutex *m)
@@ -149,25 +111,4 @@ int ipcx_mutex_held(const struct ipcx_mutex *m)
 int ipcx_mutex_consistent(struct ipcx_mutex *m)
 {
 	return ipcx_mutex_holder_ioctl(m, IPCX_IOC_MUTEX_CONSISTENT);
-}
-
-int ipcx_lock_stat(int fd, uint64_t offset, struct ipcx_lock_stat *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->offset = offset;
-	return ipcx_lock_ioctl(fd, IPCX_IOC_LOCK_STAT, st);
-}
-
-int ipcx_lock_fd(int fd, uint64_t offset)
-{
-	struct ipcx_lock_op op;
-	int saved = errno, ret;
-
-	memset(&op, 0, sizeof(op));
-	op.offset = offset;
-	ret = ioctl(fd, IPCX_IOC_LOCK_FD, &op);
-	if (ret < 0)
-		ret = -errno;
-	errno = saved;
-	return ret;
 }

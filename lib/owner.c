@@ -24,7 +24,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -115,7 +114,7 @@ int ipcx_owner_id(int fd, uint32_t *id)
 	}
 	epoch = ipcx_epoch_current();
 	memset(&op, 0, sizeof(op));
-	ret = ipcx_lock_ioctl(fd, IPCX_IOC_OWNER_REGISTER, &op);
+	ret = ipcx_ioctl(fd, IPCX_IOC_OWNER_REGISTER, &op);
 	if (ret)
 		return ret;
 	tls_owner = op.owner;
@@ -139,14 +138,4 @@ int ipcx_death_fetch(int fd, uint64_t offset, struct ipcx_owner_info *died)
 		return -ENOENT;
 	*died = tls_death.died;
 	return 0;
-}
-
-int ipcx_lock_ioctl(int fd, unsigned long cmd, void *arg)
-{
-	int saved = errno, ret = 0;
-
-	if (ioctl(fd, cmd, arg) < 0)
-		ret = -errno;
-	errno = saved;
-	return ret;
 }

@@ -2,22 +2,10 @@
 /* Regions: create, open, unlink, map, stat, change. Never touches errno. */
 #include <errno.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "libipcx.h"
-
-/* ioctl(2) returning 0 or -errno, errno preserved. */
-static int ipcx_ioctl(int fd, unsigned long cmd, void *arg)
-{
-	int saved = errno, ret = 0;
-
-	if (ioctl(fd, cmd, arg) < 0)
-		ret = -errno;
-	errno = saved;
-	return ret;
-}
+#include "internal.h"
 
 static int ipcx_name_check(const char *name)
 {

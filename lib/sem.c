@@ -83,7 +83,7 @@ int ipcx_sem_post_full(struct ipcx_sem *s, unsigned int flags)
 	memset(&op, 0, sizeof(op));
 	op.offset = s->offset;
 	op.flags = flags;
-	return ipcx_lock_ioctl(s->fd, IPCX_IOC_SEM_POST, &op);
+	return ipcx_ioctl(s->fd, IPCX_IOC_SEM_POST, &op);
 }
 
 int ipcx_sem_post(struct ipcx_sem *s)
