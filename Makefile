@@ -10,6 +10,7 @@
 #   make check-debug    selftests on a KASAN/lockdep/kmemleak/UBSAN kernel
 #   make check-matrix   selftests on Debian's 6.1 and 6.12 (backports)
 #   make debug-kernel   build (or reuse) that debug kernel in build/cache
+#   make cross      libipcx, ipcx and the unit tests for arm64 (mk/cross.mk)
 #   make install    DESTDIR/PREFIX honoured
 #   make vm-run CMD='...'   run a command in the guest
 

@@ -8,9 +8,9 @@ IPCX_BIN  := $(BUILD)/tools/ipcx
 BIN_PROGS += $(IPCX_BIN)
 
 # the package's version for ipcx --version (also in the ASan build of
-# asan.mk); the column getters of a table share one signature, not every
-# one reads every parameter
-$(BUILD)/tools/ipcx.d/%.o $(BUILD)/asan/tools/ipcx.d/%.o: \
+# asan.mk and the cross build of cross.mk); the column getters of a table
+# share one signature, not every one reads every parameter
+$(BUILD)/tools/ipcx.d/%.o $(BUILD)/asan/tools/ipcx.d/%.o $(CROSS_DIR)/tools/ipcx.d/%.o: \
 	ALL_CFLAGS += -DIPCX_VERSION='"$(VERSION)"' -Wno-unused-parameter
 
 $(BUILD)/tools/ipcx.d/%.o: tools/ipcx/%.c tools/ipcx/ipcx.h lib/include/libipcx.h include/uapi/linux/ipcx.h

@@ -6,6 +6,9 @@
 #      the public header alone under every C and C++ standard
 #   1. libipcx unit tests (host), then again built with ASan+LSan+UBSan
 #   1b. cli: the ipcx command's options, --help and messages, no module
+#   1c. cross: libipcx (.so and .a), the ipcx command and the unit tests
+#      cross-built for arm64 (mk/cross.mk); the unit tests that stay in
+#      user space run under qemu-user
 #   2. static checks: checkpatch --strict and sparse on kernel/
 #   3. DKMS: add + build against the installed headers, then remove
 #   3b. install: make install into a DESTDIR (PREFIX=/usr), the examples
@@ -22,7 +25,7 @@
 #   8. debug: the selftests on a KASAN/lockdep/kmemleak/UBSAN kernel built
 #           from linux-source-6.1 (scripts/debug-kernel.sh), then rmmod and
 #           a kmemleak scan; any kernel report fails (CHECK_DEBUG=0 skips it)
-# CHECK_STEPS="hygiene lib cli asan static dkms install vm runner bench" selects steps;
+# CHECK_STEPS="hygiene lib cli asan cross static dkms install vm runner bench" selects steps;
 # CHECK_RESULTS=DIR keeps results elsewhere than build/check.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,7 +36,7 @@ debug_step=debug
 [ "${CHECK_DEBUG:-1}" = 0 ] && debug_step=
 matrix_step=matrix
 [ "${CHECK_MATRIX:-1}" = 0 ] && matrix_step=
-steps=${CHECK_STEPS:-hygiene lib cli asan static dkms install vm runner bench $matrix_step $debug_step}
+steps=${CHECK_STEPS:-hygiene lib cli asan cross static dkms install vm runner bench $matrix_step $debug_step}
 kver=$("$here/kver.sh") || exit 1
 kdir=${KDIR:-/usr/src/linux-headers-$kver}
 rm -rf "$res"
@@ -109,6 +112,36 @@ step_asan() {
 			"ASan ipcx ${a%:*}: exit ${a##*:} without a sanitizer report (got $rc)"
 	done
 	unset ASAN_OPTIONS UBSAN_OPTIONS
+}
+
+# The library, the ipcx command and the unit tests built for arm64 with
+# Debian's cross compiler (make cross, mk/cross.mk), every output an
+# AArch64 ELF file. Of the unit tests, those that never reach the kernel
+# (CROSS_RUN) run under qemu-user: qemu-user passes no ioctl it does not
+# know to the host (ENOSYS), so the tests whose cases go through /dev/null's
+# or a bad fd's ioctl are built only. They run on the arm64 libc from
+# multiarch (mk/cross.mk says why not on the cross toolchain's).
+CROSS_RUN="lockfast_test"
+step_cross() {
+	local f=$res/cross.tap dir=$build/cross/aarch64-linux-gnu out t rc
+	make -s BUILD="$build" cross > "$res/cross.log" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] || tail -20 "$res/cross.log"
+	tap "$f" $rc "libipcx.so, libipcx.a, ipcx and the unit tests cross-build for arm64 (aarch64-linux-gnu-gcc, -Werror)"
+	[ $rc -eq 0 ] || return
+	out=$(for t in "$dir"/lib/libipcx.so.* "$dir"/lib/libipcx.a "$dir"/tools/ipcx "$dir"/tests/*_test; do
+		[ -L "$t" ] && continue
+		readelf -h "$t" | grep -q 'Machine:.*AArch64' || echo "$t"
+	done)
+	[ -z "$out" ] || echo "# not AArch64: $out"
+	tap "$f" "$([ -z "$out" ]; echo $?)" "every cross-built library, program and test is an AArch64 ELF file"
+	for t in $CROSS_RUN; do
+		timeout 300 qemu-aarch64 "$dir/tests/$t" > "$res/cross-$t.log" 2>&1
+		rc=$?
+		sed 's/^\(not \)\{0,1\}ok [0-9]* - /&arm64: /' "$res/cross-$t.log" | tee "$res/cross-$t.tap"
+		[ $rc -eq 0 ] || grep -q '^not ok' "$res/cross-$t.tap" ||
+			tap "$res/cross-$t.tap" 1 "arm64: $t under qemu-user exited with $rc"
+	done
 }
 
 step_static() {

@@ -5,18 +5,31 @@
 # dwarves: pahole, for the BTF of a module built against headers that ship
 # vmlinux (bookworm-backports' 6.12 does). g++: the public header is checked
 # as C++ too. iproute2: the guest brings its loopback up (the demo's TCP rows).
+# gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, libnl-*:arm64, qemu-user:
+# the arm64 cross-build of the library and the ipcx command, its unit
+# tests run under qemu-user (mk/cross.mk); the :arm64 packages need arm64
+# added to dpkg's architectures (multiarch), which apt then indexes too.
 set -eu
 
 PKGS="make gcc g++ libc6-dev pkg-config perl python3 linux-headers-amd64 linux-image-amd64
 linux-source-6.1 xz-utils qemu-system-x86 busybox-static kmod cpio udev
 libnl-3-dev libnl-genl-3-dev dkms sparse gnuplot-nox
 python3-requests python3-argcomplete python3-pkg-resources file
-bc bison flex libelf-dev libssl-dev dwarves iproute2"
+bc bison flex libelf-dev libssl-dev dwarves iproute2
+gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
+libnl-3-dev:arm64 libnl-genl-3-dev:arm64"
 
+# NAME:ARCH wants that architecture; a plain NAME the native one (or all),
+# whatever other architectures of it are installed too
+native=$(dpkg --print-architecture)
 missing=
 for p in $PKGS; do
-	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
-	[ "$st" = installed ] || missing="$missing $p"
+	case $p in
+	*:*) want=${p#*:} ;;
+	*) want="$native|all" ;;
+	esac
+	dpkg-query -W -f='${Architecture} ${db:Status-Status}\n' "$p" 2>/dev/null |
+		grep -qxE "($want) installed" || missing="$missing $p"
 done
 if [ -z "$missing" ]; then
 	echo "deps: all installed"
@@ -26,5 +39,12 @@ fi
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
 echo "deps: installing$missing"
+case $missing in
+*:arm64*)
+	dpkg --print-foreign-architectures | grep -qx arm64 ||
+		$SUDO dpkg --add-architecture arm64 ;;
+esac
 $SUDO apt-get update -q
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
+# --no-remove: an :arm64 library must never displace its amd64 twin
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends \
+	--no-remove $missing
