@@ -2,7 +2,7 @@
 # libipcx (shared and static), the ipcx command and the library's host unit
 # tests cross-built for arm64 with Debian's cross compiler
 # (gcc-aarch64-linux-gnu), against arm64 libnl from Debian's multiarch
-# packages (scripts/deps.sh installs both), under $(BUILD)/cross/. make
+# packages (`scripts/deps.sh cross` installs both), under $(BUILD)/cross/. make
 # check's "cross" step builds them and runs the unit tests under
 # qemu-user: the library must not depend on x86 (it spins with
 # lib/cpu_relax.h's hint). Nothing here is installed.

@@ -124,7 +124,7 @@ step_asan() {
 CROSS_RUN="lockfast_test"
 step_cross() {
 	local f=$res/cross.tap dir=$build/cross/aarch64-linux-gnu out t rc
-	make -s BUILD="$build" cross > "$res/cross.log" 2>&1
+	{ "$here/deps.sh" cross && make -s BUILD="$build" cross; } > "$res/cross.log" 2>&1
 	rc=$?
 	[ $rc -eq 0 ] || tail -20 "$res/cross.log"
 	tap "$f" $rc "libipcx.so, libipcx.a, ipcx and the unit tests cross-build for arm64 (aarch64-linux-gnu-gcc, -Werror)"

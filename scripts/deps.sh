@@ -5,18 +5,23 @@
 # dwarves: pahole, for the BTF of a module built against headers that ship
 # vmlinux (bookworm-backports' 6.12 does). g++: the public header is checked
 # as C++ too. iproute2: the guest brings its loopback up (the demo's TCP rows).
-# gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, libnl-*:arm64, qemu-user:
-# the arm64 cross-build of the library and the ipcx command, its unit
-# tests run under qemu-user (mk/cross.mk); the :arm64 packages need arm64
-# added to dpkg's architectures (multiarch), which apt then indexes too.
+#
+#   deps.sh          what make demo and make check need
+#   deps.sh cross    the arm64 cross-build (make check's cross step asks):
+#       gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, libnl-*:arm64,
+#       qemu-user, for the library, the ipcx command and its unit tests
+#       run under qemu-user (mk/cross.mk). The :arm64 packages need arm64
+#       added to dpkg's architectures (multiarch), which apt then indexes
+#       too, so only the check that needs them asks for them: make demo
+#       never changes the machine's architectures.
 set -eu
 
 PKGS="make gcc g++ libc6-dev pkg-config perl python3 linux-headers-amd64 linux-image-amd64
 linux-source-6.1 xz-utils qemu-system-x86 busybox-static kmod cpio udev
 libnl-3-dev libnl-genl-3-dev dkms sparse gnuplot-nox
 python3-requests python3-argcomplete python3-pkg-resources file
-bc bison flex libelf-dev libssl-dev dwarves iproute2
-gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
+bc bison flex libelf-dev libssl-dev dwarves iproute2"
+[ "${1:-}" = cross ] && PKGS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 libnl-3-dev:arm64 libnl-genl-3-dev:arm64"
 
 # NAME:ARCH wants that architecture; a plain NAME the native one (or all),
