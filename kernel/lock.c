@@ -119,6 +119,7 @@ static void ipcx_lock_free(struct ipcx_lock *l)
 	if (l->page)
 		put_page(l->page);
 	ipcx_death_clear(&l->last_death);
+	ipcx_death_clear(&l->first_death);
 	ipcx_sem_free_undos(l);
 	kfree(l);
 }

@@ -127,6 +127,10 @@ struct ipcx_waiter {
  * @wait_ns_max: longest sleep before acquisition
  * @owner_deaths: holders that died holding it
  * @last_death: the last of them
+ * @first_death: the first of the last @chain_deaths deaths, each of a holder
+ *         that took the lock from the one before without repairing it
+ * @chain_deaths: deaths since the word last lacked IPCX_LOCKW_DIED (a death
+ *         that finds DIED set continues the chain, any other starts one)
  * @undos: semaphores: struct ipcx_sem_undo of owners that used
  *         IPCX_LOCK_F_UNDO
  * @death_event: mutexes: an event of the same region signalled when a
@@ -156,6 +160,8 @@ struct ipcx_lock {
 	u64 wait_ns_max;
 	u64 owner_deaths;
 	struct ipcx_death last_death;
+	struct ipcx_death first_death;
+	u64 chain_deaths;
 	struct list_head undos;
 	struct ipcx_lock *death_event;
 };
@@ -173,6 +179,7 @@ void ipcx_death_record(struct ipcx_death *d, const struct ipcx_region *region,
 void ipcx_death_clear(struct ipcx_death *d);
 void ipcx_death_to_user(const struct ipcx_death *d, struct ipcx_owner_info *info);
 void ipcx_death_copy(struct ipcx_death *dst, const struct ipcx_death *src);
+void ipcx_lock_death(struct ipcx_lock *l, u32 id, bool chained);
 void ipcx_owner_to_user(const struct ipcx_region *region, u32 id,
 			struct ipcx_owner_info *info);
 

@@ -71,8 +71,7 @@ static bool ipcx_mutex_take_from_dead(struct ipcx_lock *l, u32 w, u32 me)
 {
 	if (!ipcx_word_cas(l, w, me | IPCX_LOCKW_DIED | ipcx_lock_waiters_bit(l)))
 		return false;
-	ipcx_death_record(&l->last_death, l->region, ipcx_word_id(w));
-	l->owner_deaths++;
+	ipcx_lock_death(l, ipcx_word_id(w), w & IPCX_LOCKW_DIED);
 	return true;
 }
 
@@ -332,8 +331,7 @@ void ipcx_mutex_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 	spin_lock(&l->lock);
 	w = READ_ONCE(*l->word);
 	if (ipcx_word_id(w) == owner->id && !l->revoked) {
-		ipcx_death_record(&l->last_death, l->region, owner->id);
-		l->owner_deaths++;
+		ipcx_lock_death(l, owner->id, w & IPCX_LOCKW_DIED);
 		ipcx_mutex_pass_on(l, IPCX_LOCKW_DIED);
 		died = true;
 	}

@@ -733,6 +733,28 @@ void ipcx_death_copy(struct ipcx_death *dst, const struct ipcx_death *src)
 }
 
 /**
+ * ipcx_lock_death() - record that the holder @id of @l died
+ * @l: the lock
+ * @id: the dead holder's owner id (untrusted: read from the word)
+ * @chained: the word still carried IPCX_LOCKW_DIED from an earlier death
+ *           that nobody repaired: that death stays the first of the chain
+ *
+ * Context: l->lock held.
+ */
+void ipcx_lock_death(struct ipcx_lock *l, u32 id, bool chained)
+{
+	lockdep_assert_held(&l->lock);
+	ipcx_death_record(&l->last_death, l->region, id);
+	l->owner_deaths++;
+	if (chained && l->chain_deaths) {
+		l->chain_deaths++;
+		return;
+	}
+	ipcx_death_copy(&l->first_death, &l->last_death);
+	l->chain_deaths = 1;
+}
+
+/**
  * ipcx_owner_to_user() - describe the live owner @id (a lock's current
  * holder in @region) for the calling thread
  * @region: the lock's region

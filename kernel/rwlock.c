@@ -114,8 +114,7 @@ static void ipcx_rw_writer_died(struct ipcx_lock *l, u32 w,
 {
 	if (cmpxchg(l->word, w, IPCX_LOCKW_DIED | ipcx_lock_waiters_bit(l)) != w)
 		return;
-	ipcx_death_record(&l->last_death, l->region, w & IPCX_RWW_ID_MASK);
-	l->owner_deaths++;
+	ipcx_lock_death(l, w & IPCX_RWW_ID_MASK, w & IPCX_LOCKW_DIED);
 	if (dead)
 		ipcx_death_copy(dead, &l->last_death);
 	ipcx_rw_wake_all(l);

@@ -4,6 +4,8 @@
  *  - every lock variant's caller (plain, try, timed, full; mutex, rwlock
  *    readers and writers, semaphore waits) can fetch the dead holder after
  *    -EOWNERDEAD with ipcx_*_last_death();
+ *  - the chain of holders that died before the lock was made consistent
+ *    again: LOCK_STAT's first_death, last_death and unrepaired_deaths;
  *  - ipcx_mutex_held() / ipcx_rwlock_held() across lock and unlock, in
  *    forked children (fork and _Fork) and in other threads.
  */
@@ -216,6 +218,76 @@ TEST_F(death, every_variant_can_fetch_the_dead_holder)
 		EXPECT_EQ(0, memcmp(&died, &rec, sizeof(rec)));
 	/* the record is for that lock only */
 	EXPECT_EQ(-ENOENT, ipcx_mutex_last_death(&l->other, &rec));
+}
+
+/* Death chain: A dies holding, heir B dies before consistent, C learns both. */
+TEST_F(api, heir_that_dies_before_consistent_keeps_the_chain)
+{
+	struct locks *l = &self->l;
+	struct ipcx_owner_info rec;
+	struct ipcx_lock_stat st;
+	pid_t a, b, c;
+
+	a = hold_and_die(l, MX_LOCK);
+	ASSERT_GT(a, 0);
+	b = fork();	/* the heir: gets it with EOWNERDEAD and dies at once */
+	ASSERT_GE(b, 0);
+	if (b == 0)
+		_exit(ipcx_mutex_lock(&l->m) == -EOWNERDEAD ? 0 : 1);
+	EXPECT_EQ(0, lh_exit_code(lh_wait_child(b, 5000)));
+
+	ASSERT_EQ(-EOWNERDEAD, ipcx_mutex_lock(&l->m));
+	ASSERT_EQ(0, ipcx_mutex_last_death(&l->m, &rec));
+	EXPECT_EQ(b, rec.tgid);			/* the holder just before us */
+	ASSERT_EQ(0, ipcx_lock_stat(l->fd, MUTEX_OFF, &st));
+	EXPECT_EQ(2, st.owner_deaths);
+	EXPECT_EQ(2, st.unrepaired_deaths);
+	EXPECT_EQ(a, st.first_death.tgid);	/* the one whose state is torn */
+	EXPECT_STREQ(COMM, st.first_death.comm);
+	EXPECT_EQ(b, st.last_death.tgid);
+	EXPECT_LE(st.first_death.time_ns, st.last_death.time_ns);
+
+	/* repaired: the chain ends; the next death starts a new one */
+	ASSERT_EQ(0, ipcx_mutex_consistent(&l->m));
+	ASSERT_EQ(0, ipcx_lock_stat(l->fd, MUTEX_OFF, &st));
+	EXPECT_EQ(0, st.unrepaired_deaths);
+	EXPECT_EQ(0, st.first_death.owner);
+	ASSERT_EQ(0, ipcx_mutex_unlock(&l->m));
+	c = hold_and_die(l, MX_LOCK);
+	ASSERT_GT(c, 0);
+	ASSERT_EQ(-EOWNERDEAD, ipcx_mutex_lock(&l->m));
+	ASSERT_EQ(0, ipcx_lock_stat(l->fd, MUTEX_OFF, &st));
+	EXPECT_EQ(3, st.owner_deaths);
+	EXPECT_EQ(1, st.unrepaired_deaths);
+	EXPECT_EQ(c, st.first_death.tgid);
+	EXPECT_EQ(c, st.last_death.tgid);
+	EXPECT_EQ(0, ipcx_mutex_consistent(&l->m));
+	EXPECT_EQ(0, ipcx_mutex_unlock(&l->m));
+}
+
+/* The same chain on a reader-writer lock's writers. */
+TEST_F(api, rwlock_writer_heir_that_dies_keeps_the_chain)
+{
+	struct locks *l = &self->l;
+	struct ipcx_lock_stat st;
+	pid_t a, b;
+
+	a = hold_and_die(l, RW_WRLOCK);
+	ASSERT_GT(a, 0);
+	b = fork();
+	ASSERT_GE(b, 0);
+	if (b == 0)
+		_exit(ipcx_rwlock_wrlock(&l->rw) == -EOWNERDEAD ? 0 : 1);
+	EXPECT_EQ(0, lh_exit_code(lh_wait_child(b, 5000)));
+	ASSERT_EQ(-EOWNERDEAD, ipcx_rwlock_wrlock(&l->rw));
+	ASSERT_EQ(0, ipcx_lock_stat(l->fd, RW_OFF, &st));
+	EXPECT_EQ(2, st.unrepaired_deaths);
+	EXPECT_EQ(a, st.first_death.tgid);
+	EXPECT_EQ(b, st.last_death.tgid);
+	EXPECT_EQ(0, ipcx_rwlock_consistent(&l->rw));
+	ASSERT_EQ(0, ipcx_lock_stat(l->fd, RW_OFF, &st));
+	EXPECT_EQ(0, st.unrepaired_deaths);
+	EXPECT_EQ(0, ipcx_rwlock_unlock(&l->rw));
 }
 
 struct held_arg {
