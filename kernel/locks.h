@@ -176,7 +176,11 @@ bool ipcx_owner_id_alive(u32 id);
 int ipcx_owner_note_region(struct ipcx_owner *me, struct ipcx_region *region);
 void ipcx_death_record(struct ipcx_death *d, const struct ipcx_region *region,
 		       u32 id);
+void ipcx_death_of(struct ipcx_death *d, const struct ipcx_region *region,
+		   struct ipcx_owner *owner);
 void ipcx_death_clear(struct ipcx_death *d);
+bool ipcx_death_visible(const struct ipcx_death *d, struct pid_namespace *ns,
+			const struct cred *cred);
 void ipcx_death_to_user(const struct ipcx_death *d, struct ipcx_owner_info *info);
 void ipcx_death_copy(struct ipcx_death *dst, const struct ipcx_death *src);
 void ipcx_lock_death(struct ipcx_lock *l, u32 id, bool chained);
@@ -241,8 +245,10 @@ void ipcx_rwlock_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner);
 bool ipcx_rwlock_takeable(struct ipcx_lock *l);
 
 /* nl_events.c: a lock event (never called with ipcx_lock.lock held) */
-void ipcx_nl_notify_lock(u8 cmd, const struct ipcx_lock *l, struct pid *pid,
-			 struct pid *tgid, const char *comm);
+void ipcx_nl_notify_lock(u8 cmd, const struct ipcx_lock *l,
+			 const struct ipcx_death *who);
+void ipcx_nl_notify_owner(u8 cmd, const struct ipcx_lock *l,
+			  struct ipcx_owner *owner);
 
 /* lockfd.c */
 int ipcx_lock_fd(struct ipcx_region *region, struct ipcx_lock *l);

@@ -198,8 +198,7 @@ out_unlock:
 	if (took_dead) {	/* may sleep: after l->lock */
 		if (l->death_event)
 			ipcx_event_signal(l->death_event);
-		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, dead.pid,
-				    dead.tgid, dead.comm);
+		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, &dead);
 		ipcx_death_clear(&dead);
 	}
 	return ret;
@@ -275,8 +274,7 @@ int ipcx_mutex_unlock(struct ipcx_lock *l, struct ipcx_owner *me)
 	}
 	spin_unlock(&l->lock);
 	if (dead)	/* may sleep: after l->lock */
-		ipcx_nl_notify_lock(IPCX_NL_CMD_LOCK_DEAD_NTF, l, me->pid,
-				    me->tgid, me->comm);
+		ipcx_nl_notify_owner(IPCX_NL_CMD_LOCK_DEAD_NTF, l, me);
 	return ret;
 }
 
@@ -341,8 +339,7 @@ void ipcx_mutex_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 	if (l->death_event)
 		ipcx_event_signal(l->death_event);
 	/* may sleep: after l->lock */
-	ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, owner->pid, owner->tgid,
-			    owner->comm);
+	ipcx_nl_notify_owner(IPCX_NL_CMD_HOLDER_DIED_NTF, l, owner);
 }
 
 /* For poll: could a trylock succeed now (free, or the holder is gone)? */

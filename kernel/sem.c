@@ -305,8 +305,7 @@ void ipcx_sem_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 	kfree(found);
 	spin_unlock(&l->lock);
 	/* may sleep: after l->lock */
-	ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, owner->pid,
-			    owner->tgid, owner->comm);
+	ipcx_nl_notify_owner(IPCX_NL_CMD_HOLDER_DIED_NTF, l, owner);
 	return;
 out_unlock:
 	spin_unlock(&l->lock);

@@ -814,6 +814,11 @@ struct ipcx_lock_stat {
  *   IPCX_NL_CMD_HOLDER_DIED_NTF (region id, lock offset, pid, tgid, comm),
  *   IPCX_NL_CMD_LOCK_DEAD_NTF (a lock became unrecoverable: region id,
  *   offset, and the pid/comm of the thread that made it so).
+ *   A subscriber gets a lock event's pid, tgid and comm only if it may see
+ *   that thread, by the rule of IPCX_IOC_LOCK_STAT's last_death (the thread
+ *   is in its pid namespace, and is of its user or had the region
+ *   attached), judged for the subscribing task and the socket's opener;
+ *   otherwise the three attributes are absent.
  * Malformed requests fail with an extack message (NLMSGERR_ATTR_MSG):
  * EINVAL for an attribute of the wrong type or length, a name that is not
  * NUL-terminated, longer than IPCX_NAME_MAX, empty or holding '/', a
