@@ -188,6 +188,7 @@ void ipcx_owner_to_user(const struct ipcx_region *region, u32 id,
 			struct ipcx_owner_info *info);
 
 /* lock.c */
+extern struct mutex ipcx_lock_regions_mutex;	/* senders of events assert it free */
 struct ipcx_lock *ipcx_lock_declare(struct ipcx_region *region, u64 offset,
 				    u32 kind, u32 value, struct ipcx_lock *death_event);
 struct ipcx_lock *ipcx_lock_find(struct ipcx_region *region, u64 offset, u32 kind);

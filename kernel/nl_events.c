@@ -37,9 +37,10 @@
  *    notifier chain rwsem) and senders. Messages are allocated with
  *    GFP_KERNEL under it; netlink_unicast() from the kernel never blocks.
  *  - Senders may sleep: they are called after every spinlock is dropped,
- *    never under ipcx_names_lock (the fan-out to every subscriber would
- *    stall every name lookup), with ipcx_lock_regions_mutex (death work) or
- *    nothing held; that one nests outside ipcx_nl_sem.
+ *    and never under ipcx_names_lock or ipcx_lock_regions_mutex (the
+ *    fan-out to every subscriber would stall every name lookup, every lock
+ *    declaration and every region's teardown); both are asserted. The
+ *    death work holds none of our locks when it sends.
  */
 #include <linux/cred.h>
 #include <linux/ipc_namespace.h>
@@ -225,6 +226,7 @@ static void ipcx_nl_notify(u8 cmd, const struct ipcx_nl_event *ev)
 
 	might_sleep();
 	lockdep_assert_not_held(&ipcx_names_lock);
+	lockdep_assert_not_held(&ipcx_lock_regions_mutex);
 	down_read(&ipcx_nl_sem);
 	if (!ipcx_nl_live)
 		goto out_unlock;
