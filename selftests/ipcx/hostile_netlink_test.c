@@ -227,16 +227,23 @@ TEST(events_group_from_own_user_net_ns)
 	nlr_close(&all);
 }
 
+/* A region of root's, mapped, with a mutex at offset 0: 0, or -1. */
+static int mutex_region(const char *name, mode_t mode, int *fd, void **base,
+			struct ipcx_mutex *m)
+{
+	*fd = ipcx_region_create(name, PG, mode, IPCX_LIFETIME_AUTO_REMOVE, IPCX_OPEN_EXCL);
+	if (*fd < 0)
+		return -1;
+	if (ipcx_region_map(*fd, 0, PROT_READ | PROT_WRITE, base) ||
+	    ipcx_mutex_init(m, *fd, *base, 0))
+		return -1;
+	return 0;
+}
+
 /* A 0600 region of root's with a mutex at offset 0 that root holds. */
 static int held_private_region(const char *name, int *fd, void **base, struct ipcx_mutex *m)
 {
-	*fd = ipcx_region_create(name, PG, 0600, IPCX_LIFETIME_AUTO_REMOVE, IPCX_OPEN_EXCL);
-	if (*fd < 0)
-		return *fd;
-	if (ipcx_region_map(*fd, 0, PROT_READ | PROT_WRITE, base) ||
-	    ipcx_mutex_init(m, *fd, *base, 0) || ipcx_mutex_lock(m))
-		return -1;
-	return 0;
+	return mutex_region(name, 0600, fd, base, m) || ipcx_mutex_lock(m) ? -1 : 0;
 }
 
 struct lock_seen {
@@ -329,10 +336,7 @@ TEST(holder_died_needs_read_permission)
 	NEED_ROOT_AND_FAMILY(ret, ipcx_nl_open(&nl));
 	ASSERT_EQ(0, ipcx_nl_subscribe(nl));
 	tname(name, sizeof(name), "died");
-	fd = ipcx_region_create(name, PG, 0600, IPCX_LIFETIME_AUTO_REMOVE, IPCX_OPEN_EXCL);
-	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, ipcx_region_map(fd, 0, PROT_READ | PROT_WRITE, &base));
-	ASSERT_EQ(0, ipcx_mutex_init(&m, fd, base, 0));
+	ASSERT_EQ(0, mutex_region(name, 0600, &fd, &base, &m));
 	ASSERT_EQ(0, pipe(to_parent));
 
 	pid = fork();
@@ -419,18 +423,10 @@ TEST(holder_died_hides_thread_outside_subscriber_pid_ns)
 	pid_t pid, holder;
 	void *base;
 
-	if (geteuid() != 0)
-		SKIP(return, "needs root to drop to uid %d", NOBODY);
-	ret = ipcx_nl_open(&nl);
-	if (ret == -ENOENT)
-		SKIP(return, "ipcx family not registered");
-	ASSERT_EQ(0, ret);
+	NEED_ROOT_AND_FAMILY(ret, ipcx_nl_open(&nl));
 	ASSERT_EQ(0, ipcx_nl_subscribe(nl));
 	tname(name, sizeof(name), "pidns");
-	fd = ipcx_region_create(name, PG, 0644, IPCX_LIFETIME_AUTO_REMOVE, IPCX_OPEN_EXCL);
-	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, ipcx_region_map(fd, 0, PROT_READ | PROT_WRITE, &base));
-	ASSERT_EQ(0, ipcx_mutex_init(&m, fd, base, 0));
+	ASSERT_EQ(0, mutex_region(name, 0644, &fd, &base, &m));
 	ASSERT_EQ(0, pipe(to_parent));
 
 	pid = fork();
