@@ -97,8 +97,8 @@ struct ipcx_charge {
  *   -> ipcx_regions' xa_lock (pruning a set)
  *   @resize_lock -> ipcx_lock_regions_mutex -> ipcx_lock.lock (locks, lock.c)
  *   ipcx_names_lock -> ipcx_regions' xa_lock (the registry, region.c)
- *   ipcx_names_lock or ipcx_lock_regions_mutex -> ipcx_nl_sem (events,
- *   netlink.c; never under a spinlock)
+ *   ipcx_nl_sem (events, nl_events.c) under none of these, nor under a
+ *   spinlock
  *   ipcx_names_lock, @resize_lock or ipcx_lock_regions_mutex ->
  *   ipcx_limits_lock (the budgets, limits.c; innermost mutex)
  * @lock is a leaf spinlock. ipcx_names_lock and @resize_lock are never

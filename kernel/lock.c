@@ -70,7 +70,7 @@ MODULE_PARM_DESC(max_locks_per_region,
 		 "most lock blocks one region may declare (ENOSPC beyond)");
 
 static LIST_HEAD(ipcx_lock_regions);
-static DEFINE_MUTEX(ipcx_lock_regions_mutex);
+DEFINE_MUTEX(ipcx_lock_regions_mutex);	/* see Locking above */
 
 static bool ipcx_lock_kind_valid(u32 kind)
 {
@@ -119,6 +119,7 @@ static void ipcx_lock_free(struct ipcx_lock *l)
 	if (l->page)
 		put_page(l->page);
 	ipcx_death_clear(&l->last_death);
+	ipcx_death_clear(&l->first_death);
 	ipcx_sem_free_undos(l);
 	kfree(l);
 }
@@ -440,6 +441,7 @@ void ipcx_region_owner_died(struct ipcx_region *region, struct ipcx_owner *owner
 	struct ipcx_lock *l;
 	unsigned long idx;
 
+	lockdep_assert_not_held(&ipcx_lock_regions_mutex);
 	xa_for_each(&region->locks.xa, idx, l) {
 		if (l->kind == IPCX_LOCK_MUTEX)
 			ipcx_mutex_owner_died(l, owner);

@@ -319,6 +319,10 @@ long ipcx_ioc_lock_stat(struct file *file, unsigned long arg, size_t usize)
 	word = READ_ONCE(*l->word);
 	st.word = word;
 	ipcx_death_to_user(&l->last_death, &st.last_death);
+	if (l->chain_deaths && (word & IPCX_LOCKW_DIED)) {	/* unrepaired */
+		ipcx_death_to_user(&l->first_death, &st.first_death);
+		st.unrepaired_deaths = min_t(u64, l->chain_deaths, U32_MAX);
+	}
 	spin_unlock(&l->lock);
 	if (l->kind == IPCX_LOCK_MUTEX &&
 	    (word & IPCX_OWNER_ID_MASK) != IPCX_OWNER_NOTRECOVERABLE)

@@ -127,6 +127,10 @@ struct ipcx_waiter {
  * @wait_ns_max: longest sleep before acquisition
  * @owner_deaths: holders that died holding it
  * @last_death: the last of them
+ * @first_death: the first of the last @chain_deaths deaths, each of a holder
+ *         that took the lock from the one before without repairing it
+ * @chain_deaths: deaths since the word last lacked IPCX_LOCKW_DIED (a death
+ *         that finds DIED set continues the chain, any other starts one)
  * @undos: semaphores: struct ipcx_sem_undo of owners that used
  *         IPCX_LOCK_F_UNDO
  * @death_event: mutexes: an event of the same region signalled when a
@@ -156,6 +160,8 @@ struct ipcx_lock {
 	u64 wait_ns_max;
 	u64 owner_deaths;
 	struct ipcx_death last_death;
+	struct ipcx_death first_death;
+	u64 chain_deaths;
 	struct list_head undos;
 	struct ipcx_lock *death_event;
 };
@@ -170,13 +176,19 @@ bool ipcx_owner_id_alive(u32 id);
 int ipcx_owner_note_region(struct ipcx_owner *me, struct ipcx_region *region);
 void ipcx_death_record(struct ipcx_death *d, const struct ipcx_region *region,
 		       u32 id);
+void ipcx_death_of(struct ipcx_death *d, const struct ipcx_region *region,
+		   struct ipcx_owner *owner);
 void ipcx_death_clear(struct ipcx_death *d);
+bool ipcx_death_visible(const struct ipcx_death *d, struct pid_namespace *ns,
+			const struct cred *cred);
 void ipcx_death_to_user(const struct ipcx_death *d, struct ipcx_owner_info *info);
 void ipcx_death_copy(struct ipcx_death *dst, const struct ipcx_death *src);
+void ipcx_lock_death(struct ipcx_lock *l, u32 id, bool chained);
 void ipcx_owner_to_user(const struct ipcx_region *region, u32 id,
 			struct ipcx_owner_info *info);
 
 /* lock.c */
+extern struct mutex ipcx_lock_regions_mutex;	/* senders of events assert it free */
 struct ipcx_lock *ipcx_lock_declare(struct ipcx_region *region, u64 offset,
 				    u32 kind, u32 value, struct ipcx_lock *death_event);
 struct ipcx_lock *ipcx_lock_find(struct ipcx_region *region, u64 offset, u32 kind);
@@ -234,8 +246,10 @@ void ipcx_rwlock_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner);
 bool ipcx_rwlock_takeable(struct ipcx_lock *l);
 
 /* nl_events.c: a lock event (never called with ipcx_lock.lock held) */
-void ipcx_nl_notify_lock(u8 cmd, const struct ipcx_lock *l, struct pid *pid,
-			 struct pid *tgid, const char *comm);
+void ipcx_nl_notify_lock(u8 cmd, const struct ipcx_lock *l,
+			 const struct ipcx_death *who);
+void ipcx_nl_notify_owner(u8 cmd, const struct ipcx_lock *l,
+			  struct ipcx_owner *owner);
 
 /* lockfd.c */
 int ipcx_lock_fd(struct ipcx_region *region, struct ipcx_lock *l);

@@ -71,8 +71,7 @@ static bool ipcx_mutex_take_from_dead(struct ipcx_lock *l, u32 w, u32 me)
 {
 	if (!ipcx_word_cas(l, w, me | IPCX_LOCKW_DIED | ipcx_lock_waiters_bit(l)))
 		return false;
-	ipcx_death_record(&l->last_death, l->region, ipcx_word_id(w));
-	l->owner_deaths++;
+	ipcx_lock_death(l, ipcx_word_id(w), w & IPCX_LOCKW_DIED);
 	return true;
 }
 
@@ -199,8 +198,7 @@ out_unlock:
 	if (took_dead) {	/* may sleep: after l->lock */
 		if (l->death_event)
 			ipcx_event_signal(l->death_event);
-		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, dead.pid,
-				    dead.tgid, dead.comm);
+		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, &dead);
 		ipcx_death_clear(&dead);
 	}
 	return ret;
@@ -276,8 +274,7 @@ int ipcx_mutex_unlock(struct ipcx_lock *l, struct ipcx_owner *me)
 	}
 	spin_unlock(&l->lock);
 	if (dead)	/* may sleep: after l->lock */
-		ipcx_nl_notify_lock(IPCX_NL_CMD_LOCK_DEAD_NTF, l, me->pid,
-				    me->tgid, me->comm);
+		ipcx_nl_notify_owner(IPCX_NL_CMD_LOCK_DEAD_NTF, l, me);
 	return ret;
 }
 
@@ -332,8 +329,7 @@ void ipcx_mutex_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 	spin_lock(&l->lock);
 	w = READ_ONCE(*l->word);
 	if (ipcx_word_id(w) == owner->id && !l->revoked) {
-		ipcx_death_record(&l->last_death, l->region, owner->id);
-		l->owner_deaths++;
+		ipcx_lock_death(l, owner->id, w & IPCX_LOCKW_DIED);
 		ipcx_mutex_pass_on(l, IPCX_LOCKW_DIED);
 		died = true;
 	}
@@ -343,8 +339,7 @@ void ipcx_mutex_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 	if (l->death_event)
 		ipcx_event_signal(l->death_event);
 	/* may sleep: after l->lock */
-	ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, owner->pid, owner->tgid,
-			    owner->comm);
+	ipcx_nl_notify_owner(IPCX_NL_CMD_HOLDER_DIED_NTF, l, owner);
 }
 
 /* For poll: could a trylock succeed now (free, or the holder is gone)? */

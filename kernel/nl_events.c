@@ -14,7 +14,10 @@
  *    region (ipcx_perm_open_ns()), judged by both the credentials of the
  *    subscribing task and of the socket's opener, as they were when it
  *    subscribed. Others do not get them at all (not even stripped: where a
- *    lock is and when its holders die is the region's content).
+ *    lock is and when its holders die is the region's content). The
+ *    thread a lock event names (pid, tgid, comm) is left out for a reader
+ *    who may not see it, by the rule IPCX_IOC_LOCK_STAT applies to
+ *    last_death (ipcx_death_visible()), again for both credentials.
  * Generic netlink of 6.1 cannot filter a multicast by the listener's IPC
  * namespace, hence the subscriber list. A subscriber is keyed by (net,
  * portid); its IPC namespace by the pinned mqueue mount, as regions are
@@ -34,9 +37,10 @@
  *    notifier chain rwsem) and senders. Messages are allocated with
  *    GFP_KERNEL under it; netlink_unicast() from the kernel never blocks.
  *  - Senders may sleep: they are called after every spinlock is dropped,
- *    never under ipcx_names_lock (the fan-out to every subscriber would
- *    stall every name lookup), with ipcx_lock_regions_mutex (death work) or
- *    nothing held; that one nests outside ipcx_nl_sem.
+ *    and never under ipcx_names_lock or ipcx_lock_regions_mutex (the
+ *    fan-out to every subscriber would stall every name lookup, every lock
+ *    declaration and every region's teardown); both are asserted. The
+ *    death work holds none of our locks when it sends.
  */
 #include <linux/cred.h>
 #include <linux/ipc_namespace.h>
@@ -106,13 +110,15 @@ static unsigned int ipcx_nl_nr_subs;	/* ipcx_nl_subs_lock */
 struct ipcx_nl_event {
 	const struct ipcx_region *region;
 	const struct ipcx_lock *lock;	/* lock events, else NULL */
-	struct pid *pid;
-	struct pid *tgid;
-	const char *comm;
+	const struct ipcx_death *who;	/* lock events: the thread */
 };
 
+/*
+ * @who: name the thread (pid, tgid, comm) of a lock event; receivers who
+ * may not see it get the region and the offset only.
+ */
 static int ipcx_nl_fill_event(struct sk_buff *skb, const struct ipcx_nl_event *ev,
-			      struct pid_namespace *pid_ns)
+			      struct pid_namespace *pid_ns, bool who)
 {
 	const struct ipcx_region *region = ev->region;
 
@@ -123,10 +129,13 @@ static int ipcx_nl_fill_event(struct sk_buff *skb, const struct ipcx_nl_event *e
 	if (!ev->lock)
 		return 0;
 	if (nla_put_u64_64bit(skb, IPCX_NL_EVENT_A_OFFSET, ev->lock->offset,
-			      IPCX_NL_EVENT_A_PAD) ||
-	    nla_put_u32(skb, IPCX_NL_EVENT_A_PID, pid_nr_ns(ev->pid, pid_ns)) ||
-	    nla_put_u32(skb, IPCX_NL_EVENT_A_TGID, pid_nr_ns(ev->tgid, pid_ns)) ||
-	    nla_put_string(skb, IPCX_NL_EVENT_A_COMM, ev->comm))
+			      IPCX_NL_EVENT_A_PAD))
+		return -EMSGSIZE;
+	if (!who)
+		return 0;
+	if (nla_put_u32(skb, IPCX_NL_EVENT_A_PID, pid_nr_ns(ev->who->pid, pid_ns)) ||
+	    nla_put_u32(skb, IPCX_NL_EVENT_A_TGID, pid_nr_ns(ev->who->tgid, pid_ns)) ||
+	    nla_put_string(skb, IPCX_NL_EVENT_A_COMM, ev->who->comm))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -150,9 +159,17 @@ static bool ipcx_nl_sub_may_hear(const struct ipcx_nl_sub *sub,
 			     ipcx_nl_cred_may_read(ev, sub->opener, sub->uns));
 }
 
+/* May @sub learn which thread a lock event is about (see top)? */
+static bool ipcx_nl_sub_may_see(const struct ipcx_nl_sub *sub,
+				const struct ipcx_nl_event *ev)
+{
+	return ipcx_death_visible(ev->who, sub->pid_ns, sub->cred) &&
+	       ipcx_death_visible(ev->who, sub->pid_ns, sub->opener);
+}
+
 /* One notification for a receiver whose pids are in @pid_ns, or NULL. */
 static struct sk_buff *ipcx_nl_event_msg(u8 cmd, const struct ipcx_nl_event *ev,
-					 struct pid_namespace *pid_ns)
+					 struct pid_namespace *pid_ns, bool who)
 {
 	struct sk_buff *msg;
 	struct nlattr *nest;
@@ -165,7 +182,7 @@ static struct sk_buff *ipcx_nl_event_msg(u8 cmd, const struct ipcx_nl_event *ev,
 	if (!hdr)
 		goto out_free;
 	nest = nla_nest_start(msg, IPCX_NL_A_EVENT);
-	if (!nest || ipcx_nl_fill_event(msg, ev, pid_ns))
+	if (!nest || ipcx_nl_fill_event(msg, ev, pid_ns, who))
 		goto out_free;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
@@ -209,10 +226,11 @@ static void ipcx_nl_notify(u8 cmd, const struct ipcx_nl_event *ev)
 
 	might_sleep();
 	lockdep_assert_not_held(&ipcx_names_lock);
+	lockdep_assert_not_held(&ipcx_lock_regions_mutex);
 	down_read(&ipcx_nl_sem);
 	if (!ipcx_nl_live)
 		goto out_unlock;
-	msg = ipcx_nl_event_msg(cmd, ev, &init_pid_ns);
+	msg = ipcx_nl_event_msg(cmd, ev, &init_pid_ns, true);
 	/* init_net only (see top); -ESRCH (nobody listening) is normal; consumes @msg */
 	if (msg)
 		genlmsg_multicast_netns(&ipcx_nl_family, &init_net, msg, 0,
@@ -221,7 +239,8 @@ static void ipcx_nl_notify(u8 cmd, const struct ipcx_nl_event *ev)
 	list_for_each_entry_safe(sub, next, &ipcx_nl_subs, node) {
 		if (sub->ns_mnt != ev->region->ns_mnt || !ipcx_nl_sub_may_hear(sub, ev))
 			continue;
-		msg = ipcx_nl_event_msg(cmd, ev, sub->pid_ns);
+		msg = ipcx_nl_event_msg(cmd, ev, sub->pid_ns,
+					!ev->lock || ipcx_nl_sub_may_see(sub, ev));
 		if (!msg)
 			break;	/* out of memory: the rest miss this one */
 		/* a full receiver gets ENOBUFS (netlink_overrun), as on multicast */
@@ -252,26 +271,39 @@ void ipcx_nl_notify_region(const struct ipcx_region *region, bool created)
 /**
  * ipcx_nl_notify_lock() - notify a lock event (holder died, unrecoverable)
  * @cmd: IPCX_NL_CMD_HOLDER_DIED_NTF or IPCX_NL_CMD_LOCK_DEAD_NTF
- * @l: the lock; its region is alive (the caller holds a reference or the
- *     death work's ipcx_lock_regions_mutex)
- * @pid: the thread (may be NULL: unknown), held by the caller
- * @tgid: its process, likewise
- * @comm: its command name
+ * @l: the lock; the caller holds a reference to its region
+ * @who: the thread (a dead holder's record, or the one that made the lock
+ *       unrecoverable); its pid, tgid and comm go only to receivers who may
+ *       see it (ipcx_death_visible())
  *
  * May sleep: never called with ipcx_lock.lock held.
  */
-void ipcx_nl_notify_lock(u8 cmd, const struct ipcx_lock *l, struct pid *pid,
-			 struct pid *tgid, const char *comm)
+void ipcx_nl_notify_lock(u8 cmd, const struct ipcx_lock *l,
+			 const struct ipcx_death *who)
 {
 	struct ipcx_nl_event ev = {
 		.region = l->region,
 		.lock = l,
-		.pid = pid,
-		.tgid = tgid,
-		.comm = comm,
+		.who = who,
 	};
 
 	ipcx_nl_notify(cmd, &ev);
+}
+
+/**
+ * ipcx_nl_notify_owner() - ipcx_nl_notify_lock() about @owner
+ * @cmd: as there
+ * @l: as there
+ * @owner: a dead holder (death work) or the caller; referenced by the caller
+ */
+void ipcx_nl_notify_owner(u8 cmd, const struct ipcx_lock *l,
+			  struct ipcx_owner *owner)
+{
+	struct ipcx_death who = {};
+
+	ipcx_death_of(&who, l->region, owner);
+	ipcx_nl_notify_lock(cmd, l, &who);
+	ipcx_death_clear(&who);
 }
 
 static unsigned int ipcx_nl_user_subs(kuid_t uid)

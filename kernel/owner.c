@@ -670,21 +670,38 @@ void ipcx_death_record(struct ipcx_death *d, const struct ipcx_region *region,
 {
 	struct ipcx_owner *owner = ipcx_owner_find(id);
 
+	if (owner) {
+		ipcx_death_of(d, region, owner);
+		ipcx_owner_put(owner);
+		return;
+	}
 	ipcx_death_clear(d);
 	d->owner = id;
 	d->time_ns = ktime_get_real_ns();
-	if (!owner) {
-		strscpy(d->comm, "?", sizeof(d->comm));
-		return;
-	}
+	strscpy(d->comm, "?", sizeof(d->comm));
+}
+
+/**
+ * ipcx_death_of() - fill @d from @owner (dead, or acting on a lock of
+ * @region), with its own pid references; ipcx_death_clear() ends it
+ * @d: a death record (zeroed or filled before)
+ * @region: the lock's region
+ * @owner: the owner
+ *
+ * Atomic context is fine.
+ */
+void ipcx_death_of(struct ipcx_death *d, const struct ipcx_region *region,
+		   struct ipcx_owner *owner)
+{
+	ipcx_death_clear(d);
+	d->owner = owner->id;
+	d->time_ns = test_bit(0, &owner->dead) ? READ_ONCE(owner->death_ns) :
+						 ktime_get_real_ns();
 	d->pid = get_pid(owner->pid);
 	d->tgid = get_pid(owner->tgid);
 	d->uid = owner->uid;
 	d->attached = ipcx_owner_mm_has(owner->mm, region->id);
-	if (test_bit(0, &owner->dead))
-		d->time_ns = READ_ONCE(owner->death_ns);
 	memcpy(d->comm, owner->comm, sizeof(d->comm));
-	ipcx_owner_put(owner);
 }
 
 void ipcx_death_clear(struct ipcx_death *d)
@@ -694,24 +711,39 @@ void ipcx_death_clear(struct ipcx_death *d)
 	memset(d, 0, sizeof(*d));
 }
 
+/**
+ * ipcx_death_visible() - may a receiver learn which thread @d is about?
+ * @d: a death record
+ * @ns: the receiver's pid namespace
+ * @cred: the receiver's credentials
+ *
+ * The rule of ipcx_owner_visible(): the thread is in @ns, and it is of the
+ * receiver's user or its address space had the lock's region attached. A
+ * stray id (no thread) has nothing to hide.
+ */
+bool ipcx_death_visible(const struct ipcx_death *d, struct pid_namespace *ns,
+			const struct cred *cred)
+{
+	if (!d->pid)
+		return true;
+	return pid_nr_ns(d->pid, ns) &&
+	       (uid_eq(d->uid, cred->uid) || uid_eq(d->uid, cred->euid) ||
+		d->attached);
+}
+
 /*
  * Copy @d out for the calling thread: the thread behind the id only when
- * the caller may see it (see ipcx_owner_visible()), else the id alone.
+ * the caller may see it (ipcx_death_visible()), else the id alone.
  */
 void ipcx_death_to_user(const struct ipcx_death *d,
 			struct ipcx_owner_info *info)
 {
 	struct pid_namespace *ns = task_active_pid_ns(current);
-	bool visible;
 
 	memset(info, 0, sizeof(*info));
 	info->owner = d->owner;
 	info->time_ns = d->time_ns;
-	visible = !d->pid ||	/* a stray id: nothing to hide */
-		  (pid_nr_ns(d->pid, ns) &&
-		   (uid_eq(d->uid, current_uid()) ||
-		    uid_eq(d->uid, current_euid()) || d->attached));
-	if (!visible)
+	if (!ipcx_death_visible(d, ns, current_cred()))
 		return;
 	info->pid = d->pid ? pid_nr_ns(d->pid, ns) : 0;
 	info->tgid = d->tgid ? pid_nr_ns(d->tgid, ns) : 0;
@@ -730,6 +762,28 @@ void ipcx_death_copy(struct ipcx_death *dst, const struct ipcx_death *src)
 	*dst = *src;
 	get_pid(dst->pid);
 	get_pid(dst->tgid);
+}
+
+/**
+ * ipcx_lock_death() - record that the holder @id of @l died
+ * @l: the lock
+ * @id: the dead holder's owner id (untrusted: read from the word)
+ * @chained: the word still carried IPCX_LOCKW_DIED from an earlier death
+ *           that nobody repaired: that death stays the first of the chain
+ *
+ * Context: l->lock held.
+ */
+void ipcx_lock_death(struct ipcx_lock *l, u32 id, bool chained)
+{
+	lockdep_assert_held(&l->lock);
+	ipcx_death_record(&l->last_death, l->region, id);
+	l->owner_deaths++;
+	if (chained && l->chain_deaths) {
+		l->chain_deaths++;
+		return;
+	}
+	ipcx_death_copy(&l->first_death, &l->last_death);
+	l->chain_deaths = 1;
 }
 
 /**

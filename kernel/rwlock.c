@@ -114,8 +114,7 @@ static void ipcx_rw_writer_died(struct ipcx_lock *l, u32 w,
 {
 	if (cmpxchg(l->word, w, IPCX_LOCKW_DIED | ipcx_lock_waiters_bit(l)) != w)
 		return;
-	ipcx_death_record(&l->last_death, l->region, w & IPCX_RWW_ID_MASK);
-	l->owner_deaths++;
+	ipcx_lock_death(l, w & IPCX_RWW_ID_MASK, w & IPCX_LOCKW_DIED);
 	if (dead)
 		ipcx_death_copy(dead, &l->last_death);
 	ipcx_rw_wake_all(l);
@@ -128,8 +127,7 @@ static void ipcx_rw_writer_died(struct ipcx_lock *l, u32 w,
 static void ipcx_rw_notify_death(struct ipcx_lock *l, struct ipcx_death *dead)
 {
 	if (dead->time_ns)
-		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, dead->pid,
-				    dead->tgid, dead->comm);
+		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, dead);
 	ipcx_death_clear(dead);
 }
 
@@ -379,8 +377,7 @@ int ipcx_rwlock_unlock(struct ipcx_lock *l, struct ipcx_owner *me)
 	ipcx_rw_settle(l);
 	spin_unlock(&l->lock);
 	if (dead)	/* may sleep: after l->lock */
-		ipcx_nl_notify_lock(IPCX_NL_CMD_LOCK_DEAD_NTF, l, me->pid,
-				    me->tgid, me->comm);
+		ipcx_nl_notify_owner(IPCX_NL_CMD_LOCK_DEAD_NTF, l, me);
 	return ret;
 }
 
@@ -437,8 +434,7 @@ void ipcx_rwlock_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 		ipcx_rw_wake_all(l);
 	spin_unlock(&l->lock);
 	if (writer || freed)	/* may sleep: after l->lock */
-		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, owner->pid,
-				    owner->tgid, owner->comm);
+		ipcx_nl_notify_owner(IPCX_NL_CMD_HOLDER_DIED_NTF, l, owner);
 }
 
 /* For poll: could a read or write lock be taken now? */

@@ -269,6 +269,7 @@ void ipcx_sem_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 	struct ipcx_sem_undo *u, *found = NULL;
 	unsigned int tries;
 	u32 w, count;
+	bool chained;
 	s64 next;
 
 	spin_lock(&l->lock);
@@ -284,7 +285,8 @@ void ipcx_sem_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 	 * scribbler's doing, and after a few tries the count is written
 	 * regardless: the death work never loops on user memory.
 	 */
-	atomic_or(IPCX_LOCKW_DIED, (atomic_t *)l->word);
+	chained = atomic_fetch_or(IPCX_LOCKW_DIED, (atomic_t *)l->word) &
+		  IPCX_LOCKW_DIED;
 	for (tries = 0;; tries++) {
 		w = READ_ONCE(*l->word);
 		next = (s64)IPCX_SEM_COUNT(w) + found->adj;
@@ -297,15 +299,13 @@ void ipcx_sem_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner)
 		if (cmpxchg(l->word, w, next) == w)
 			break;
 	}
-	ipcx_death_record(&l->last_death, l->region, owner->id);
-	l->owner_deaths++;
+	ipcx_lock_death(l, owner->id, chained);
 	ipcx_sem_grant(l);	/* N units given back may end N waits */
 	wake_up_all(&l->pollq);
 	kfree(found);
 	spin_unlock(&l->lock);
 	/* may sleep: after l->lock */
-	ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, owner->pid,
-			    owner->tgid, owner->comm);
+	ipcx_nl_notify_owner(IPCX_NL_CMD_HOLDER_DIED_NTF, l, owner);
 	return;
 out_unlock:
 	spin_unlock(&l->lock);

@@ -84,11 +84,39 @@ int ipcx_lock_op_timeout(struct ipcx_lock_op *op, const struct timespec *abstime
 	return 0;
 }
 
-int ipcx_lock_stat(int fd, uint64_t offset, struct ipcx_lock_stat *st)
+/* LOCK_STAT with a struct of @size bytes (the ioctl number carries it). */
+static int ipcx_lock_stat_sized(int fd, uint64_t offset, struct ipcx_lock_stat *st,
+				size_t size)
 {
-	memset(st, 0, sizeof(*st));
+	memset(st, 0, size);
 	st->offset = offset;
-	return ipcx_ioctl(fd, IPCX_IOC_LOCK_STAT, st);
+	return ipcx_ioctl(fd, _IOC(_IOC_READ | _IOC_WRITE, IPCX_IOC_MAGIC,
+				   _IOC_NR(IPCX_IOC_LOCK_STAT), size), st);
+}
+
+/*
+ * struct ipcx_lock_stat grew in ABI 1.4 (first_death, unrepaired_deaths).
+ * Programs linked against ipcx_lock_stat@LIBIPCX_1.2 pass the 160-byte
+ * struct, so that version fills only that much; the default version
+ * (LIBIPCX_1.8) fills the whole one, and is what a static link gets.
+ */
+#ifdef __PIC__
+int ipcx_lock_stat_v1_2(int fd, uint64_t offset, struct ipcx_lock_stat *st);
+int ipcx_lock_stat_v1_8(int fd, uint64_t offset, struct ipcx_lock_stat *st);
+__asm__(".symver ipcx_lock_stat_v1_2, ipcx_lock_stat@LIBIPCX_1.2");
+__asm__(".symver ipcx_lock_stat_v1_8, ipcx_lock_stat@@LIBIPCX_1.8");
+
+int ipcx_lock_stat_v1_2(int fd, uint64_t offset, struct ipcx_lock_stat *st)
+{
+	return ipcx_lock_stat_sized(fd, offset, st, IPCX_LOCK_STAT_SIZE_VER0);
+}
+
+int ipcx_lock_stat_v1_8(int fd, uint64_t offset, struct ipcx_lock_stat *st)
+#else
+int ipcx_lock_stat(int fd, uint64_t offset, struct ipcx_lock_stat *st)
+#endif
+{
+	return ipcx_lock_stat_sized(fd, offset, st, sizeof(*st));
 }
 
 int ipcx_lock_fd(int fd, uint64_t offset)

@@ -173,7 +173,9 @@ int ipcx_mutex_held(const struct ipcx_mutex *m);
  * cond_wait's relock) returned -EOWNERDEAD on m, fills died with the holder
  * the kernel reported then: 0, or -ENOENT when this thread's last
  * -EOWNERDEAD was on another lock, or it had none. The record is the
- * thread's own, kept until its next -EOWNERDEAD; no kernel call.
+ * thread's own, kept until its next -EOWNERDEAD; no kernel call. For the
+ * whole chain of holders that died before the lock was made consistent
+ * again, see ipcx_lock_stat() (first_death, unrepaired_deaths).
  */
 int ipcx_mutex_last_death(const struct ipcx_mutex *m, struct ipcx_owner_info *died);
 

@@ -44,7 +44,7 @@ static unsigned int read_dev_mode_param(void)
 
 	if (!f)
 		return ~0u;
-	if (fscanf(f, "%u", &mode) != 1)
+	if (fscanf(f, "%o", &mode) != 1)	/* shown in octal, as "0666" */
 		mode = ~0u;
 	fclose(f);
 	return mode;

@@ -5,7 +5,8 @@
  * the "ipcx" generic netlink family:
  *  - join the events group from its own user and network namespaces;
  *  - read the locks (words, holders) of a 0600 region of root's;
- *  - subscribe to its namespace's events and hear of root's dead holders;
+ *  - subscribe to its namespace's events and hear of root's dead holders
+ *    (of a private region; or, from its own pid namespace, who they were);
  *  - open a socket and have root send REGION_DEL / LOCK_GET on it (the
  *    CVE-2014-0181 pattern: the opener's credentials must count);
  *  - fill the table of subscribed sockets so that others cannot subscribe.
@@ -226,16 +227,23 @@ TEST(events_group_from_own_user_net_ns)
 	nlr_close(&all);
 }
 
+/* A region of root's, mapped, with a mutex at offset 0: 0, or -1. */
+static int mutex_region(const char *name, mode_t mode, int *fd, void **base,
+			struct ipcx_mutex *m)
+{
+	*fd = ipcx_region_create(name, PG, mode, IPCX_LIFETIME_AUTO_REMOVE, IPCX_OPEN_EXCL);
+	if (*fd < 0)
+		return -1;
+	if (ipcx_region_map(*fd, 0, PROT_READ | PROT_WRITE, base) ||
+	    ipcx_mutex_init(m, *fd, *base, 0))
+		return -1;
+	return 0;
+}
+
 /* A 0600 region of root's with a mutex at offset 0 that root holds. */
 static int held_private_region(const char *name, int *fd, void **base, struct ipcx_mutex *m)
 {
-	*fd = ipcx_region_create(name, PG, 0600, IPCX_LIFETIME_AUTO_REMOVE, IPCX_OPEN_EXCL);
-	if (*fd < 0)
-		return *fd;
-	if (ipcx_region_map(*fd, 0, PROT_READ | PROT_WRITE, base) ||
-	    ipcx_mutex_init(m, *fd, *base, 0) || ipcx_mutex_lock(m))
-		return -1;
-	return 0;
+	return mutex_region(name, 0600, fd, base, m) || ipcx_mutex_lock(m) ? -1 : 0;
 }
 
 struct lock_seen {
@@ -328,10 +336,7 @@ TEST(holder_died_needs_read_permission)
 	NEED_ROOT_AND_FAMILY(ret, ipcx_nl_open(&nl));
 	ASSERT_EQ(0, ipcx_nl_subscribe(nl));
 	tname(name, sizeof(name), "died");
-	fd = ipcx_region_create(name, PG, 0600, IPCX_LIFETIME_AUTO_REMOVE, IPCX_OPEN_EXCL);
-	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, ipcx_region_map(fd, 0, PROT_READ | PROT_WRITE, &base));
-	ASSERT_EQ(0, ipcx_mutex_init(&m, fd, base, 0));
+	ASSERT_EQ(0, mutex_region(name, 0600, &fd, &base, &m));
 	ASSERT_EQ(0, pipe(to_parent));
 
 	pid = fork();
@@ -370,6 +375,94 @@ TEST(holder_died_needs_read_permission)
 	close(fd);	/* destroyed: the child's last event */
 	status = lh_wait_child(pid, 20000);
 	EXPECT_EQ(0, lh_exit_code(status));
+	ipcx_nl_close(nl);
+}
+
+/*
+ * In a pid namespace the holder is not in: subscribe, write 'r' to @ready,
+ * and wait for a HOLDER_DIED about @name. Exit 0 when it came without the
+ * holder's pid, tgid or command name, 20 when it named the holder.
+ */
+static int hear_death_anonymously(const char *name, int ready)
+{
+	struct ipcx_nl_event ev;
+	struct ipcx_nl *nl;
+	int type;
+
+	if (ipcx_nl_open(&nl) || ipcx_nl_subscribe(nl))
+		return 10;
+	if (nh_write_byte(ready, 'r'))
+		return 11;
+	while ((type = nh_event_for(nl, name, 10000, &ev)) > 0 &&
+	       type != IPCX_NL_CMD_HOLDER_DIED_NTF)
+		;
+	if (type != IPCX_NL_CMD_HOLDER_DIED_NTF)
+		return 21;	/* a reader of the region hears the event */
+	if (ev.pid || ev.tgid || ev.comm[0]) {
+		fprintf(stderr, "# nobody in its own pid ns heard dead holder pid %u "
+			"tgid %u comm \"%s\"\n", ev.pid, ev.tgid, ev.comm);
+		return 20;
+	}
+	return 0;
+}
+
+/*
+ * Finding: a subscriber that may read the region (0644) but lives in a pid
+ * namespace of its own heard a dead holder's command name (its pid and
+ * tgid came as 0, numbered in a namespace where the holder has none).
+ * LOCK_STAT shows such a caller the owner id only; so must the event. The
+ * initial namespace's subscriber (root) is told pid, tgid and command.
+ */
+TEST(holder_died_hides_thread_outside_subscriber_pid_ns)
+{
+	int fd, ret, status, to_parent[2];
+	struct ipcx_nl_event ev;
+	struct ipcx_mutex m;
+	struct ipcx_nl *nl;
+	char name[64];
+	pid_t pid, holder;
+	void *base;
+
+	NEED_ROOT_AND_FAMILY(ret, ipcx_nl_open(&nl));
+	ASSERT_EQ(0, ipcx_nl_subscribe(nl));
+	tname(name, sizeof(name), "pidns");
+	ASSERT_EQ(0, mutex_region(name, 0644, &fd, &base, &m));
+	ASSERT_EQ(0, pipe(to_parent));
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		pid_t inner;
+
+		ipcx_region_unmap(base, PG);
+		close(fd);
+		if (drop_to_nobody())
+			_exit(10);
+		if (unshare(CLONE_NEWUSER | CLONE_NEWPID)) {
+			nh_write_byte(to_parent[1], 's');
+			_exit(CHILD_SKIP);
+		}
+		inner = fork();		/* pid 1 of the new pid namespace */
+		if (inner == 0)
+			_exit(hear_death_anonymously(name, to_parent[1]));
+		_exit(inner < 0 ? 12 : lh_exit_code(lh_wait_child(inner, 20000)));
+	}
+	ret = nh_read_byte(to_parent[0]);
+	if (ret == 's') {
+		lh_wait_child(pid, 5000);
+		SKIP(return, "unprivileged user namespaces are off");
+	}
+	ASSERT_EQ('r', ret);
+	holder = nh_holder_killed(&m);
+	ASSERT_GT(holder, 0);
+	ASSERT_EQ(IPCX_NL_CMD_REGION_NEW_NTF, nh_event_for(nl, name, 5000, &ev));
+	ASSERT_EQ(IPCX_NL_CMD_HOLDER_DIED_NTF, nh_event_for(nl, name, 5000, &ev));
+	EXPECT_EQ((uint32_t)holder, ev.tgid);
+	EXPECT_NE('\0', ev.comm[0]);
+	status = lh_wait_child(pid, 20000);
+	EXPECT_EQ(0, lh_exit_code(status));
+	ipcx_region_unmap(base, PG);
+	close(fd);
 	ipcx_nl_close(nl);
 }
 

@@ -4,6 +4,10 @@
  *  - every lock variant's caller (plain, try, timed, full; mutex, rwlock
  *    readers and writers, semaphore waits) can fetch the dead holder after
  *    -EOWNERDEAD with ipcx_*_last_death();
+ *  - the chain of holders that died before the lock was made consistent
+ *    again: LOCK_STAT's first_death, last_death and unrepaired_deaths (a
+ *    semaphore's ends at the wait that reports it; first_death shows a
+ *    caller in another pid namespace the owner id only);
  *  - ipcx_mutex_held() / ipcx_rwlock_held() across lock and unlock, in
  *    forked children (fork and _Fork) and in other threads.
  */
@@ -104,10 +108,13 @@ static int hold(struct locks *self, enum op op)
 	return ipcx_sem_wait_full(&self->s, IPCX_LOCK_F_UNDO, NULL, 0, NULL);
 }
 
-/* A child that takes what @op is about and is SIGKILLed holding it. */
+/*
+ * A child that takes what @op is about (from a dead holder too) and is
+ * SIGKILLed holding it.
+ */
 static pid_t hold_and_die(struct locks *self, enum op op)
 {
-	int p[2], ok;
+	int p[2], ok, ret;
 	pid_t pid;
 	char c = 0;
 
@@ -115,7 +122,8 @@ static pid_t hold_and_die(struct locks *self, enum op op)
 		return -1;
 	pid = fork();
 	if (pid == 0) {
-		c = hold(self, op) == 0 ? 'L' : 'E';
+		ret = hold(self, op);
+		c = ret == 0 || ret == -EOWNERDEAD ? 'L' : 'E';
 		if (write(p[1], &c, 1) != 1)
 			_exit(1);
 		for (;;)
@@ -216,6 +224,179 @@ TEST_F(death, every_variant_can_fetch_the_dead_holder)
 		EXPECT_EQ(0, memcmp(&died, &rec, sizeof(rec)));
 	/* the record is for that lock only */
 	EXPECT_EQ(-ENOENT, ipcx_mutex_last_death(&l->other, &rec));
+}
+
+/* Death chain: A dies holding, heir B dies before consistent, C learns both. */
+TEST_F(api, heir_that_dies_before_consistent_keeps_the_chain)
+{
+	struct locks *l = &self->l;
+	struct ipcx_owner_info rec;
+	struct ipcx_lock_stat st;
+	pid_t a, b, c;
+
+	a = hold_and_die(l, MX_LOCK);
+	ASSERT_GT(a, 0);
+	b = fork();	/* the heir: gets it with EOWNERDEAD and dies at once */
+	ASSERT_GE(b, 0);
+	if (b == 0)
+		_exit(ipcx_mutex_lock(&l->m) == -EOWNERDEAD ? 0 : 1);
+	EXPECT_EQ(0, lh_exit_code(lh_wait_child(b, 5000)));
+
+	ASSERT_EQ(-EOWNERDEAD, ipcx_mutex_lock(&l->m));
+	ASSERT_EQ(0, ipcx_mutex_last_death(&l->m, &rec));
+	EXPECT_EQ(b, rec.tgid);			/* the holder just before us */
+	ASSERT_EQ(0, ipcx_lock_stat(l->fd, MUTEX_OFF, &st));
+	EXPECT_EQ(2, st.owner_deaths);
+	EXPECT_EQ(2, st.unrepaired_deaths);
+	EXPECT_EQ(a, st.first_death.tgid);	/* the one whose state is torn */
+	EXPECT_STREQ(COMM, st.first_death.comm);
+	EXPECT_EQ(b, st.last_death.tgid);
+	EXPECT_LE(st.first_death.time_ns, st.last_death.time_ns);
+
+	/* repaired: the chain ends; the next death starts a new one */
+	ASSERT_EQ(0, ipcx_mutex_consistent(&l->m));
+	ASSERT_EQ(0, ipcx_lock_stat(l->fd, MUTEX_OFF, &st));
+	EXPECT_EQ(0, st.unrepaired_deaths);
+	EXPECT_EQ(0, st.first_death.owner);
+	ASSERT_EQ(0, ipcx_mutex_unlock(&l->m));
+	c = hold_and_die(l, MX_LOCK);
+	ASSERT_GT(c, 0);
+	ASSERT_EQ(-EOWNERDEAD, ipcx_mutex_lock(&l->m));
+	ASSERT_EQ(0, ipcx_lock_stat(l->fd, MUTEX_OFF, &st));
+	EXPECT_EQ(3, st.owner_deaths);
+	EXPECT_EQ(1, st.unrepaired_deaths);
+	EXPECT_EQ(c, st.first_death.tgid);
+	EXPECT_EQ(c, st.last_death.tgid);
+	EXPECT_EQ(0, ipcx_mutex_consistent(&l->m));
+	EXPECT_EQ(0, ipcx_mutex_unlock(&l->m));
+}
+
+/* The same chain on a reader-writer lock's writers. */
+TEST_F(api, rwlock_writer_heir_that_dies_keeps_the_chain)
+{
+	struct locks *l = &self->l;
+	struct ipcx_lock_stat st;
+	pid_t a, b;
+
+	a = hold_and_die(l, RW_WRLOCK);
+	ASSERT_GT(a, 0);
+	b = fork();
+	ASSERT_GE(b, 0);
+	if (b == 0)
+		_exit(ipcx_rwlock_wrlock(&l->rw) == -EOWNERDEAD ? 0 : 1);
+	EXPECT_EQ(0, lh_exit_code(lh_wait_child(b, 5000)));
+	ASSERT_EQ(-EOWNERDEAD, ipcx_rwlock_wrlock(&l->rw));
+	ASSERT_EQ(0, ipcx_lock_stat(l->fd, RW_OFF, &st));
+	EXPECT_EQ(2, st.unrepaired_deaths);
+	EXPECT_EQ(a, st.first_death.tgid);
+	EXPECT_EQ(b, st.last_death.tgid);
+	EXPECT_EQ(0, ipcx_rwlock_consistent(&l->rw));
+	ASSERT_EQ(0, ipcx_lock_stat(l->fd, RW_OFF, &st));
+	EXPECT_EQ(0, st.unrepaired_deaths);
+	EXPECT_EQ(0, ipcx_rwlock_unlock(&l->rw));
+}
+
+/* Wait up to 5 s for the death work to give a dead holder's unit back. */
+static void wait_for_unit(struct locks *l)
+{
+	int i;
+
+	for (i = 0; i < 2500 && !ipcx_sem_value(&l->s); i++)
+		lh_msleep(2);
+}
+
+/*
+ * A semaphore's chain: a unit holder's death starts one; a wait that
+ * reports EOWNERDEAD ends it, so the next death starts a new one.
+ */
+TEST_F(api, sem_wait_that_reports_the_death_ends_the_chain)
+{
+	struct locks *l = &self->l;
+	struct ipcx_lock_stat st;
+	pid_t a, b;
+
+	a = hold_and_die(l, SEM_WAIT);
+	ASSERT_GT(a, 0);
+	wait_for_unit(l);
+	ASSERT_EQ(0, ipcx_lock_stat(l->fd, SEM_OFF, &st));
+	EXPECT_EQ(1, st.unrepaired_deaths);
+	EXPECT_EQ(a, st.first_death.tgid);
+	EXPECT_EQ(a, st.last_death.tgid);
+	b = hold_and_die(l, SEM_WAIT);	/* its wait reports a's death */
+	ASSERT_GT(b, 0);
+	wait_for_unit(l);
+	ASSERT_EQ(0, ipcx_lock_stat(l->fd, SEM_OFF, &st));
+	EXPECT_EQ(2, st.owner_deaths);
+	EXPECT_EQ(1, st.unrepaired_deaths);
+	EXPECT_EQ(b, st.first_death.tgid);
+	EXPECT_EQ(b, st.last_death.tgid);
+	ASSERT_EQ(-EOWNERDEAD, ipcx_sem_wait(&l->s));
+	ASSERT_EQ(0, ipcx_lock_stat(l->fd, SEM_OFF, &st));
+	EXPECT_EQ(0, st.unrepaired_deaths);
+	EXPECT_EQ(0, st.first_death.owner);
+	EXPECT_EQ(0, ipcx_sem_post(&l->s));
+}
+
+/*
+ * In a pid namespace of its own: heir B dies before repairing, C takes
+ * the lock; exits 0 when first_death (A, outside) showed its id only.
+ */
+static int chain_seen_from_pid_ns(struct locks *l)
+{
+	struct ipcx_lock_stat st;
+	int status;
+	pid_t pid, b;
+
+	if (unshare(CLONE_NEWPID))
+		return 70;
+	pid = fork();	/* the new namespace's init: C */
+	if (pid < 0)
+		return 71;
+	if (pid > 0)
+		return waitpid(pid, &status, 0) == pid ? lh_exit_code(status) : 72;
+	b = fork();
+	if (b == 0)
+		_exit(ipcx_mutex_lock(&l->m) == -EOWNERDEAD ? 0 : 1);
+	if (b < 0 || lh_exit_code(lh_wait_child(b, 5000)))
+		_exit(73);
+	if (ipcx_mutex_lock(&l->m) != -EOWNERDEAD ||
+	    ipcx_lock_stat(l->fd, MUTEX_OFF, &st))
+		_exit(74);
+	fprintf(stderr, "# from a pid namespace: first_death %u: pid %u comm '%.16s'\n",
+		st.first_death.owner, st.first_death.pid, st.first_death.comm);
+	if (st.unrepaired_deaths != 2 || !st.first_death.owner ||
+	    st.last_death.tgid != (uint32_t)b || strcmp(st.last_death.comm, COMM))
+		_exit(75);
+	_exit(st.first_death.pid || st.first_death.tgid || st.first_death.comm[0] ?
+	      52 : 0);	/* and dies holding: the chain grows to 3 */
+}
+
+/* first_death follows last_death's rule: a thread outside the pid ns is an id. */
+TEST_F(api, first_death_outside_the_pid_namespace_is_an_id_only)
+{
+	struct locks *l = &self->l;
+	struct ipcx_lock_stat st;
+	pid_t a, prober;
+	int status;
+
+	a = hold_and_die(l, MX_LOCK);
+	ASSERT_GT(a, 0);
+	prober = fork();
+	ASSERT_GE(prober, 0);
+	if (prober == 0)
+		_exit(chain_seen_from_pid_ns(l));
+	status = lh_exit_code(lh_wait_child(prober, 10000));
+	if (status == 70)
+		SKIP(return, "no pid namespaces");
+	EXPECT_EQ(0, status);
+	/* the initial namespace sees who A was */
+	ASSERT_EQ(-EOWNERDEAD, ipcx_mutex_lock(&l->m));
+	ASSERT_EQ(0, ipcx_lock_stat(l->fd, MUTEX_OFF, &st));
+	EXPECT_EQ(3, st.unrepaired_deaths);
+	EXPECT_EQ(a, st.first_death.tgid);
+	EXPECT_STREQ(COMM, st.first_death.comm);
+	EXPECT_EQ(0, ipcx_mutex_consistent(&l->m));
+	EXPECT_EQ(0, ipcx_mutex_unlock(&l->m));
 }
 
 struct held_arg {

@@ -41,13 +41,14 @@
 
 /* ABI version: major changes never happen; minor grows with features. */
 #define IPCX_ABI_MAJOR		1
-#define IPCX_ABI_MINOR		3
+#define IPCX_ABI_MINOR		4
 
 /* Feature bits reported in struct ipcx_version.features. */
 #define IPCX_FEAT_VERSION	_BITULL(0)	/* IPCX_IOC_VERSION */
 #define IPCX_FEAT_REGIONS	_BITULL(1)	/* IPCX_IOC_REGION_* (0x01-0x06) */
 #define IPCX_FEAT_LOCKS		_BITULL(2)	/* lock ioctls 0x20-0x2d, UNLINK_REVOKE */
 #define IPCX_FEAT_DEATH_EVENT	_BITULL(3)	/* IPCX_LOCK_F_DEATH_EVENT (ABI 1.3) */
+#define IPCX_FEAT_DEATH_CHAIN	_BITULL(4)	/* ipcx_lock_stat.first_death (ABI 1.4) */
 
 #define IPCX_IOC_MAGIC		0xB9
 
@@ -429,7 +430,10 @@ struct ipcx_region_resize {
  * the next acquirer gets the lock with EOWNERDEAD and struct ipcx_lock_op
  * .died telling who died and when. It repairs the protected state and calls
  * IPCX_IOC_MUTEX_CONSISTENT, or unlocks without doing so, which makes the
- * lock ENOTRECOVERABLE for everybody. No cooperation from the dying process
+ * lock ENOTRECOVERABLE for everybody. .died names the holder that died just
+ * before; if that one was itself an heir that died before repairing, the
+ * chain since the lock was last consistent is in IPCX_IOC_LOCK_STAT
+ * (.first_death, .unrepaired_deaths). No cooperation from the dying process
  * is needed (unlike robust futex lists). A process that forks gets a new
  * thread for the child; the child must register its own owner id (libipcx
  * does so, however the child was made: fork, _Fork, a raw fork or clone
@@ -621,6 +625,20 @@ struct ipcx_lock_op {
  * @last_death: the last holder that died, all zero if none
  * @word: the lock word as the kernel read it
  * @__reserved: zero
+ * @first_death: the first holder that died since the lock was last made
+ *               consistent (IPCX_IOC_MUTEX_CONSISTENT), all zero when no
+ *               death is unrepaired; with @unrepaired_deaths == 1 it is
+ *               @last_death. An heir that took the lock with EOWNERDEAD and
+ *               died before repairing leaves @first_death as it was: the
+ *               holder whose state is torn stays known (ABI 1.4)
+ * @unrepaired_deaths: holders that died since the lock was last made
+ *                     consistent, @first_death the first of them and
+ *                     @last_death the last (ABI 1.4); 0 from older modules
+ * @__pad2: zero
+ *
+ * Deaths between the first and the last are counted, not kept. A
+ * semaphore's chain ends when a wait reports EOWNERDEAD (there is nothing
+ * to make consistent).
  */
 struct ipcx_lock_stat {
 	__u64 offset;
@@ -636,9 +654,13 @@ struct ipcx_lock_stat {
 	__u32 word;
 	__u32 __pad;
 	__u64 __reserved[2];
+	struct ipcx_owner_info first_death;
+	__u32 unrepaired_deaths;
+	__u32 __pad2;
 };
 
 #define IPCX_LOCK_STAT_SIZE_VER0	160
+#define IPCX_LOCK_STAT_SIZE_VER1	208	/* first_death, unrepaired_deaths */
 
 /*
  * Errors every lock ioctl but IPCX_IOC_OWNER_REGISTER shares, before its
@@ -792,6 +814,11 @@ struct ipcx_lock_stat {
  *   IPCX_NL_CMD_HOLDER_DIED_NTF (region id, lock offset, pid, tgid, comm),
  *   IPCX_NL_CMD_LOCK_DEAD_NTF (a lock became unrecoverable: region id,
  *   offset, and the pid/comm of the thread that made it so).
+ *   A subscriber gets a lock event's pid, tgid and comm only if it may see
+ *   that thread, by the rule of IPCX_IOC_LOCK_STAT's last_death (the thread
+ *   is in its pid namespace, and is of its user or had the region
+ *   attached), judged for the subscribing task and the socket's opener;
+ *   otherwise the three attributes are absent.
  * Malformed requests fail with an extack message (NLMSGERR_ATTR_MSG):
  * EINVAL for an attribute of the wrong type or length, a name that is not
  * NUL-terminated, longer than IPCX_NAME_MAX, empty or holding '/', a
