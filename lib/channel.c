@@ -54,35 +54,25 @@
  * when no sender is attached (once one was) and the ring is empty; a
  * sender gets -EPIPE when no receiver is attached (once one was).
  *
- * Sleeping, with a module that has death events (IPCX_FEAT_DEATH_EVENT):
- * each slot mutex is declared so that the kernel signals the other role's
- * event when its holder dies (senders' slots: ev_rx; receivers': ev_tx).
- * A waiter (1) increments rx_waiting or tx_waiting, (2) reads the event's
- * sequence and sets rx_armed (tx_armed, see below), (3) re-checks the ring
- * and the peers, (4) sleeps in
- * IPCX_IOC_EVENT_WAIT while the sequence is still the one of (2): one
- * system call, as a pipe's read. Data, a close (which broadcasts) and a
- * death all move the sequence, so whatever happens after (2) ends the
- * sleep. Open checks with the kernel that every peer slot is so declared
- * (re-declaring with the same event succeeds, with none gives EEXIST);
- * otherwise the lock-fd scheme below is used.
- *
- * Sleeping without lost wake-ups, without death events. A waiter (1) increments rx_waiting or
- * tx_waiting, (2) reads its lock fd on the event, which marks the
- * sequence seen, (3) takes lock fds on the mutexes of the peers alive,
- * (4) re-checks the ring and the peers, (5) polls the event fd together
- * with those lock fds. After (2) it sets rx_armed (tx_armed). A sender
- * publishes, then (full fence) signals "not empty" only when rx_waiting is
- * non-zero and it is the one that swaps rx_armed from 1 to 0; receivers do
- * the same for "not full". Either the waiter's check sees the data, or the
- * signaller sees the counter and the flag (or another signaller took the
- * flag and signalled after it was set), and the event moves after (2), so
- * the poll returns. One signal wakes every poller of the event, so a ring
- * filling while its receiver sleeps costs one system call, not one per
- * message. A peer that dies or closes makes its mutex takeable, which
- * makes its lock fd readable: a waiter wakes when a peer it watched goes
- * (and a dead one's claim is skippable from then on); a peer that arrived
- * after (3) is seen at the next check. A waiter that dies leaves its count
+ * Sleeping. Each slot mutex is declared so that the kernel signals the
+ * other role's event when its holder dies (senders' slots: ev_rx;
+ * receivers': ev_tx); a module without death events (IPCX_FEAT_DEATH_EVENT)
+ * cannot run a channel (-EOPNOTSUPP from init and open). A waiter (1)
+ * increments rx_waiting or tx_waiting, (2) reads the event's sequence and
+ * sets rx_armed (tx_armed), (3) re-checks the ring and the peers, (4)
+ * sleeps in IPCX_IOC_EVENT_WAIT while the sequence is still the one of
+ * (2): one system call, as a pipe's read. A sender publishes, then (full
+ * fence) signals "not empty" only when rx_waiting is non-zero and it is
+ * the one that swaps rx_armed from 1 to 0; receivers do the same for "not
+ * full". Either the waiter's check sees the data, or the signaller sees
+ * the counter and the flag (or another signaller took the flag and
+ * signalled after it was set), and the sequence moves after (2). Data, a
+ * close (which broadcasts) and a death all move the sequence, so whatever
+ * happens after (2) ends the sleep. One signal wakes every sleeper, so a
+ * ring filling while its receiver sleeps costs one system call, not one
+ * per message. Open checks with the kernel that every peer slot is so
+ * declared (re-declaring with the same event succeeds; otherwise EEXIST,
+ * and open fails with -EPROTO). A waiter that dies leaves its count
  * behind; that only costs later publishes an atomic swap.
  *
  * Nothing read from the region is trusted: the geometry is copied into the
@@ -114,7 +104,6 @@
  * there.
  */
 #include <errno.h>
-#include <poll.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -204,13 +193,9 @@ struct ipcx_chan {
 	uint32_t npeers;
 	uint64_t *rec;		/* our claim record */
 	char *recs;		/* every endpoint's */
-	/* lock fds, opened on first need: the event this role waits on and
-	 * the peers' slot mutexes */
+	/* the lock fd on the event this role waits on (ipcx_chan_fd()) */
 	int evfd;
-	int peerfd[CHAN_MAX_PEERS];
 	int fd_given;
-	/* the kernel signals our event when a peer dies (checked at open) */
-	int death_linked;
 	/* ns of spinning before sleeping (ipcx_chan_set_spin()); none on
 	 * one CPU, nor when every peer last ran on our CPU (chan_spin_budget()) */
 	uint64_t spin_ns;
@@ -284,6 +269,21 @@ int ipcx_chan_size(const struct ipcx_chan_attr *attr, uint64_t *size)
 	return 0;
 }
 
+/*
+ * A channel's sleepers rely on the kernel signalling their event when a
+ * peer dies (IPCX_FEAT_DEATH_EVENT): 0, or -EOPNOTSUPP for a module
+ * without it.
+ */
+static int chan_death_events(int fd)
+{
+	struct ipcx_version v;
+	int ret = ipcx_get_version(fd, &v);
+
+	if (ret)
+		return ret;
+	return v.features & IPCX_FEAT_DEATH_EVENT ? 0 : -EOPNOTSUPP;
+}
+
 int ipcx_chan_init(int fd, void *base, uint64_t size,
 		   const struct ipcx_chan_attr *attr)
 {
@@ -301,6 +301,9 @@ int ipcx_chan_init(int fd, void *base, uint64_t size,
 		return ret;
 	if (off + bytes > size)
 		return -ENOSPC;
+	ret = chan_death_events(fd);
+	if (ret)
+		return ret;
 	__atomic_store_n(&h->magic, 0, __ATOMIC_RELEASE);
 	memset((char *)base + 4, 0, off - 4);
 	h->version = CHAN_VERSION;
@@ -332,8 +335,6 @@ int ipcx_chan_init(int fd, void *base, uint64_t size,
 		/* a sender's death wakes receivers, and the other way round */
 		ret = ipcx_mutex_declare_death_event(fd, slot, i < attr->max_senders ?
 						     OFF_EV_RX : OFF_EV_TX);
-		if (ret == -EINVAL)	/* a module without death events */
-			ret = 0;
 		if (!ret)
 			ret = ipcx_mutex_init(&m, fd, base, slot);
 	}
@@ -506,26 +507,28 @@ static int chan_smp(void)
 
 /*
  * Does the kernel signal our event when any peer dies? Asking it to declare
- * each peer slot with that death event again answers: 0 when it is so
- * declared, EEXIST when not (the region is not trusted to say).
+ * each peer slot with that death event again answers (the region is not
+ * trusted to say): 0 when every one is so declared; -EPROTO when one is
+ * not (EEXIST: not a channel as ipcx_chan_init() makes it); -EOPNOTSUPP
+ * from a module without death events.
  */
-static void chan_check_death_links(struct ipcx_chan *c)
+static int chan_check_death_links(struct ipcx_chan *c)
 {
 	uint64_t ev = c->role == IPCX_CHAN_RECV ? OFF_EV_RX : OFF_EV_TX;
 	uint32_t i;
+	int ret = chan_death_events(c->fd);
 
-	for (i = 0; i < peer_count(c); i++)
-		if (ipcx_mutex_declare_death_event(c->fd, (uint64_t)((char *)peer_word(c, i) -
-								     c->base), ev))
-			return;
-	c->death_linked = 1;
+	for (i = 0; !ret && i < peer_count(c); i++)
+		ret = ipcx_mutex_declare_death_event(c->fd, (uint64_t)((char *)peer_word(c, i) -
+								       c->base), ev);
+	return ret == -EEXIST ? -EPROTO : ret;
 }
 
 int ipcx_chan_open(int fd, void *base, uint64_t size, unsigned int role,
 		   struct ipcx_chan **chp)
 {
 	struct ipcx_chan *c;
-	int ret, i;
+	int ret;
 
 	if (fd < 0 || !base || !chp ||
 	    (role != IPCX_CHAN_SEND && role != IPCX_CHAN_RECV))
@@ -537,8 +540,6 @@ int ipcx_chan_open(int fd, void *base, uint64_t size, unsigned int role,
 	c->base = base;
 	c->role = role;
 	c->evfd = -1;
-	for (i = 0; i < CHAN_MAX_PEERS; i++)
-		c->peerfd[i] = -1;
 	ret = chan_load(c, size);
 	if (!ret) {
 		unsigned int peer = role == IPCX_CHAN_SEND ? IPCX_CHAN_RECV : IPCX_CHAN_SEND;
@@ -550,12 +551,13 @@ int ipcx_chan_open(int fd, void *base, uint64_t size, unsigned int role,
 	if (!ret)
 		ret = ipcx_event_attach(&c->ev_tx, fd, base, OFF_EV_TX);
 	if (!ret)
+		ret = chan_check_death_links(c);
+	if (!ret)
 		ret = chan_attach(c);
 	if (ret) {
 		free(c);
 		return ret;
 	}
-	chan_check_death_links(c);
 	c->head_seen = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
 	c->smp = chan_smp();
 	c->spin_ns = CHAN_SPIN_NS;
@@ -577,7 +579,7 @@ static void chan_close_fd(int *fd)
 
 int ipcx_chan_close(struct ipcx_chan *c)
 {
-	int ret, i;
+	int ret;
 
 	if (!c)
 		return -EINVAL;
@@ -592,8 +594,6 @@ int ipcx_chan_close(struct ipcx_chan *c)
 	/* wake waiters of the other role that do not watch our slot yet */
 	ipcx_event_broadcast(c->role == IPCX_CHAN_SEND ? &c->ev_rx : &c->ev_tx);
 	chan_close_fd(&c->evfd);
-	for (i = 0; i < CHAN_MAX_PEERS; i++)
-		chan_close_fd(&c->peerfd[i]);
 	free(c);
 	return ret;
 }
@@ -653,7 +653,8 @@ static void *slot_payload(struct ipcx_chan *c, struct chan_slot *s)
 /*
  * Signal ev when a waiter is registered and armed since the last signal.
  * Every waiter wakes (a broadcast): one armed flag stands for all of them,
- * whether they poll the event's lock fd or sleep in EVENT_WAIT.
+ * whether they poll the event's lock fd (ipcx_chan_fd()) or sleep in
+ * EVENT_WAIT.
  */
 static void chan_wake(uint32_t *waiting, uint32_t *armed, struct ipcx_event *ev)
 {
@@ -1324,68 +1325,24 @@ static int chan_wait(struct ipcx_chan *c, const struct timespec *abstime,
 		     clockid_t clock, uint64_t backoff)
 {
 	uint32_t *waiting = c->role == IPCX_CHAN_RECV ? c->rx_waiting : c->tx_waiting;
-	struct pollfd pfd[1 + CHAN_MAX_PEERS];
+	struct ipcx_event *ev = c->role == IPCX_CHAN_RECV ? &c->ev_rx : &c->ev_tx;
 	const struct timespec *until;
 	struct timespec rel, lim;
-	int ret, n = 1, saved;
-	uint32_t i;
+	uint32_t seq;
+	int ret;
 
 	ret = chan_timeout(abstime, clock, &rel);
 	if (ret)
 		return ret;
 	until = chan_sleep_limit(abstime, &clock, backoff, &lim);
 	__atomic_fetch_add(waiting, 1, __ATOMIC_SEQ_CST);
-	if (c->death_linked) {
-		/* one syscall: the event moves on data and on a peer's death */
-		struct ipcx_event *ev = c->role == IPCX_CHAN_RECV ? &c->ev_rx : &c->ev_tx;
-		uint32_t seq = ipcx_event_seq(ev);
-
-		chan_set_armed(c);	/* after the sequence is read */
-		if ((backoff || !chan_ready(c)) && peers_alive(c) != 0)
-			ret = ipcx_event_wait(ev, seq, until, clock);
-		else
-			ret = CHAN_NOSLEEP;
-		goto out;
-	}
-	ret = chan_arm(c);
-	if (ret)
-		goto out;
-	pfd[0].fd = c->evfd;
-	pfd[0].events = POLLIN;
-	for (i = 0; i < peer_count(c); i++) {
-		if (!word_live(__atomic_load_n(peer_word(c, i), __ATOMIC_ACQUIRE)))
-			continue;
-		if (c->peerfd[i] < 0) {
-			ret = ipcx_lock_fd(c->fd, (char *)peer_word(c, i) - c->base);
-			if (ret < 0)
-				goto out;
-			c->peerfd[i] = ret;
-			ret = 0;
-		}
-		pfd[n].fd = c->peerfd[i];
-		pfd[n++].events = POLLIN;
-	}
-	/* after the peers are watched: one that dies from now on wakes us
-	 * (its lock fd is readable while its mutex is takeable), one that
-	 * died before is seen here, its abandoned slot too */
-	ret = CHAN_NOSLEEP;
-	if (!backoff && chan_ready(c))
-		goto out;
-	if (n == 1 && peers_alive(c) == 0)
-		goto out;	/* the caller sees EOF / EPIPE */
-	ret = chan_timeout(until, clock, &rel);
-	if (ret)
-		goto out;
-	saved = errno;
-	ret = ppoll(pfd, n, until ? &rel : NULL, NULL);
-	if (ret < 0)
-		ret = -errno;
-	else if (ret == 0)
-		ret = -ETIMEDOUT;
+	/* one system call: the event moves on data and on a peer's death */
+	seq = ipcx_event_seq(ev);
+	chan_set_armed(c);	/* after the sequence is read */
+	if ((backoff || !chan_ready(c)) && peers_alive(c) != 0)
+		ret = ipcx_event_wait(ev, seq, until, clock);
 	else
-		ret = 0;
-	errno = saved;
-out:
+		ret = CHAN_NOSLEEP;
 	__atomic_fetch_sub(waiting, 1, __ATOMIC_SEQ_CST);
 	if (ret == -ETIMEDOUT && until != abstime)
 		ret = CHAN_NOSLEEP;	/* the backoff ran out, not the caller's time */

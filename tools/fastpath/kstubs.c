@@ -11,7 +11,7 @@
  * wait really sleeps (a futex on the word, with the caller's deadline on
  * its clock) until the word moves, a broadcast wakes it, or the time is
  * up, so that a caller that ought to sleep is seen to (ipcx-chan-fuzz).
- * Death events are "declared" so that the channel takes its one-wait path;
+ * Death events are "declared" (a channel needs them);
  * nothing releases a dead process's mutex (a test clears its word, as the
  * kernel would).
  */
@@ -97,6 +97,15 @@ int ipcx_event_wait(struct ipcx_event *e, uint32_t seq, const struct timespec *a
 	}
 	errno = saved;
 	return ret;
+}
+
+/* A module with death events: the only kind a channel runs on. */
+int ipcx_get_version(int fd, struct ipcx_version *ver)
+{
+	(void)fd;
+	*ver = (struct ipcx_version){ .abi_major = IPCX_ABI_MAJOR, .abi_minor = IPCX_ABI_MINOR,
+				      .features = IPCX_FEAT_DEATH_EVENT };
+	return 0;
 }
 
 int ipcx_mutex_declare_death_event(int fd, uint64_t offset, uint64_t event_offset)
