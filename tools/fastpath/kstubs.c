@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Stand-ins for the kernel side of the lock and event calls that
- * lib/channel.c makes, so that its user-space fast path can be measured
+ * lib/channel/ makes, so that its user-space fast path can be measured
  * natively where ipcx.ko cannot be loaded. Each call that would enter the
  * kernel bumps kstub_calls (in shared memory, set by the program), and the
  * program checks that a measured loop made none.

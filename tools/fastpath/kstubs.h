@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Stand-ins for the kernel calls of lib/channel.c (kstubs.c). */
+/* Stand-ins for the kernel calls of lib/channel/ (kstubs.c). */
 #ifndef IPCX_FASTPATH_KSTUBS_H
 #define IPCX_FASTPATH_KSTUBS_H
 
