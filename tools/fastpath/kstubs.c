@@ -25,6 +25,7 @@
 #include "kstubs.h"
 
 volatile uint64_t *kstub_calls;
+uint64_t kstub_features = IPCX_FEAT_DEATH_EVENT;
 
 static void kcall(void)
 {
@@ -99,12 +100,11 @@ int ipcx_event_wait(struct ipcx_event *e, uint32_t seq, const struct timespec *a
 	return ret;
 }
 
-/* A module with death events: the only kind a channel runs on. */
 int ipcx_get_version(int fd, struct ipcx_version *ver)
 {
 	(void)fd;
 	*ver = (struct ipcx_version){ .abi_major = IPCX_ABI_MAJOR, .abi_minor = IPCX_ABI_MINOR,
-				      .features = IPCX_FEAT_DEATH_EVENT };
+				      .features = kstub_features };
 	return 0;
 }
 

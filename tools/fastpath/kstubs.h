@@ -7,5 +7,8 @@
 
 /* calls that would have entered the kernel (point it at shared memory) */
 extern volatile uint64_t *kstub_calls;
+/* IPCX_FEAT_* the stand-in module reports (IPCX_FEAT_DEATH_EVENT unless a
+ * test plays an older module) */
+extern uint64_t kstub_features;
 
 #endif
