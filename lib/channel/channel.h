@@ -42,7 +42,7 @@
 #define CHAN_MAX_MSG	(1u << 26)
 #define CHAN_LINE	64
 
-/* A spinning CPU's pause (the lock spinners' too: one place to point). */
+/* A spinning CPU's pause: the one place the channel code names it. */
 static inline void chan_cpu_relax(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
@@ -170,7 +170,7 @@ struct ipcx_chan {
 static inline uint64_t chan_slot_off(unsigned int role, uint32_t i, uint32_t max_tx)
 {
 	return CHAN_OFF_SLOTS + (uint64_t)(role == IPCX_CHAN_SEND ? i : max_tx + i) *
-			   IPCX_LOCK_ALIGN;
+				IPCX_LOCK_ALIGN;
 }
 
 /* The claim record of endpoint i of role. */
@@ -184,8 +184,9 @@ static inline uint64_t *rec_of(struct ipcx_chan *c, unsigned int role, uint32_t 
  * Where an endpoint last ran: CPU + 1 in the line after its claim record
  * (0: not known), set when it attaches, updated before it spins and
  * every CHAN_HINT_EVERY claims (so that one that never waits still moves
- * it when it migrates), and written only when it changes. Its own line, so that a peer reading it
- * before spinning does not take the record's line away from its writer.
+ * it when it migrates), and written only when it changes. Its own line,
+ * so that a peer reading it before spinning does not take the record's
+ * line away from its writer.
  * A hint only, for spinning: a scribbled value costs at most a useless
  * spin or a sleep.
  */

@@ -1,21 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Channels: message passing over an ipcx region.
+ * Channels: message passing over an ipcx region; the message ring.
  *
- * Layout (all offsets from the region start; one channel per region):
- *
- *   0     struct chan_hdr: magic, version, geometry, ever-attached flags
- *   64    tail (next position a sender claims)        -- own cache line
- *   128   head (next position a receiver claims)      -- own cache line
- *   192   rx_waiting: receivers about to sleep, rx_armed  -- own cache line
- *   256   tx_waiting: senders about to sleep, tx_armed    -- own cache line
- *   320   event "not empty" (receivers wait on it)
- *   384   event "not full"  (senders wait on it)
- *   448   max_senders mutexes, then max_receivers mutexes (64 bytes each)
- *   recs  one claim record per endpoint, same order (128 bytes each: the
- *         record's line, then a line for the endpoint's CPU hint, which
- *         peers read when they consider spinning)
- *   ring  after the records
+ * The channel protocol, part one: the ring, endpoints that die, what is
+ * trusted. Part two, sleeping without lost wake-ups, is at the top of
+ * wait.c; the layout is struct chan_hdr (channel.h). ipcx_channel(3) and
+ * README describe what a user sees and point here for how.
  *
  * Messages: a bounded multi-producer multi-consumer queue (Vyukov): each
  * slot has a sequence; a sender claims position p when slot p's sequence
@@ -25,7 +15,7 @@
  * skip. With one sender and one receiver (SPSC) slots go back through head
  * instead, and the receiver never writes a slot (see spsc_claim_tx()).
  * Streams: a single-producer single-consumer byte ring with head and tail
- * byte counters.
+ * byte counters (stream.c).
  *
  * Endpoints that die mid-message. A sender killed between claiming a slot
  * and publishing it leaves a hole that receivers cannot pass; a receiver
@@ -54,26 +44,9 @@
  * when no sender is attached (once one was) and the ring is empty; a
  * sender gets -EPIPE when no receiver is attached (once one was).
  *
- * Sleeping. Each slot mutex is declared so that the kernel signals the
- * other role's event when its holder dies (senders' slots: ev_rx;
- * receivers': ev_tx); a module without death events (IPCX_FEAT_DEATH_EVENT)
- * cannot run a channel (-EOPNOTSUPP from init and open). A waiter (1)
- * increments rx_waiting or tx_waiting, (2) reads the event's sequence and
- * sets rx_armed (tx_armed), (3) re-checks the ring and the peers, (4)
- * sleeps in IPCX_IOC_EVENT_WAIT while the sequence is still the one of
- * (2): one system call, as a pipe's read. A sender publishes, then (full
- * fence) signals "not empty" only when rx_waiting is non-zero and it is
- * the one that swaps rx_armed from 1 to 0; receivers do the same for "not
- * full". Either the waiter's check sees the data, or the signaller sees
- * the counter and the flag (or another signaller took the flag and
- * signalled after it was set), and the sequence moves after (2). Data, a
- * close (which broadcasts) and a death all move the sequence, so whatever
- * happens after (2) ends the sleep. One signal wakes every sleeper, so a
- * ring filling while its receiver sleeps costs one system call, not one
- * per message. Open checks with the kernel that every peer slot is so
- * declared (re-declaring with the same event succeeds; otherwise EEXIST,
- * and open fails with -EPROTO). A waiter that dies leaves its count
- * behind; that only costs later publishes an atomic swap.
+ * Sleeping: a blocked endpoint registers as a waiter and sleeps on its
+ * role's event; whoever changes the ring signals it when a waiter is armed,
+ * and a peer's death signals it too (wait.c).
  *
  * Nothing read from the region is trusted: the geometry is copied into the
  * handle at open and checked against the region size; every position is
@@ -84,7 +57,8 @@
  * -EPROTO:
  * - a slot's sequence ahead of its index: head for a message receiver
  *   (ipcx_ring_claim_rx(), spsc_claim_rx()), tail for a queue sender
- *   (ipcx_ring_claim_tx()); in a queue when the index has not moved meanwhile;
+ *   (ipcx_ring_claim_tx()); in a queue when the index has not moved
+ *   meanwhile;
  * - tail - head > capacity (head beyond tail included), as seen by a
  *   message receiver whose slot at head is not published, a queue sender
  *   whose slot at tail is not free, an SPSC sender whose cached head says
@@ -243,6 +217,35 @@ static int spsc_claim_rx(struct ipcx_chan *c, uint64_t *pos_out, uint64_t limit)
 	return 0;
 }
 
+/*
+ * A queue sender's slot at *pos is not free: it holds the last lap's
+ * message (published or not), or was scribbled. -EAGAIN (full, or left
+ * to a full try), -EPROTO, or 0 to look again at *pos: tail moved, or a
+ * dead receiver's slot was given back.
+ */
+static int tx_not_free(struct ipcx_chan *c, struct chan_slot *s, uint64_t *pos)
+{
+	uint64_t head, again, seq;
+
+	if (c->quick)
+		return -EAGAIN;
+	head = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
+	again = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
+	if (again != *pos) {
+		*pos = again;
+		return 0;
+	}
+	/* tail - head never exceeds the capacity */
+	if (*pos - head > c->capacity)
+		return -EPROTO;
+	if (!tx_slot_dead(c, *pos, &seq))
+		return -EAGAIN;
+	/* give it back for the dead receiver */
+	__atomic_compare_exchange_n(&s->seq, &seq, *pos, 0, __ATOMIC_SEQ_CST,
+				    __ATOMIC_RELAXED);
+	return 0;
+}
+
 /* Claim the slot at tail: 0 and *pos, -EAGAIN when full, -EPROTO,
  * CHAN_MORE. */
 int ipcx_ring_claim_tx(struct ipcx_chan *c, uint64_t *pos_out)
@@ -273,34 +276,10 @@ int ipcx_ring_claim_tx(struct ipcx_chan *c, uint64_t *pos_out)
 			continue;
 		}
 		if (diff < 0) {
-			uint64_t head;
-
-			/* the slot holds the last lap's message (published
-			 * or not), or was scribbled: left to a full try */
-			if (c->quick) {
-				ret = -EAGAIN;
+			ret = tx_not_free(c, s, &pos);
+			if (ret)
 				break;
-			}
-			head = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
-
-			again = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
-			if (again != pos) {
-				pos = again;
-				continue;
-			}
-			/* tail - head never exceeds the capacity */
-			if (pos - head > c->capacity) {
-				ret = -EPROTO;
-				break;
-			}
-			if (tx_slot_dead(c, pos, &seq)) {
-				/* give it back for the dead receiver */
-				__atomic_compare_exchange_n(&s->seq, &seq, pos, 0,
-							    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
-				continue;
-			}
-			ret = -EAGAIN;
-			break;
+			continue;
 		}
 		again = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
 		if (again == pos) {	/* a slot ahead of the tail */
@@ -312,6 +291,44 @@ int ipcx_ring_claim_tx(struct ipcx_chan *c, uint64_t *pos_out)
 	if (recorded)
 		rec_done(c, 1);
 	return ret;
+}
+
+/*
+ * A queue receiver's slot at *pos is not published for this lap: not yet,
+ * not given back a lap before, or scribbled. -EAGAIN (empty, or left to a
+ * full try), -EPROTO, or 0 to look again at *pos: head moved, or a dead
+ * sender's hole was claimed and given back (*recorded while our record
+ * names a claim that lost its race).
+ */
+static int rx_unpublished(struct ipcx_chan *c, struct chan_slot *s, uint64_t *pos,
+			  int *recorded)
+{
+	uint64_t tail, again;
+
+	if (c->quick)
+		return -EAGAIN;
+	tail = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
+	again = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
+	if (again != *pos) {
+		*pos = again;
+		return 0;
+	}
+	if (tail - *pos > c->capacity)
+		return -EPROTO;
+	if (tail == *pos || !rx_hole_dead(c, *pos))
+		return -EAGAIN;
+	/* claim the dead sender's slot and give it back */
+	rec_claim(c, *pos);
+	*recorded = 1;
+	if (index_claim(c->head, pos, c->max_rx)) {
+		again = *pos;
+		__atomic_compare_exchange_n(&s->seq, &again, *pos + c->capacity, 0,
+					    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
+		rec_done(c, 1);
+		*recorded = 0;
+		(*pos)++;
+	}
+	return 0;
 }
 
 /* Claim the slot at head: 0 and *pos, -EAGAIN when empty, -EPROTO,
@@ -329,7 +346,7 @@ int ipcx_ring_claim_rx(struct ipcx_chan *c, uint64_t *pos_out, uint64_t limit)
 		struct chan_slot *s = slot_at(c, pos);
 		uint64_t seq = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
 		int64_t diff = (int64_t)(seq - (pos + 1));
-		uint64_t again, tail;
+		uint64_t again;
 
 		if (looks++ && !chan_step(c)) {
 			ret = CHAN_MORE;
@@ -351,40 +368,10 @@ int ipcx_ring_claim_rx(struct ipcx_chan *c, uint64_t *pos_out, uint64_t limit)
 			continue;
 		}
 		if (diff < 0) {
-			/* not published yet, not given back a lap before, or
-			 * scribbled: left to a full try */
-			if (c->quick) {
-				ret = -EAGAIN;
+			ret = rx_unpublished(c, s, &pos, &recorded);
+			if (ret)
 				break;
-			}
-			tail = __atomic_load_n(c->tail, __ATOMIC_ACQUIRE);
-			again = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
-			if (again != pos) {
-				pos = again;
-				continue;
-			}
-			if (tail - pos > c->capacity) {
-				ret = -EPROTO;
-				break;
-			}
-			if (tail != pos && rx_hole_dead(c, pos)) {
-				/* claim the dead sender's slot and give it back */
-				rec_claim(c, pos);
-				recorded = 1;
-				if (index_claim(c->head, &pos, c->max_rx)) {
-					again = pos;
-					__atomic_compare_exchange_n(&s->seq, &again,
-								    pos + c->capacity, 0,
-								    __ATOMIC_SEQ_CST,
-								    __ATOMIC_RELAXED);
-					rec_done(c, 1);
-					recorded = 0;
-					pos++;
-				}
-				continue;
-			}
-			ret = -EAGAIN;
-			break;
+			continue;
 		}
 		again = __atomic_load_n(c->head, __ATOMIC_ACQUIRE);
 		if (again == pos) {

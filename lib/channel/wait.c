@@ -1,6 +1,59 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Channels: waiting. WAIT_ESSAY
+ * Channels: readiness, spinning, sleeping, and the loop that every
+ * blocking call runs. The channel protocol, part two: sleeping without
+ * lost wake-ups (part one, the ring, is at the top of ring.c). READ this
+ * before changing the order of anything in chan_wait(), chan_arm(),
+ * ipcx_chan_fd() or, in channel.h, rec_done() and chan_wake().
+ *
+ * Each role sleeps on its own event: receivers on ev_rx ("not empty"),
+ * senders on ev_tx ("not full"). Each slot mutex is declared so that the
+ * kernel signals the other role's event when it finds the holder dead (a
+ * sender's slot: ev_rx; a receiver's: ev_tx); open checks with the kernel
+ * that every peer slot is so declared, and a module without death events
+ * (IPCX_FEAT_DEATH_EVENT) cannot run a channel (-EOPNOTSUPP). So data, a
+ * close (which broadcasts) and a peer's death all move the event's
+ * sequence, and a sleeper needs one system call: IPCX_IOC_EVENT_WAIT, as
+ * a pipe's read.
+ *
+ * A receiver about to sleep, and a sender publishing (a sender about to
+ * sleep and a receiver giving a slot back are the mirror image, with
+ * tx_waiting, tx_armed and ev_tx):
+ *
+ *   waiter (chan_wait())                publisher (msg_publish(), rec_done())
+ *
+ *   rx_waiting++         (seq_cst)
+ *   seq = event sequence                slot's sequence = pos + 1  (release)
+ *   rx_armed = 1         (seq_cst)      claim record = 0           (release)
+ *   fence                (seq_cst)      fence                      (seq_cst)
+ *   check ring, peers [A]               if (rx_waiting &&                [C]
+ *   EVENT_WAIT while the                    xchg(rx_armed, 0) == 1)
+ *     sequence is seq [B]                 broadcast: sequence moves
+ *
+ * Each side stores, fences, then loads what the other stores: one of
+ * them sees the other's store. Either the waiter's check [A] sees the
+ * message (or the skippable hole, or a peer gone) and it does not sleep;
+ * or the publisher's [C] sees the waiter registered and armed, and its
+ * broadcast moves the sequence after the waiter read it, so [B] returns
+ * at once. When publishers race, the one that swaps the flag signals,
+ * after the waiter set it: as good. The sequence is read before the flag
+ * is set, so that any signal the flag lets through comes after that read.
+ * A peer that dies after [A] moves the sequence too (the kernel, through
+ * the death event); one that attaches broadcasts.
+ *
+ * One armed flag stands for every sleeper of the role and one broadcast
+ * wakes them all, so a ring filling while its receiver sleeps costs one
+ * system call, not one per message: later publishes find the flag clear
+ * (and with nobody registered, a publish reads the counter and no more).
+ * A waiter that dies leaves its count behind; that only costs later
+ * publishes an atomic swap. ipcx_chan_fd() registers a permanent waiter
+ * whose [A] and [B] are the caller's: a call that returns -EAGAIN reads
+ * the fd (which marks the sequence seen), sets the flag, and looks again
+ * (chan_arm(), ipcx_wait_loop()).
+ *
+ * Before sleeping a call spins (chan_spin()) on the one slot it waits for,
+ * unless no peer can answer meanwhile (chan_spin_budget()); after a
+ * wake-up it tries again. Every round is bounded (ipcx_wait_loop()).
  */
 #include <time.h>
 #include <unistd.h>
@@ -213,13 +266,13 @@ static const struct timespec *chan_sleep_limit(const struct timespec *abstime,
 }
 
 /*
- * Sleep until the ring may be ready, a watched peer goes, or the time is
- * up: 0 (look again), CHAN_NOSLEEP (look again: it did not sleep, the
- * ring looked ready or no peer is left, or a forced sleep ran out),
- * -ETIMEDOUT, -EINTR, -errno. The ordering is in the essay at the top of
- * this file. A forced sleep (backoff, ns, not 0) skips the check of the
- * ring and lasts at most backoff: ipcx_wait_loop() forces one when the check
- * keeps saying "ready" and the try keeps saying "empty" (a peer that
+ * Sleep until the ring may be ready, a peer goes, or the time is up: 0
+ * (look again), CHAN_NOSLEEP (look again: it did not sleep, the ring
+ * looked ready or no peer is left, or a forced sleep ran out),
+ * -ETIMEDOUT, -EINTR, -errno. The ordering is at the top of this file. A
+ * forced sleep (backoff, ns, not 0) skips the check of the ring and lasts
+ * at most backoff: ipcx_wait_loop() forces one when the check keeps
+ * saying "ready" and the try keeps saying "empty" (a peer that
  * scribbles), so that the caller sleeps, and a wake-up lost meanwhile
  * costs at most the backoff.
  */
