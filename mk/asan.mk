@@ -15,7 +15,7 @@ ASAN_OBJS   := $(LIB_SRCS:lib/%.c=$(ASAN_DIR)/lib/%.o)
 ASAN_A      := $(ASAN_DIR)/lib/libipcx.a
 ASAN_TESTS  := $(LIBTEST_SRCS:lib/tests/%.c=$(ASAN_DIR)/tests/%)
 
-$(ASAN_DIR)/lib/%.o: lib/%.c $(wildcard lib/*.h) lib/include/libipcx.h include/uapi/linux/ipcx.h
+$(ASAN_DIR)/lib/%.o: lib/%.c $(wildcard lib/*.h lib/channel/*.h) lib/include/libipcx.h include/uapi/linux/ipcx.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(NL_CFLAGS) $(ASAN_FLAGS) -c -o $@ $<
 

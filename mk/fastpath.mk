@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
-# ipcx-chan-fastpath (tools/fastpath/): lib/channel.c linked against
+# ipcx-chan-fastpath (tools/fastpath/): lib/channel/ linked against
 # counting stand-ins for the kernel calls, to measure the channel's
 # user-space fast path natively, where ipcx.ko cannot be loaded. A
 # development tool: built with the tools, not installed.
 #
 #   make fastpath-native   run it here (FASTPATH_ARGS=--quick for a short run)
 #
-# ipcx-chan-fuzz (tools/fastpath/chan_fuzz.c): the same lib/channel.c and
+# ipcx-chan-fuzz (tools/fastpath/chan_fuzz.c): the same lib/channel/ and
 # stand-ins built with ASan+UBSan (mk/asan.mk's flags), under a peer that
 # scribbles on the region; make check runs a short run (its asan step).
 #
@@ -18,12 +18,13 @@
 # step.
 
 FASTPATH_BIN  := $(BUILD)/tools/ipcx-chan-fastpath
-FASTPATH_SRCS := tools/fastpath/chan_fastpath.c tools/fastpath/kstubs.c lib/channel.c
+CHAN_SRCS     := $(wildcard lib/channel/*.c)
+FASTPATH_SRCS := tools/fastpath/chan_fastpath.c tools/fastpath/kstubs.c $(CHAN_SRCS)
 FASTPATH_ARGS ?=
 
 tools: $(FASTPATH_BIN)
 
-$(FASTPATH_BIN): $(FASTPATH_SRCS) $(wildcard tools/fastpath/*.h) lib/lock_internal.h \
+$(FASTPATH_BIN): $(FASTPATH_SRCS) $(wildcard tools/fastpath/*.h) lib/lock_internal.h lib/channel/channel.h \
 		 lib/include/libipcx.h include/uapi/linux/ipcx.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Ilib -Itools/fastpath -o $@ $(FASTPATH_SRCS)
@@ -32,22 +33,22 @@ fastpath-native: $(FASTPATH_BIN)
 	$(FASTPATH_BIN) $(FASTPATH_ARGS)
 
 CHAN_FUZZ_BIN  := $(BUILD)/asan/tools/ipcx-chan-fuzz
-CHAN_FUZZ_SRCS := tools/fastpath/chan_fuzz.c tools/fastpath/kstubs.c lib/channel.c
+CHAN_FUZZ_SRCS := tools/fastpath/chan_fuzz.c tools/fastpath/kstubs.c $(CHAN_SRCS)
 CHAN_FUZZ_ARGS ?= --iters 200000 --big 22
 
 asan-tests: $(CHAN_FUZZ_BIN)
 
-$(CHAN_FUZZ_BIN): $(CHAN_FUZZ_SRCS) $(wildcard tools/fastpath/*.h) lib/lock_internal.h \
+$(CHAN_FUZZ_BIN): $(CHAN_FUZZ_SRCS) $(wildcard tools/fastpath/*.h) lib/lock_internal.h lib/channel/channel.h \
 		  lib/include/libipcx.h include/uapi/linux/ipcx.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -Ilib -Itools/fastpath -o $@ $(CHAN_FUZZ_SRCS) -lpthread
 
 CHAN_STATES_BIN  := $(BUILD)/asan/tools/ipcx-chan-states
-CHAN_STATES_SRCS := tools/fastpath/chan_states.c tools/fastpath/kstubs.c lib/channel.c
+CHAN_STATES_SRCS := tools/fastpath/chan_states.c tools/fastpath/kstubs.c $(CHAN_SRCS)
 
 asan-tests: $(CHAN_STATES_BIN)
 
-$(CHAN_STATES_BIN): $(CHAN_STATES_SRCS) $(wildcard tools/fastpath/*.h) lib/lock_internal.h \
+$(CHAN_STATES_BIN): $(CHAN_STATES_SRCS) $(wildcard tools/fastpath/*.h) lib/lock_internal.h lib/channel/channel.h \
 		    lib/include/libipcx.h include/uapi/linux/ipcx.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -Ilib -Itools/fastpath -o $@ $(CHAN_STATES_SRCS)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Channels (lib/channel.c): ordering and integrity of checksummed messages
+ * Channels (lib/channel/): ordering and integrity of checksummed messages
  * of random sizes (SPSC, 4x4 MPMC, byte streams), blocking when full or
  * empty, non-blocking -EAGAIN, timeouts, end of file and -EPIPE when a
  * SIGKILLed peer goes, slots of peers killed mid-message recovered, poll
@@ -357,7 +357,7 @@ TEST_F(chan, empty_blocks)
 	EXPECT_EQ(0, ipcx_chan_close(rx));
 }
 
-/* Where lib/channel.c keeps the count of sleeping receivers. */
+/* Where lib/channel/channel.h keeps the count of sleeping receivers. */
 #define OFF_RX_WAITING	192
 
 static void pin_to(int cpu)
@@ -1058,7 +1058,7 @@ TEST_F(chan, zero_copy_and_sizes)
 	EXPECT_EQ(0, ipcx_chan_close(rx));
 }
 
-/* offsets of the layout (lib/channel.c) the scribbler aims at */
+/* offsets of the layout (lib/channel/channel.h) the scribbler aims at */
 #define OFF_TAIL	64
 #define OFF_HEAD	128
 

@@ -6,7 +6,7 @@
  * loaded: in this project's CI that is a TCG guest, whose timings are not
  * real-world ones. But a channel whose peer is running never enters the
  * kernel: send and receive are loads, stores and atomics on the region. So
- * this program links lib/channel.c itself against stand-ins for the kernel
+ * this program links lib/channel/ itself against stand-ins for the kernel
  * calls (kstubs.c, which count every call) and measures, on two CPUs of
  * this machine, side by side and each timed the same way (batches of
  * BATCH round trips or messages, no clock read inside a batch):
@@ -669,7 +669,7 @@ int main(int argc, char **argv)
 		die("mmap", errno);
 	kstub_calls = &sh->kcalls;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("ipcx-chan-fastpath: lib/channel.c natively on CPUs %d and %d, kernel calls stubbed\n"
+	printf("ipcx-chan-fastpath: lib/channel/ natively on CPUs %d and %d, kernel calls stubbed\n"
 	       "(counted); ns per round trip: median over %d batches of %d, no clock read inside one\n",
 	       cpu[0], cpu[1], batches, BATCH);
 	chan = chan_roundtrip(&k_rt);

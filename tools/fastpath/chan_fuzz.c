@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ipcx-chan-fuzz: lib/channel.c under a hostile peer, natively.
+ * ipcx-chan-fuzz: lib/channel/ under a hostile peer, natively.
  *
- * Like ipcx-chan-fastpath it links lib/channel.c against the stand-ins for
+ * Like ipcx-chan-fastpath it links lib/channel/ against the stand-ins for
  * the kernel calls (kstubs.c, whose waits really sleep), and make check
  * builds it with ASan+UBSan. Two parts:
  *
@@ -34,7 +34,7 @@
  * slot's payload, a blocking call that returns more than 1 s after its
  * deadline (a watchdog aborts one that does not return at all), or a
  * non-blocking call that uses more than 2 ms of CPU time (its work is
- * bounded: CHAN_STEPS in lib/channel.c, about 100 us here under ASan);
+ * bounded: CHAN_STEPS in lib/channel/channel.h, about 100 us here under ASan);
  * ASan and UBSan abort on any report, and the region has guard pages
  * around it. Exit 2 on errors of the harness itself.
  *
@@ -68,7 +68,7 @@
 #define LAP_WAIT_MS	300
 #define LAP_CPU_MS	20
 
-/* The layout (lib/channel.c): the scribbler's targets. */
+/* The layout (lib/channel/channel.h): the scribbler's targets. */
 #define OFF_TAIL	64
 #define OFF_HEAD	128
 #define OFF_SLOTS	448
@@ -656,6 +656,31 @@ static void fuzz_case(uint32_t flags, uint32_t ntx, uint32_t nrx, unsigned int r
 	munmap(f, sizeof(*f));
 }
 
+/* ---- a module without death events ------------------------------------ */
+
+/* Channels need the kernel to signal a peer's death: without the feature
+ * neither init nor open goes ahead (-EOPNOTSUPP), and nothing is held. */
+static void no_death_events(void)
+{
+	struct ipcx_chan *h = NULL;
+	struct chan c;
+	int ri, ro;
+
+	chan_make(&c, 0, 8, 4, 1, 1);
+	kstub_features = 0;
+	ri = ipcx_chan_init(NO_FD, c.base, c.size, &c.a);
+	ro = ipcx_chan_open(NO_FD, c.base, c.size, IPCX_CHAN_SEND, &h);
+	kstub_features = IPCX_FEAT_DEATH_EVENT;
+	printf("  a module without death events: init %d, open %d\n", ri, ro);
+	if (ri != -EOPNOTSUPP || ro != -EOPNOTSUPP)
+		fail("without death events: init %d, open %d (want %d)", ri, ro, -EOPNOTSUPP);
+	if (!ro)
+		ipcx_chan_close(h);
+	h = chan_open(&c, IPCX_CHAN_SEND);	/* the slot was not kept */
+	ipcx_chan_close(h);
+	chan_drop(&c);
+}
+
 /* ---- crafted rings: the work of one non-blocking call -------------------- */
 
 /*
@@ -726,8 +751,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("ipcx-chan-fuzz: lib/channel.c natively, kernel calls stubbed; seed %llu, "
+	printf("ipcx-chan-fuzz: lib/channel/ natively, kernel calls stubbed; seed %llu, "
 	       "%ld calls per case\n", (unsigned long long)seed, iters);
+	no_death_events();
 	printf("legitimate peers:\n");
 	find_cpus();
 	for (i = 0; i < 4; i++)

@@ -4,9 +4,9 @@
  * sharing its region can write, one crafted state at a time.
  *
  * ipcx_channel(3) (its "Trust" section), README's channel section and the
- * protocol comment at the top of lib/channel.c list which states give
+ * protocol comment at the top of lib/channel/ring.c list which states give
  * -EPROTO and what happens in the others. This is that list as a table:
- * each row crafts one state in a fresh channel (lib/channel.c linked
+ * each row crafts one state in a fresh channel (lib/channel/ linked
  * against the stand-ins for the kernel calls, kstubs.c, as
  * ipcx-chan-fuzz; make check builds it with ASan+UBSan, its asan step
  * runs it), then makes every call of the roles it concerns, for every kind
@@ -51,7 +51,7 @@
 #define WAIT_MS		20	/* a blocking call's deadline */
 #define SLACK_NS	1000000000ull
 
-/* The layout (lib/channel.c): what the rows write. */
+/* The layout (lib/channel/channel.h): what the rows write. */
 #define OFF_TAIL	64
 #define OFF_HEAD	128
 

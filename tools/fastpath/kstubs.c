@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Stand-ins for the kernel side of the lock and event calls that
- * lib/channel.c makes, so that its user-space fast path can be measured
+ * lib/channel/ makes, so that its user-space fast path can be measured
  * natively where ipcx.ko cannot be loaded. Each call that would enter the
  * kernel bumps kstub_calls (in shared memory, set by the program), and the
  * program checks that a measured loop made none.
@@ -11,7 +11,7 @@
  * wait really sleeps (a futex on the word, with the caller's deadline on
  * its clock) until the word moves, a broadcast wakes it, or the time is
  * up, so that a caller that ought to sleep is seen to (ipcx-chan-fuzz).
- * Death events are "declared" so that the channel takes its one-wait path;
+ * Death events are "declared" (a channel needs them);
  * nothing releases a dead process's mutex (a test clears its word, as the
  * kernel would).
  */
@@ -25,6 +25,7 @@
 #include "kstubs.h"
 
 volatile uint64_t *kstub_calls;
+uint64_t kstub_features = IPCX_FEAT_DEATH_EVENT;
 
 static void kcall(void)
 {
@@ -97,6 +98,14 @@ int ipcx_event_wait(struct ipcx_event *e, uint32_t seq, const struct timespec *a
 	}
 	errno = saved;
 	return ret;
+}
+
+int ipcx_get_version(int fd, struct ipcx_version *ver)
+{
+	(void)fd;
+	*ver = (struct ipcx_version){ .abi_major = IPCX_ABI_MAJOR, .abi_minor = IPCX_ABI_MINOR,
+				      .features = kstub_features };
+	return 0;
 }
 
 int ipcx_mutex_declare_death_event(int fd, uint64_t offset, uint64_t event_offset)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Stand-ins for the kernel calls of lib/channel.c (kstubs.c). */
+/* Stand-ins for the kernel calls of lib/channel/ (kstubs.c). */
 #ifndef IPCX_FASTPATH_KSTUBS_H
 #define IPCX_FASTPATH_KSTUBS_H
 
@@ -7,5 +7,8 @@
 
 /* calls that would have entered the kernel (point it at shared memory) */
 extern volatile uint64_t *kstub_calls;
+/* IPCX_FEAT_* the stand-in module reports (IPCX_FEAT_DEATH_EVENT unless a
+ * test plays an older module) */
+extern uint64_t kstub_features;
 
 #endif
