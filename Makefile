@@ -85,18 +85,26 @@ module-sparse:
 	$(MAKE) -C $(KDIR) M=$(TOP)/kernel C=2 CF="-D__CHECK_ENDIAN__" modules
 
 # ---- libipcx --------------------------------------------------------------
+# The shared library's own calls bind inside it, as the static one's do:
+# with plain -fPIC, ipcx_mutex_lock() reached ipcx_mutex_lock_full() and
+# ipcx_owner_id() through the PLT on every uncontended lock, in case a
+# program interposed them. A program cannot replace libipcx's functions
+# for the library's own use (Debian builds many libraries so).
+LIB_PIC_CFLAGS := -fPIC -fno-semantic-interposition
+LIB_SO_LDFLAGS := -Wl,-Bsymbolic-functions
+
 lib: $(LIB_SO) $(LIB_A)
 
 $(BUILD)/lib/pic/%.o: lib/%.c $(wildcard lib/*.h lib/channel/*.h) lib/include/libipcx.h include/uapi/linux/ipcx.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(NL_CFLAGS) -fPIC -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(NL_CFLAGS) $(LIB_PIC_CFLAGS) -c -o $@ $<
 
 $(BUILD)/lib/static/%.o: lib/%.c $(wildcard lib/*.h lib/channel/*.h) lib/include/libipcx.h include/uapi/linux/ipcx.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(NL_CFLAGS) -c -o $@ $<
 
 $(LIB_SO): $(LIB_PIC) lib/libipcx.map
-	$(CC) -shared -Wl,-soname,libipcx.so.$(SOVERSION) -Wl,-z,defs \
+	$(CC) -shared -Wl,-soname,libipcx.so.$(SOVERSION) -Wl,-z,defs $(LIB_SO_LDFLAGS) \
 		-Wl,--version-script=lib/libipcx.map -o $@ $(LIB_PIC) $(NL_LIBS) -lpthread
 	ln -sf $(notdir $@) $(BUILD)/lib/libipcx.so.$(SOVERSION)
 	ln -sf libipcx.so.$(SOVERSION) $(BUILD)/lib/libipcx.so

@@ -33,8 +33,15 @@ static unsigned int ipcx_epoch_fallback;
 static unsigned int *ipcx_epoch = &ipcx_epoch_fallback;
 static unsigned int ipcx_epoch_counter;
 static pthread_once_t ipcx_epoch_once = PTHREAD_ONCE_INIT;
-static __thread uint32_t tls_owner;
-static __thread unsigned int tls_epoch;
+/*
+ * Read on every lock and unlock: initial-exec, so that a thread finds them
+ * at a fixed offset from its thread pointer. The default model for a
+ * shared library calls __tls_get_addr() on each access; initial-exec asks
+ * for 8 bytes of static TLS, which glibc keeps a reserve of for libraries
+ * loaded with dlopen() too.
+ */
+static __thread uint32_t tls_owner __attribute__((tls_model("initial-exec")));
+static __thread unsigned int tls_epoch __attribute__((tls_model("initial-exec")));
 
 /*
  * The calling thread's last EOWNERDEAD, whatever lock call returned it, for

@@ -37,14 +37,14 @@ cross: $(CROSS_SO) $(CROSS_A) $(CROSS_IPCX) $(CROSS_TESTS)
 
 $(CROSS_DIR)/lib/pic/%.o: lib/%.c $(LIB_HDRS)
 	@mkdir -p $(@D)
-	$(CROSS_CC) $(ALL_CFLAGS) $(CROSS_NL_CFLAGS) -fPIC -c -o $@ $<
+	$(CROSS_CC) $(ALL_CFLAGS) $(CROSS_NL_CFLAGS) $(LIB_PIC_CFLAGS) -c -o $@ $<
 
 $(CROSS_DIR)/lib/static/%.o: lib/%.c $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(CROSS_CC) $(ALL_CFLAGS) $(CROSS_NL_CFLAGS) -c -o $@ $<
 
 $(CROSS_SO): $(CROSS_PIC) lib/libipcx.map
-	$(CROSS_CC) -shared -Wl,-soname,libipcx.so.$(SOVERSION) -Wl,-z,defs \
+	$(CROSS_CC) -shared -Wl,-soname,libipcx.so.$(SOVERSION) -Wl,-z,defs $(LIB_SO_LDFLAGS) \
 		-Wl,--version-script=lib/libipcx.map -o $@ $(CROSS_PIC) $(CROSS_NL_LIBS) -lpthread
 
 $(CROSS_A): $(CROSS_OBJS)
