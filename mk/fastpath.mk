@@ -57,3 +57,28 @@ chan-fuzz-long: $(CHAN_FUZZ_BIN)
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(CHAN_FUZZ_BIN) $(CHAN_FUZZ_ARGS)
 
 .PHONY: fastpath-native chan-fuzz-long
+
+# ipcx-lock-fastpath (tools/fastpath/lock_fastpath.c): libipcx's lock fast
+# paths against pthread's, and a hand-off against a spinlock and a cache
+# line, natively, the kernel's ioctl stood in for; built against the static
+# library and (-so) the shared one, whose costs differ by what the .so adds.
+#
+#   make lock-fastpath     run both, one after the other
+LOCK_FASTPATH_BIN    := $(BUILD)/tools/ipcx-lock-fastpath
+LOCK_FASTPATH_SO_BIN := $(BUILD)/tools/ipcx-lock-fastpath-so
+
+tools: $(LOCK_FASTPATH_BIN) $(LOCK_FASTPATH_SO_BIN)
+
+$(LOCK_FASTPATH_BIN): tools/fastpath/lock_fastpath.c $(LIB_A) lib/cpu_relax.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_A) $(NL_LIBS) -lpthread
+
+$(LOCK_FASTPATH_SO_BIN): tools/fastpath/lock_fastpath.c $(LIB_SO) lib/cpu_relax.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DIPCX_FASTPATH_LINK='"libipcx.so"' -o $@ $< \
+		-L$(BUILD)/lib -l:$(notdir $(LIB_SO)) -Wl,-rpath,$(BUILD)/lib -lpthread
+
+lock-fastpath: $(LOCK_FASTPATH_BIN) $(LOCK_FASTPATH_SO_BIN)
+	$(LOCK_FASTPATH_BIN) $(LOCK_FASTPATH_ARGS) && $(LOCK_FASTPATH_SO_BIN) $(LOCK_FASTPATH_ARGS)
+
+.PHONY: lock-fastpath

@@ -19,7 +19,8 @@
 #   6. ipcx-bench --smoke natively: every available mechanism gives results
 #      with verified checksums, and the plots are written; ipcx-chan-fastpath
 #      measures the channel's user-space path natively (kernel calls stubbed
-#      and counted: sending and receiving with nobody waiting must make none)
+#      and counted: sending and receiving with nobody waiting must make none),
+#      ipcx-lock-fastpath(-so) the locks' through libipcx.a and libipcx.so
 #   7. matrix: the selftests on Debian's 6.12 from bookworm-backports too
 #           (fetched into build/cache; CHECK_MATRIX=0 skips it)
 #   8. debug: the selftests on a KASAN/lockdep/kmemleak/UBSAN kernel built
@@ -324,6 +325,12 @@ step_bench() {
 	rc=$?
 	sed 's/^/# /' "$out/fastpath.txt"
 	tap "$f" $rc "channel fast path natively: no kernel call while nobody waits (status $rc)"
+	for b in ipcx-lock-fastpath ipcx-lock-fastpath-so; do
+		"$build/tools/$b" --quick > "$out/$b.txt" 2>&1
+		rc=$?
+		sed 's/^/# /' "$out/$b.txt"
+		tap "$f" $rc "$b: lock fast paths natively, no kernel call while uncontended or handed over (status $rc)"
+	done
 }
 
 for s in $steps; do
