@@ -31,7 +31,8 @@ struct ipcx_owner_mm;
  * @ref: see the lifetime rule below
  * @pid: the thread (never a pid number: those are recycled)
  * @tgid: the thread's process
- * @dead: set once, by the exit/exec tracepoint or by a lazy check
+ * @dead: bit IPCX_OWNER_DEAD_BIT, set once, by the exit/exec tracepoint or
+ *        by a lazy check
  * @death_ns: CLOCK_REALTIME when @dead was set
  * @comm: the thread's command name at registration
  * @hnode: in ipcx_owner_hash, keyed by @pid (ipcx_owners_lock; RCU readers)
@@ -55,6 +56,7 @@ struct ipcx_owner {
 	struct pid *pid;
 	struct pid *tgid;
 	unsigned long dead;
+#define IPCX_OWNER_DEAD_BIT	0
 	u64 death_ns;
 	char comm[TASK_COMM_LEN];
 	struct hlist_node hnode;

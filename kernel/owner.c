@@ -137,8 +137,8 @@ static void ipcx_owner_user_put(struct ipcx_owner_user *u)
 }
 
 /*
- * Count a new owner against @uid's bound. ipcx_owners_lock held; @spare is
- * a preallocated user, consumed (*@spare = NULL) when @uid had none.
+ * Count a new owner against @uid's bound; @spare is a preallocated
+ * user, consumed (*@spare = NULL) when @uid had none.
  */
 static struct ipcx_owner_user *
 ipcx_owner_user_charge(kuid_t uid, struct ipcx_owner_user **spare)
@@ -403,7 +403,8 @@ static struct ipcx_owner *ipcx_owner_lookup_pid(struct pid *pid)
 
 	hash_for_each_possible_rcu(ipcx_owner_hash, owner, hnode,
 				   (unsigned long)pid)
-		if (owner->pid == pid && !test_bit(0, &owner->dead))
+		if (owner->pid == pid &&
+		    !test_bit(IPCX_OWNER_DEAD_BIT, &owner->dead))
 			return owner;
 	return NULL;
 }
@@ -525,7 +526,7 @@ static void ipcx_owner_mark_dead(struct ipcx_owner *owner)
 {
 	struct ipcx_owner_user *u = owner->user;
 
-	if (test_and_set_bit(0, &owner->dead))
+	if (test_and_set_bit(IPCX_OWNER_DEAD_BIT, &owner->dead))
 		return;
 	WRITE_ONCE(owner->death_ns, ktime_get_real_ns());
 	if (!refcount_inc_not_zero(&owner->ref))
@@ -552,7 +553,7 @@ bool ipcx_owner_id_alive(u32 id)
 
 	rcu_read_lock();
 	owner = idr_find(&ipcx_owner_idr, id);
-	if (owner && !test_bit(0, &owner->dead)) {
+	if (owner && !test_bit(IPCX_OWNER_DEAD_BIT, &owner->dead)) {
 		task = pid_task(owner->pid, PIDTYPE_PID);
 		alive = task && !(READ_ONCE(task->flags) & PF_EXITING);
 		if (!alive)
@@ -695,8 +696,8 @@ void ipcx_death_of(struct ipcx_death *d, const struct ipcx_region *region,
 {
 	ipcx_death_clear(d);
 	d->owner = owner->id;
-	d->time_ns = test_bit(0, &owner->dead) ? READ_ONCE(owner->death_ns) :
-						 ktime_get_real_ns();
+	d->time_ns = test_bit(IPCX_OWNER_DEAD_BIT, &owner->dead) ?
+		     READ_ONCE(owner->death_ns) : ktime_get_real_ns();
 	d->pid = get_pid(owner->pid);
 	d->tgid = get_pid(owner->tgid);
 	d->uid = owner->uid;
