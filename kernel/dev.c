@@ -20,7 +20,7 @@
 #include <linux/module.h>
 
 #include "internal.h"
-#include "locks.h"
+#include "lock/lock.h"
 
 /**
  * ipcx_ioc_version() - IPCX_IOC_VERSION: the ABI version and feature bits

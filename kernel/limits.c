@@ -76,7 +76,7 @@
 #include <linux/xarray.h>
 
 #include "internal.h"
-#include "locks.h"
+#include "lock/lock.h"
 
 static uint max_regions = 4096;
 module_param(max_regions, uint, 0644);

@@ -22,7 +22,7 @@
  */
 #include <linux/ktime.h>
 
-#include "locks.h"
+#include "lock.h"
 
 #define IPCX_RWW_FLAGS	(IPCX_RWW_WRITER | IPCX_LOCKW_DIED | IPCX_LOCKW_WAITERS)
 #define IPCX_RWW_NOTRECOVERABLE	(IPCX_RWW_WRITER | IPCX_RWW_ID_MASK)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Robust mutexes: the kernel's side of the mutex word (layout in the uapi
- * header, ordering essay at the top of lock.c).
+ * header, ordering essay at the top of core.c).
  *
  * Acquisition in the kernel (after user space's CAS failed):
  *  - free word: take it (a newcomer may steal from a woken waiter, see
@@ -23,7 +23,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 
-#include "locks.h"
+#include "lock.h"
 
 /* Bounded adaptive spin: only while the holder is on a CPU (as the kernel's own mutexes do). */
 #define IPCX_SPIN_NS	(20 * NSEC_PER_USEC)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Lock ioctls: copy in, validate, find the caller's region, owner and lock,
- * call mutex.c / event.c / lockfd.c, copy out. Nothing here sleeps on a lock
+ * call mutex.c / rwlock.c / sem.c / event.c / fd.c, copy out. Nothing here sleeps on a lock
  * itself or takes a lock of its own.
  *
  * The caller's region reference is the /dev/ipcx file's (held for the whole
@@ -11,7 +11,7 @@
 #include <linux/ktime.h>
 #include <linux/string.h>
 
-#include "locks.h"
+#include "lock.h"
 
 /**
  * struct ipcx_lock_call - one lock ioctl being served

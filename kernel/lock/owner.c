@@ -56,7 +56,7 @@
 #include <linux/tracepoint.h>
 #include <linux/workqueue.h>
 
-#include "locks.h"
+#include "lock.h"
 
 static unsigned int max_user_owners = 32768;
 module_param(max_user_owners, uint, 0644);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Built-in locks: private declarations shared by owner.c, lock.c, mutex.c,
- * event.c, lockfd.c and lock_ioctl.c. The design essay opens the file of
- * the lock tables; the ABI is in the uapi header.
+ * Built-in locks: private declarations shared by the files of kernel/lock/
+ * (core.c, owner.c, mutex.c, rwlock.c, sem.c, event.c, fd.c, ioctl.c) and
+ * the few outside that reach into it. The design essay opens core.c; the
+ * ABI is in the uapi header.
  */
 #ifndef _IPCX_LOCKS_H
 #define _IPCX_LOCKS_H
@@ -20,7 +21,7 @@
 #include <linux/wait.h>
 #include <linux/xarray.h>
 
-#include "internal.h"
+#include "../internal.h"
 
 struct ipcx_owner_user;
 struct ipcx_owner_mm;
@@ -189,7 +190,7 @@ void ipcx_lock_death(struct ipcx_lock *l, u32 id, bool chained);
 void ipcx_owner_to_user(const struct ipcx_region *region, u32 id,
 			struct ipcx_owner_info *info);
 
-/* lock.c */
+/* core.c */
 extern struct mutex ipcx_lock_regions_mutex;	/* senders of events assert it free */
 struct ipcx_lock *ipcx_lock_declare(struct ipcx_region *region, u64 offset,
 				    u32 kind, u32 value, struct ipcx_lock *death_event);
@@ -247,16 +248,16 @@ int ipcx_rwlock_consistent(struct ipcx_lock *l, struct ipcx_owner *me);
 void ipcx_rwlock_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner);
 bool ipcx_rwlock_takeable(struct ipcx_lock *l);
 
-/* nl_events.c: a lock event (never called with ipcx_lock.lock held) */
+/* ../nl_events.c: a lock event (never called with ipcx_lock.lock held) */
 void ipcx_nl_notify_lock(u8 cmd, const struct ipcx_lock *l,
 			 const struct ipcx_death *who);
 void ipcx_nl_notify_owner(u8 cmd, const struct ipcx_lock *l,
 			  struct ipcx_owner *owner);
 
-/* lockfd.c */
+/* fd.c */
 int ipcx_lock_fd(struct ipcx_region *region, struct ipcx_lock *l);
 
-/* lock_ioctl.c */
+/* ioctl.c */
 long ipcx_ioc_owner_register(struct file *file, unsigned long arg, size_t usize);
 long ipcx_ioc_lock_declare(struct file *file, unsigned long arg, size_t usize);
 long ipcx_ioc_mutex_lock(struct file *file, unsigned long arg, size_t usize);

@@ -27,7 +27,7 @@
 #include <linux/ktime.h>
 #include <linux/slab.h>
 
-#include "locks.h"
+#include "lock.h"
 
 #define IPCX_SEM_COUNT(w)	((w) & IPCX_SEM_VALUE_MAX)
 /* CAS failures in a row before a loop that cannot sleep stops trying */
