@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Built-in locks: private declarations shared by the files of kernel/lock/
- * (core.c, owner.c, mutex.c, rwlock.c, sem.c, event.c, fd.c, ioctl.c) and
- * the few outside that reach into it. The design essay opens core.c; the
- * ABI is in the uapi header.
+ * (core.c, death.c, owner.c, mutex.c, rwlock.c, sem.c, event.c, fd.c,
+ * ioctl.c) and the few outside that reach into it. The design essay opens
+ * core.c; the ABI is in the uapi header.
  */
 #ifndef _IPCX_LOCKS_H
 #define _IPCX_LOCKS_H
@@ -177,18 +177,20 @@ struct ipcx_owner *ipcx_owner_find(u32 id);
 void ipcx_owner_put(struct ipcx_owner *owner);
 bool ipcx_owner_id_alive(u32 id);
 int ipcx_owner_note_region(struct ipcx_owner *me, struct ipcx_region *region);
-void ipcx_death_record(struct ipcx_death *d, const struct ipcx_region *region,
-		       u32 id);
 void ipcx_death_of(struct ipcx_death *d, const struct ipcx_region *region,
 		   struct ipcx_owner *owner);
+void ipcx_owner_to_user(const struct ipcx_region *region, u32 id,
+			struct ipcx_owner_info *info);
+
+/* death.c */
+void ipcx_death_record(struct ipcx_death *d, const struct ipcx_region *region,
+		       u32 id);
 void ipcx_death_clear(struct ipcx_death *d);
 bool ipcx_death_visible(const struct ipcx_death *d, struct pid_namespace *ns,
 			const struct cred *cred);
 void ipcx_death_to_user(const struct ipcx_death *d, struct ipcx_owner_info *info);
 void ipcx_death_copy(struct ipcx_death *dst, const struct ipcx_death *src);
 void ipcx_lock_death(struct ipcx_lock *l, u32 id, bool chained);
-void ipcx_owner_to_user(const struct ipcx_region *region, u32 id,
-			struct ipcx_owner_info *info);
 
 /* core.c */
 extern struct mutex ipcx_lock_regions_mutex;	/* senders of events assert it free */
