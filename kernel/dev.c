@@ -20,8 +20,11 @@
 #include <linux/module.h>
 
 #include "internal.h"
-#include "locks.h"
+#include "lock/lock.h"
 
+/**
+ * ipcx_ioc_version() - IPCX_IOC_VERSION: the ABI version and feature bits
+ */
 static long ipcx_ioc_version(struct file *file, unsigned long arg,
 			     size_t usize)
 {

@@ -41,12 +41,12 @@ int ipcx_copy_struct_out(unsigned long arg, size_t usize, const void *src,
 /**
  * struct ipcx_region_locks - a region's table of declared lock blocks
  * @xa: struct ipcx_lock by offset / IPCX_LOCK_ALIGN
- * @node: in lock.c's list of regions that have locks
+ * @node: in lock/core.c's list of regions that have locks
  * @nr: declared locks
  * @revoked: the region was destroyed with IPCX_UNLINK_REVOKE
  *
- * All four are guarded by ipcx_lock_regions_mutex (lock.c); lookups of @xa
- * need no lock (see lock.c).
+ * All four are guarded by ipcx_lock_regions_mutex (lock/core.c); lookups of
+ * @xa need no lock (see lock/core.c).
  */
 struct ipcx_region_locks {
 	struct xarray xa;
@@ -93,9 +93,9 @@ struct ipcx_charge {
  *   @resize_lock -> shmem inode lock -> i_mmap_rwsem (truncation)
  *   @resize_lock -> @lock
  *   mmap_lock -> @lock (->mmap and vm_ops)
- *   mmap_lock -> owner.c's address-space sets (->mmap, owner registration)
+ *   mmap_lock -> lock/owner.c's address-space sets (->mmap, owner registration)
  *   -> ipcx_regions' xa_lock (pruning a set)
- *   @resize_lock -> ipcx_lock_regions_mutex -> ipcx_lock.lock (locks, lock.c)
+ *   @resize_lock -> ipcx_lock_regions_mutex -> ipcx_lock.lock (locks, lock/core.c)
  *   ipcx_names_lock -> ipcx_regions' xa_lock (the registry, region.c)
  *   ipcx_nl_sem (events, nl_events.c) under none of these, nor under a
  *   spinlock
@@ -168,7 +168,7 @@ static inline loff_t ipcx_region_size(struct ipcx_region *region)
 }
 
 /*
- * lock.c, the region's side of the built-in locks:
+ * lock/core.c, the region's side of the built-in locks:
  *  - init: at creation, before anything can reach the region;
  *  - teardown: once from the region's release, after the region left the
  *    name table and when no file, mapping, lock fd or lookup can reach it
@@ -184,7 +184,7 @@ void ipcx_region_revoke_locks(struct ipcx_region *region);
 bool ipcx_region_locks_beyond(struct ipcx_region *region, u64 size);
 
 /*
- * owner.c: an address space @mm now maps (or names through a lock ioctl)
+ * lock/owner.c: an address space @mm now maps (or names through a lock ioctl)
  * @region, so the death of any owner of @mm scans @region's locks.
  */
 int ipcx_mm_note_region(struct mm_struct *mm, struct ipcx_region *region);
@@ -263,7 +263,7 @@ void ipcx_limits_stats(struct ipcx_stats *st);	/* for STATS_GET, below */
  * @max_user_regions: module parameter (limits.c)
  * @max_user_bytes: module parameter (limits.c)
  * @max_user_locks: module parameter (limits.c)
- * @max_user_owners: module parameter (owner.c)
+ * @max_user_owners: module parameter (lock/owner.c)
  * @user_regions: regions the caller's euid created
  * @user_bytes: bytes of the regions the caller's euid sized last
  * @user_locks: locks the caller's euid declared
@@ -307,7 +307,7 @@ bool ipcx_region_id_live(u64 id);
 void ipcx_regions_stats(struct ipcx_stats *st);
 void ipcx_regions_exit(void);	/* at rmmod: destroy what is still named */
 
-/* lock.c, owner.c: their part of struct ipcx_stats */
+/* lock/core.c, lock/owner.c: their part of struct ipcx_stats */
 void ipcx_locks_stats(struct ipcx_stats *st);
 void ipcx_owners_stats(struct ipcx_stats *st);
 

@@ -76,7 +76,7 @@
 #include <linux/xarray.h>
 
 #include "internal.h"
-#include "locks.h"
+#include "lock/lock.h"
 
 static uint max_regions = 4096;
 module_param(max_regions, uint, 0644);
@@ -419,6 +419,7 @@ int ipcx_limits_charge_lock(struct ipcx_region *region, u64 offset,
 	int ret = 0;
 
 	lockdep_assert_held(&region->resize_lock);
+	lockdep_assert_held(&ipcx_lock_regions_mutex);
 	lc = ipcx_lock_charge_get(region);
 	if (!lc)
 		return -ENOMEM;

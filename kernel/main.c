@@ -11,7 +11,7 @@
 #include <net/genetlink.h>
 
 #include "internal.h"
-#include "locks.h"
+#include "lock/lock.h"
 
 static ushort dev_mode = 0666;
 

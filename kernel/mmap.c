@@ -30,7 +30,7 @@
  *
  * Locking: ->mmap and vm_ops run under mmap_lock; they take region->lock
  * (a leaf spinlock) to check seals and count mappings. ->mmap also adds
- * the region to the address space's set in owner.c (which may allocate),
+ * the region to the address space's set in lock/owner.c (which may allocate),
  * so that its owners' deaths scan the region's locks. A mapping does not
  * hold a region reference: it holds the file, which holds the region.
  */

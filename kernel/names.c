@@ -174,6 +174,7 @@ static bool __ipcx_names_unlink(struct ipcx_region *region)
  */
 void ipcx_names_unhash(struct ipcx_region *region)
 {
+	lockdep_assert_held(&ipcx_names_lock);
 	/* a PERSISTENT region still linked would still hold a reference */
 	WARN_ON_ONCE(__ipcx_names_unlink(region));
 }

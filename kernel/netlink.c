@@ -43,7 +43,7 @@
 
 #include "compat.h"
 #include "internal.h"
-#include "locks.h"
+#include "lock/lock.h"
 #include "nl.h"
 
 /**

@@ -58,7 +58,7 @@
 #include <linux/user_namespace.h>
 #include <net/net_namespace.h>
 
-#include "locks.h"
+#include "lock/lock.h"
 #include "nl.h"
 
 static unsigned int max_subscribers = 1024;

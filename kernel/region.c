@@ -165,6 +165,7 @@ static void ipcx_region_release(struct kref *ref)
 {
 	struct ipcx_region *region = container_of(ref, struct ipcx_region, ref);
 
+	lockdep_assert_held(&ipcx_names_lock);
 	ipcx_names_unhash(region);
 	mutex_unlock(&ipcx_names_lock);
 	ipcx_region_free(region);

@@ -94,6 +94,9 @@ static struct ipcx_region *ipcx_open_named(const char *name,
 	return ret ? ERR_PTR(ret) : region;
 }
 
+/**
+ * ipcx_ioc_region_open() - IPCX_IOC_REGION_OPEN: create or open a region
+ */
 long ipcx_ioc_region_open(struct file *file, unsigned long arg, size_t usize)
 {
 	struct ipcx_region_open req;
@@ -155,6 +158,9 @@ out_free_att:
 	return ret;
 }
 
+/**
+ * ipcx_ioc_region_unlink() - IPCX_IOC_REGION_UNLINK: remove a region's name
+ */
 long ipcx_ioc_region_unlink(struct file *file, unsigned long arg, size_t usize)
 {
 	struct ipcx_region_unlink req;
@@ -202,6 +208,9 @@ static void ipcx_stat_fill(struct ipcx_region_stat *st, struct ipcx_attach *att)
 		strscpy(st->name, region->name, sizeof(st->name));
 }
 
+/**
+ * ipcx_ioc_region_stat() - IPCX_IOC_REGION_STAT: describe the file's region
+ */
 long ipcx_ioc_region_stat(struct file *file, unsigned long arg, size_t usize)
 {
 	struct ipcx_attach *att = ipcx_file_attach(file);
@@ -220,6 +229,9 @@ long ipcx_ioc_region_stat(struct file *file, unsigned long arg, size_t usize)
 	return ret;
 }
 
+/**
+ * ipcx_ioc_region_set_perm() - IPCX_IOC_REGION_SET_PERM: a region's owner, mode
+ */
 long ipcx_ioc_region_set_perm(struct file *file, unsigned long arg, size_t usize)
 {
 	struct ipcx_region *region = ipcx_file_region(file);
@@ -331,6 +343,9 @@ static int ipcx_rw_region(struct file *file, struct ipcx_region **region)
 	return 0;
 }
 
+/**
+ * ipcx_ioc_region_seal() - IPCX_IOC_REGION_SEAL: add seals to a region
+ */
 long ipcx_ioc_region_seal(struct file *file, unsigned long arg, size_t usize)
 {
 	struct ipcx_region_seal req;
@@ -347,6 +362,9 @@ long ipcx_ioc_region_seal(struct file *file, unsigned long arg, size_t usize)
 	return ret ? ret : ipcx_add_seals(region, req.seals);
 }
 
+/**
+ * ipcx_ioc_region_resize() - IPCX_IOC_REGION_RESIZE: resize a region
+ */
 long ipcx_ioc_region_resize(struct file *file, unsigned long arg, size_t usize)
 {
 	struct ipcx_region_resize req;

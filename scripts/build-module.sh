@@ -10,10 +10,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 kdir=$1
 dir=$2
-mkdir -p "$dir/kernel" "$dir/include/uapi/linux"
+mkdir -p "$dir/kernel/lock" "$dir/include/uapi/linux"
 dir=$(cd "$dir" && pwd)
 # Copy only what changed, so that kbuild rebuilds incrementally.
 cp -u "$top"/kernel/*.c "$top"/kernel/*.h "$top/kernel/Kbuild" "$dir/kernel/"
+cp -u "$top"/kernel/lock/*.c "$top"/kernel/lock/*.h "$dir/kernel/lock/"
 cp -u "$top/include/uapi/linux/ipcx.h" "$dir/include/uapi/linux/"
 cp -u "$top/VERSION" "$dir/"
 make -C "$kdir" M="$dir/kernel" KCFLAGS=-Werror modules > "$dir/build.log" 2>&1 ||

@@ -147,7 +147,7 @@ step_cross() {
 
 step_static() {
 	local f=$res/static.tap files out
-	files=$(ls kernel/*.c kernel/*.h include/uapi/linux/*.h | grep -v '\.mod\.c$')
+	files=$(ls kernel/*.c kernel/*.h kernel/lock/*.[ch] include/uapi/linux/*.h | grep -v '\.mod\.c$')
 	out=$("$here/checkpatch.sh" --no-tree --strict --terse --show-types -f $files 2>&1 |
 		grep -E ': (ERROR|WARNING|CHECK):|checkpatch.sh:')
 	[ -z "$out" ] || echo "$out"

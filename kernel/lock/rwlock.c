@@ -22,7 +22,7 @@
  */
 #include <linux/ktime.h>
 
-#include "locks.h"
+#include "lock.h"
 
 #define IPCX_RWW_FLAGS	(IPCX_RWW_WRITER | IPCX_LOCKW_DIED | IPCX_LOCKW_WAITERS)
 #define IPCX_RWW_NOTRECOVERABLE	(IPCX_RWW_WRITER | IPCX_RWW_ID_MASK)
@@ -81,9 +81,10 @@ static int ipcx_rw_sleep(struct ipcx_lock *l, struct ipcx_waiter *waiter,
 	return ipcx_lock_sleep(l, waiter, false, deadline, clock);
 }
 
-/* Clear WAITERS when nobody sleeps and no lock fd watches. l->lock held. */
+/* Clear WAITERS when nobody sleeps and no lock fd watches. */
 static void ipcx_rw_settle(struct ipcx_lock *l)
 {
+	lockdep_assert_held(&l->lock);
 	if (!ipcx_lock_waiters_bit(l))
 		atomic_andnot(IPCX_LOCKW_WAITERS, (atomic_t *)l->word);
 }
@@ -105,13 +106,14 @@ static bool ipcx_rw_reads(struct ipcx_lock *l, u32 me)
 }
 
 /*
- * The writer named in @w is gone: free the word, keep DIED. l->lock held.
+ * The writer named in @w is gone: free the word, keep DIED.
  * @dead (when not NULL) gets the death, for the caller to notify after
  * dropping l->lock.
  */
 static void ipcx_rw_writer_died(struct ipcx_lock *l, u32 w,
 				struct ipcx_death *dead)
 {
+	lockdep_assert_held(&l->lock);
 	if (cmpxchg(l->word, w, IPCX_LOCKW_DIED | ipcx_lock_waiters_bit(l)) != w)
 		return;
 	ipcx_lock_death(l, w & IPCX_RWW_ID_MASK, w & IPCX_LOCKW_DIED);
@@ -133,13 +135,14 @@ static void ipcx_rw_notify_death(struct ipcx_lock *l, struct ipcx_death *dead)
 
 /*
  * One look at the word for a writer. Returns 1 to look again, 0 when the
- * caller must wait, or the final result. l->lock held.
+ * caller must wait, or the final result.
  */
 static int ipcx_rw_try_write(struct ipcx_lock *l, u32 me, bool *mine,
 			     struct ipcx_death *dead)
 {
 	u32 w = READ_ONCE(*l->word), id = w & IPCX_RWW_ID_MASK;
 
+	lockdep_assert_held(&l->lock);
 	if (l->revoked)
 		return -EIDRM;
 	if (ipcx_rw_notrecoverable(w))
@@ -231,12 +234,13 @@ int ipcx_rwlock_wrlock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 	return ret;
 }
 
-/* Claim a free reader slot for @me; false when all are taken. l->lock held. */
+/* Claim a free reader slot for @me; false when all are taken. */
 static bool ipcx_rw_claim_slot(struct ipcx_lock *l, u32 me, unsigned int *slot)
 {
 	u32 *slots = ipcx_rw_slots(l);
 	unsigned int i, pass;
 
+	lockdep_assert_held(&l->lock);
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < IPCX_RW_SLOTS; i++) {
 			if (!READ_ONCE(slots[i]) && !cmpxchg(&slots[i], 0, me)) {
@@ -251,7 +255,7 @@ static bool ipcx_rw_claim_slot(struct ipcx_lock *l, u32 me, unsigned int *slot)
 
 /*
  * One look for a reader. Returns 1 to look again, 0 to wait, -EAGAIN when
- * no slot is free, or the final result. l->lock held.
+ * no slot is free, or the final result.
  */
 static int ipcx_rw_try_read(struct ipcx_lock *l, u32 me,
 			    struct ipcx_death *dead)
@@ -259,6 +263,7 @@ static int ipcx_rw_try_read(struct ipcx_lock *l, u32 me,
 	u32 w = READ_ONCE(*l->word), id = w & IPCX_RWW_ID_MASK;
 	unsigned int slot;
 
+	lockdep_assert_held(&l->lock);
 	if (l->revoked)
 		return -EIDRM;
 	if (ipcx_rw_notrecoverable(w))

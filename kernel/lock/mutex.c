@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Robust mutexes: the kernel's side of the mutex word (layout in the uapi
- * header, ordering essay at the top of lock.c).
+ * header, ordering essay at the top of core.c).
  *
  * Acquisition in the kernel (after user space's CAS failed):
  *  - free word: take it (a newcomer may steal from a woken waiter, see
@@ -23,7 +23,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 
-#include "locks.h"
+#include "lock.h"
 
 /* Bounded adaptive spin: only while the holder is on a CPU (as the kernel's own mutexes do). */
 #define IPCX_SPIN_NS	(20 * NSEC_PER_USEC)
@@ -64,11 +64,12 @@ static bool ipcx_mutex_spin(struct ipcx_lock *l, u32 w)
 }
 
 /*
- * Take the word from a holder that is gone. l->lock held.
- * Returns false if the word changed under us.
+ * Take the word from a holder that is gone. Returns false if the word
+ * changed under us.
  */
 static bool ipcx_mutex_take_from_dead(struct ipcx_lock *l, u32 w, u32 me)
 {
+	lockdep_assert_held(&l->lock);
 	if (!ipcx_word_cas(l, w, me | IPCX_LOCKW_DIED | ipcx_lock_waiters_bit(l)))
 		return false;
 	ipcx_lock_death(l, ipcx_word_id(w), w & IPCX_LOCKW_DIED);
@@ -79,13 +80,14 @@ static bool ipcx_mutex_take_from_dead(struct ipcx_lock *l, u32 w, u32 me)
  * A waiter leaving without the lock may have been the one woken to compete
  * for a word that release left without WAITERS: the others must not sleep
  * on. If the word is free, wake the next one; if a newcomer holds it, make
- * sure WAITERS is set so that its release comes here. l->lock held.
+ * sure WAITERS is set so that its release comes here.
  */
 static void ipcx_mutex_wake_next_if_free(struct ipcx_lock *l)
 {
 	struct ipcx_waiter *first;
 	u32 w;
 
+	lockdep_assert_held(&l->lock);
 	first = list_first_entry_or_null(&l->waiters, struct ipcx_waiter, node);
 	if (!first)
 		return;
@@ -204,11 +206,12 @@ out_unlock:
 	return ret;
 }
 
-/* Wake everybody with @result (the lock became unrecoverable). l->lock held. */
+/* Wake everybody with @result (the lock became unrecoverable). */
 static void ipcx_mutex_fail_all(struct ipcx_lock *l, int result)
 {
 	struct ipcx_waiter *w, *tmp;
 
+	lockdep_assert_held(&l->lock);
 	list_for_each_entry_safe(w, tmp, &l->waiters, node)
 		ipcx_waiter_grant(l, w, result);
 }
@@ -216,12 +219,13 @@ static void ipcx_mutex_fail_all(struct ipcx_lock *l, int result)
 /*
  * The word is ours to give: hand it to the oldest waiter when it has been
  * robbed too often (or @flags carries DIED: a dead holder's heir), else free
- * it and wake that waiter to compete. l->lock held.
+ * it and wake that waiter to compete.
  */
 static void ipcx_mutex_pass_on(struct ipcx_lock *l, u32 flags)
 {
 	struct ipcx_waiter *first;
 
+	lockdep_assert_held(&l->lock);
 	first = list_first_entry_or_null(&l->waiters, struct ipcx_waiter, node);
 	if (first && (first->steals >= IPCX_MAX_STEALS || (flags & IPCX_LOCKW_DIED))) {
 		list_del_init(&first->node);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Lock ioctls: copy in, validate, find the caller's region, owner and lock,
- * call mutex.c / event.c / lockfd.c, copy out. Nothing here sleeps on a lock
+ * call mutex.c / rwlock.c / sem.c / event.c / fd.c, copy out. Nothing here sleeps on a lock
  * itself or takes a lock of its own.
  *
  * The caller's region reference is the /dev/ipcx file's (held for the whole
@@ -11,7 +11,7 @@
 #include <linux/ktime.h>
 #include <linux/string.h>
 
-#include "locks.h"
+#include "lock.h"
 
 /**
  * struct ipcx_lock_call - one lock ioctl being served
@@ -104,6 +104,9 @@ static long ipcx_lock_call_end(struct ipcx_lock_call *c, unsigned long arg,
 	return err ?: ret;
 }
 
+/**
+ * ipcx_ioc_owner_register() - IPCX_IOC_OWNER_REGISTER: the caller's owner id
+ */
 long ipcx_ioc_owner_register(struct file *file, unsigned long arg, size_t usize)
 {
 	struct ipcx_lock_call c;
@@ -124,6 +127,9 @@ long ipcx_ioc_owner_register(struct file *file, unsigned long arg, size_t usize)
 	return ipcx_lock_call_end(&c, arg, usize, 0);
 }
 
+/**
+ * ipcx_ioc_lock_declare() - IPCX_IOC_LOCK_DECLARE: declare a lock block
+ */
 long ipcx_ioc_lock_declare(struct file *file, unsigned long arg, size_t usize)
 {
 	struct ipcx_lock *death_event = NULL;
@@ -183,6 +189,9 @@ out_put_owner:
 	return ipcx_lock_call_end(&c, arg, usize, ret);
 }
 
+/**
+ * ipcx_ioc_mutex_lock() - IPCX_IOC_MUTEX_LOCK: take a mutex
+ */
 long ipcx_ioc_mutex_lock(struct file *file, unsigned long arg, size_t usize)
 {
 	return ipcx_owned_lock_op(file, arg, usize, IPCX_LOCK_MUTEX,
@@ -218,6 +227,9 @@ static long ipcx_mutex_holder_op(struct file *file, unsigned long arg,
 	return ret;
 }
 
+/**
+ * ipcx_ioc_mutex_unlock() - IPCX_IOC_MUTEX_UNLOCK: release a mutex
+ */
 long ipcx_ioc_mutex_unlock(struct file *file, unsigned long arg, size_t usize)
 {
 	return ipcx_mutex_holder_op(file, arg, usize, IPCX_LOCK_MUTEX,
@@ -232,12 +244,18 @@ static int ipcx_lock_consistent(struct ipcx_lock *l, struct ipcx_owner *me)
 	return ipcx_mutex_consistent(l, me);
 }
 
+/**
+ * ipcx_ioc_mutex_consistent() - IPCX_IOC_MUTEX_CONSISTENT: mark a lock repaired
+ */
 long ipcx_ioc_mutex_consistent(struct file *file, unsigned long arg,
 			       size_t usize)
 {
 	return ipcx_mutex_holder_op(file, arg, usize, 0, ipcx_lock_consistent);
 }
 
+/**
+ * ipcx_ioc_event_wait() - IPCX_IOC_EVENT_WAIT: wait for an event
+ */
 long ipcx_ioc_event_wait(struct file *file, unsigned long arg, size_t usize)
 {
 	struct ipcx_lock_call c;
@@ -255,6 +273,9 @@ long ipcx_ioc_event_wait(struct file *file, unsigned long arg, size_t usize)
 			       c.clock);
 }
 
+/**
+ * ipcx_ioc_event_wake() - IPCX_IOC_EVENT_WAKE: wake waiters of an event
+ */
 long ipcx_ioc_event_wake(struct file *file, unsigned long arg, size_t usize)
 {
 	struct ipcx_lock_call c;
@@ -269,6 +290,9 @@ long ipcx_ioc_event_wake(struct file *file, unsigned long arg, size_t usize)
 	return ipcx_lock_call_end(&c, arg, usize, 0);
 }
 
+/**
+ * ipcx_ioc_lock_fd() - IPCX_IOC_LOCK_FD: a pollable fd for a lock
+ */
 long ipcx_ioc_lock_fd(struct file *file, unsigned long arg, size_t usize)
 {
 	struct ipcx_lock_call c;
@@ -286,6 +310,9 @@ long ipcx_ioc_lock_fd(struct file *file, unsigned long arg, size_t usize)
 	return ipcx_lock_fd(c.region, c.lock);
 }
 
+/**
+ * ipcx_ioc_lock_stat() - IPCX_IOC_LOCK_STAT: a lock's state and statistics
+ */
 long ipcx_ioc_lock_stat(struct file *file, unsigned long arg, size_t usize)
 {
 	struct ipcx_region *region = ipcx_file_region(file);
@@ -332,6 +359,9 @@ long ipcx_ioc_lock_stat(struct file *file, unsigned long arg, size_t usize)
 				    IPCX_LOCK_STAT_SIZE_VER0);
 }
 
+/**
+ * ipcx_ioc_sem_wait() - IPCX_IOC_SEM_WAIT: take a unit of a semaphore
+ */
 long ipcx_ioc_sem_wait(struct file *file, unsigned long arg, size_t usize)
 {
 	bool undo, trylock;
@@ -363,6 +393,9 @@ out_put_owner:
 	return ipcx_lock_call_end(&c, arg, usize, ret);
 }
 
+/**
+ * ipcx_ioc_sem_post() - IPCX_IOC_SEM_POST: give a unit to a semaphore
+ */
 long ipcx_ioc_sem_post(struct file *file, unsigned long arg, size_t usize)
 {
 	struct ipcx_lock_call c;
@@ -388,18 +421,27 @@ out_put_owner:
 	return ret;
 }
 
+/**
+ * ipcx_ioc_rw_rdlock() - IPCX_IOC_RW_RDLOCK: take a rwlock for reading
+ */
 long ipcx_ioc_rw_rdlock(struct file *file, unsigned long arg, size_t usize)
 {
 	return ipcx_owned_lock_op(file, arg, usize, IPCX_LOCK_RWLOCK,
 				  ipcx_rwlock_rdlock);
 }
 
+/**
+ * ipcx_ioc_rw_wrlock() - IPCX_IOC_RW_WRLOCK: take a rwlock for writing
+ */
 long ipcx_ioc_rw_wrlock(struct file *file, unsigned long arg, size_t usize)
 {
 	return ipcx_owned_lock_op(file, arg, usize, IPCX_LOCK_RWLOCK,
 				  ipcx_rwlock_wrlock);
 }
 
+/**
+ * ipcx_ioc_rw_unlock() - IPCX_IOC_RW_UNLOCK: release a rwlock
+ */
 long ipcx_ioc_rw_unlock(struct file *file, unsigned long arg, size_t usize)
 {
 	return ipcx_mutex_holder_op(file, arg, usize, IPCX_LOCK_RWLOCK,

@@ -22,7 +22,7 @@
  *
  * Locking: each function takes ipcx_lock.lock itself.
  */
-#include "locks.h"
+#include "lock.h"
 
 static u32 ipcx_event_seq(u32 w)
 {

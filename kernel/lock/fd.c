@@ -29,7 +29,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "locks.h"
+#include "lock.h"
 
 /**
  * struct ipcx_lockfd - what a lock fd holds

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Built-in locks: private declarations shared by owner.c, lock.c, mutex.c,
- * event.c, lockfd.c and lock_ioctl.c. The design essay opens the file of
- * the lock tables; the ABI is in the uapi header.
+ * Built-in locks: private declarations shared by the files of kernel/lock/
+ * (core.c, death.c, owner.c, mutex.c, rwlock.c, sem.c, event.c, fd.c,
+ * ioctl.c) and the few outside that reach into it. The design essay opens
+ * core.c; the ABI is in the uapi header.
  */
 #ifndef _IPCX_LOCKS_H
 #define _IPCX_LOCKS_H
@@ -20,7 +21,7 @@
 #include <linux/wait.h>
 #include <linux/xarray.h>
 
-#include "internal.h"
+#include "../internal.h"
 
 struct ipcx_owner_user;
 struct ipcx_owner_mm;
@@ -31,7 +32,8 @@ struct ipcx_owner_mm;
  * @ref: see the lifetime rule below
  * @pid: the thread (never a pid number: those are recycled)
  * @tgid: the thread's process
- * @dead: set once, by the exit/exec tracepoint or by a lazy check
+ * @dead: bit IPCX_OWNER_DEAD_BIT, set once, by the exit/exec tracepoint or
+ *        by a lazy check
  * @death_ns: CLOCK_REALTIME when @dead was set
  * @comm: the thread's command name at registration
  * @hnode: in ipcx_owner_hash, keyed by @pid (ipcx_owners_lock; RCU readers)
@@ -55,6 +57,7 @@ struct ipcx_owner {
 	struct pid *pid;
 	struct pid *tgid;
 	unsigned long dead;
+#define IPCX_OWNER_DEAD_BIT	0
 	u64 death_ns;
 	char comm[TASK_COMM_LEN];
 	struct hlist_node hnode;
@@ -174,20 +177,22 @@ struct ipcx_owner *ipcx_owner_find(u32 id);
 void ipcx_owner_put(struct ipcx_owner *owner);
 bool ipcx_owner_id_alive(u32 id);
 int ipcx_owner_note_region(struct ipcx_owner *me, struct ipcx_region *region);
-void ipcx_death_record(struct ipcx_death *d, const struct ipcx_region *region,
-		       u32 id);
 void ipcx_death_of(struct ipcx_death *d, const struct ipcx_region *region,
 		   struct ipcx_owner *owner);
+void ipcx_owner_to_user(const struct ipcx_region *region, u32 id,
+			struct ipcx_owner_info *info);
+
+/* death.c */
+void ipcx_death_record(struct ipcx_death *d, const struct ipcx_region *region,
+		       u32 id);
 void ipcx_death_clear(struct ipcx_death *d);
 bool ipcx_death_visible(const struct ipcx_death *d, struct pid_namespace *ns,
 			const struct cred *cred);
 void ipcx_death_to_user(const struct ipcx_death *d, struct ipcx_owner_info *info);
 void ipcx_death_copy(struct ipcx_death *dst, const struct ipcx_death *src);
 void ipcx_lock_death(struct ipcx_lock *l, u32 id, bool chained);
-void ipcx_owner_to_user(const struct ipcx_region *region, u32 id,
-			struct ipcx_owner_info *info);
 
-/* lock.c */
+/* core.c */
 extern struct mutex ipcx_lock_regions_mutex;	/* senders of events assert it free */
 struct ipcx_lock *ipcx_lock_declare(struct ipcx_region *region, u64 offset,
 				    u32 kind, u32 value, struct ipcx_lock *death_event);
@@ -245,16 +250,16 @@ int ipcx_rwlock_consistent(struct ipcx_lock *l, struct ipcx_owner *me);
 void ipcx_rwlock_owner_died(struct ipcx_lock *l, struct ipcx_owner *owner);
 bool ipcx_rwlock_takeable(struct ipcx_lock *l);
 
-/* nl_events.c: a lock event (never called with ipcx_lock.lock held) */
+/* ../nl_events.c: a lock event (never called with ipcx_lock.lock held) */
 void ipcx_nl_notify_lock(u8 cmd, const struct ipcx_lock *l,
 			 const struct ipcx_death *who);
 void ipcx_nl_notify_owner(u8 cmd, const struct ipcx_lock *l,
 			  struct ipcx_owner *owner);
 
-/* lockfd.c */
+/* fd.c */
 int ipcx_lock_fd(struct ipcx_region *region, struct ipcx_lock *l);
 
-/* lock_ioctl.c */
+/* ioctl.c */
 long ipcx_ioc_owner_register(struct file *file, unsigned long arg, size_t usize);
 long ipcx_ioc_lock_declare(struct file *file, unsigned long arg, size_t usize);
 long ipcx_ioc_mutex_lock(struct file *file, unsigned long arg, size_t usize);

@@ -57,7 +57,7 @@
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 
-#include "locks.h"
+#include "lock.h"
 
 /* Lock words are reached through page_address() of pinned region pages. */
 #if IS_ENABLED(CONFIG_HIGHMEM)

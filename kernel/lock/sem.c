@@ -27,7 +27,7 @@
 #include <linux/ktime.h>
 #include <linux/slab.h>
 
-#include "locks.h"
+#include "lock.h"
 
 #define IPCX_SEM_COUNT(w)	((w) & IPCX_SEM_VALUE_MAX)
 /* CAS failures in a row before a loop that cannot sleep stops trying */
@@ -81,9 +81,10 @@ static void ipcx_sem_adjust(struct ipcx_lock *l, u32 owner, s32 delta,
 	list_add(&u->node, &l->undos);
 }
 
-/* The word with one unit less and the flags the kernel keeps. l->lock held. */
+/* The word with one unit less and the flags the kernel keeps. */
 static u32 ipcx_sem_taken(struct ipcx_lock *l, u32 w)
 {
+	lockdep_assert_held(&l->lock);
 	return (IPCX_SEM_COUNT(w) - 1) | ipcx_lock_waiters_bit(l);
 }
 
@@ -92,7 +93,6 @@ static u32 ipcx_sem_taken(struct ipcx_lock *l, u32 w)
  * served after a death gets -EOWNERDEAD (DIED is cleared with its unit).
  * Bounded: a word that keeps changing under us (only a scribbler does that
  * to a word with WAITERS set) leaves the rest asleep until their deadline.
- * l->lock held.
  */
 static void ipcx_sem_grant(struct ipcx_lock *l)
 {
@@ -124,12 +124,13 @@ static void ipcx_sem_grant(struct ipcx_lock *l)
 
 /*
  * Record a unit the caller took, in its undo and in the statistics (@start:
- * when the wait began, @slept: whether it slept). l->lock held.
+ * when the wait began, @slept: whether it slept).
  */
 static void ipcx_sem_took(struct ipcx_lock *l, struct ipcx_owner *me,
 			  struct ipcx_sem_undo **spare, int ret,
 			  struct ipcx_owner_info *died, u64 start, bool slept)
 {
+	lockdep_assert_held(&l->lock);
 	if (ret == -EOWNERDEAD)
 		ipcx_death_to_user(&l->last_death, died);
 	if (me)

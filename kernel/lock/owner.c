@@ -56,7 +56,7 @@
 #include <linux/tracepoint.h>
 #include <linux/workqueue.h>
 
-#include "locks.h"
+#include "lock.h"
 
 static unsigned int max_user_owners = 32768;
 module_param(max_user_owners, uint, 0644);
@@ -137,8 +137,8 @@ static void ipcx_owner_user_put(struct ipcx_owner_user *u)
 }
 
 /*
- * Count a new owner against @uid's bound. ipcx_owners_lock held; @spare is
- * a preallocated user, consumed (*@spare = NULL) when @uid had none.
+ * Count a new owner against @uid's bound; @spare is a preallocated
+ * user, consumed (*@spare = NULL) when @uid had none.
  */
 static struct ipcx_owner_user *
 ipcx_owner_user_charge(kuid_t uid, struct ipcx_owner_user **spare)
@@ -403,7 +403,8 @@ static struct ipcx_owner *ipcx_owner_lookup_pid(struct pid *pid)
 
 	hash_for_each_possible_rcu(ipcx_owner_hash, owner, hnode,
 				   (unsigned long)pid)
-		if (owner->pid == pid && !test_bit(0, &owner->dead))
+		if (owner->pid == pid &&
+		    !test_bit(IPCX_OWNER_DEAD_BIT, &owner->dead))
 			return owner;
 	return NULL;
 }
@@ -525,7 +526,7 @@ static void ipcx_owner_mark_dead(struct ipcx_owner *owner)
 {
 	struct ipcx_owner_user *u = owner->user;
 
-	if (test_and_set_bit(0, &owner->dead))
+	if (test_and_set_bit(IPCX_OWNER_DEAD_BIT, &owner->dead))
 		return;
 	WRITE_ONCE(owner->death_ns, ktime_get_real_ns());
 	if (!refcount_inc_not_zero(&owner->ref))
@@ -552,7 +553,7 @@ bool ipcx_owner_id_alive(u32 id)
 
 	rcu_read_lock();
 	owner = idr_find(&ipcx_owner_idr, id);
-	if (owner && !test_bit(0, &owner->dead)) {
+	if (owner && !test_bit(IPCX_OWNER_DEAD_BIT, &owner->dead)) {
 		task = pid_task(owner->pid, PIDTYPE_PID);
 		alive = task && !(READ_ONCE(task->flags) & PF_EXITING);
 		if (!alive)
@@ -657,31 +658,6 @@ static bool ipcx_owner_visible(struct ipcx_owner *owner,
 }
 
 /**
- * ipcx_death_record() - fill @d from the owner registered as @id
- * @d: a lock's death record
- * @region: the lock's region
- * @id: the dead holder's id (an unknown id gives comm "?")
- *
- * Remembers whether the owner's address space had @region attached, for
- * ipcx_death_to_user(). Atomic context is fine.
- */
-void ipcx_death_record(struct ipcx_death *d, const struct ipcx_region *region,
-		       u32 id)
-{
-	struct ipcx_owner *owner = ipcx_owner_find(id);
-
-	if (owner) {
-		ipcx_death_of(d, region, owner);
-		ipcx_owner_put(owner);
-		return;
-	}
-	ipcx_death_clear(d);
-	d->owner = id;
-	d->time_ns = ktime_get_real_ns();
-	strscpy(d->comm, "?", sizeof(d->comm));
-}
-
-/**
  * ipcx_death_of() - fill @d from @owner (dead, or acting on a lock of
  * @region), with its own pid references; ipcx_death_clear() ends it
  * @d: a death record (zeroed or filled before)
@@ -695,95 +671,13 @@ void ipcx_death_of(struct ipcx_death *d, const struct ipcx_region *region,
 {
 	ipcx_death_clear(d);
 	d->owner = owner->id;
-	d->time_ns = test_bit(0, &owner->dead) ? READ_ONCE(owner->death_ns) :
-						 ktime_get_real_ns();
+	d->time_ns = test_bit(IPCX_OWNER_DEAD_BIT, &owner->dead) ?
+		     READ_ONCE(owner->death_ns) : ktime_get_real_ns();
 	d->pid = get_pid(owner->pid);
 	d->tgid = get_pid(owner->tgid);
 	d->uid = owner->uid;
 	d->attached = ipcx_owner_mm_has(owner->mm, region->id);
 	memcpy(d->comm, owner->comm, sizeof(d->comm));
-}
-
-void ipcx_death_clear(struct ipcx_death *d)
-{
-	put_pid(d->pid);
-	put_pid(d->tgid);
-	memset(d, 0, sizeof(*d));
-}
-
-/**
- * ipcx_death_visible() - may a receiver learn which thread @d is about?
- * @d: a death record
- * @ns: the receiver's pid namespace
- * @cred: the receiver's credentials
- *
- * The rule of ipcx_owner_visible(): the thread is in @ns, and it is of the
- * receiver's user or its address space had the lock's region attached. A
- * stray id (no thread) has nothing to hide.
- */
-bool ipcx_death_visible(const struct ipcx_death *d, struct pid_namespace *ns,
-			const struct cred *cred)
-{
-	if (!d->pid)
-		return true;
-	return pid_nr_ns(d->pid, ns) &&
-	       (uid_eq(d->uid, cred->uid) || uid_eq(d->uid, cred->euid) ||
-		d->attached);
-}
-
-/*
- * Copy @d out for the calling thread: the thread behind the id only when
- * the caller may see it (ipcx_death_visible()), else the id alone.
- */
-void ipcx_death_to_user(const struct ipcx_death *d,
-			struct ipcx_owner_info *info)
-{
-	struct pid_namespace *ns = task_active_pid_ns(current);
-
-	memset(info, 0, sizeof(*info));
-	info->owner = d->owner;
-	info->time_ns = d->time_ns;
-	if (!ipcx_death_visible(d, ns, current_cred()))
-		return;
-	info->pid = d->pid ? pid_nr_ns(d->pid, ns) : 0;
-	info->tgid = d->tgid ? pid_nr_ns(d->tgid, ns) : 0;
-	memcpy(info->comm, d->comm, sizeof(info->comm));
-	info->comm[sizeof(info->comm) - 1] = '\0';
-}
-
-/*
- * @dst becomes a copy of @src with its own pid references (for a
- * notification sent after the lock is dropped); ipcx_death_clear() ends it.
- * Atomic context is fine.
- */
-void ipcx_death_copy(struct ipcx_death *dst, const struct ipcx_death *src)
-{
-	ipcx_death_clear(dst);
-	*dst = *src;
-	get_pid(dst->pid);
-	get_pid(dst->tgid);
-}
-
-/**
- * ipcx_lock_death() - record that the holder @id of @l died
- * @l: the lock
- * @id: the dead holder's owner id (untrusted: read from the word)
- * @chained: the word still carried IPCX_LOCKW_DIED from an earlier death
- *           that nobody repaired: that death stays the first of the chain
- *
- * Context: l->lock held.
- */
-void ipcx_lock_death(struct ipcx_lock *l, u32 id, bool chained)
-{
-	lockdep_assert_held(&l->lock);
-	ipcx_death_record(&l->last_death, l->region, id);
-	l->owner_deaths++;
-	if (chained && l->chain_deaths) {
-		l->chain_deaths++;
-		return;
-	}
-	ipcx_death_copy(&l->first_death, &l->last_death);
-	l->chain_deaths = 1;
 }
 
 /**
