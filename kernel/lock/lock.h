@@ -5,8 +5,8 @@
  * ioctl.c) and the few outside that reach into it. The design essay opens
  * core.c; the ABI is in the uapi header.
  */
-#ifndef _IPCX_LOCKS_H
-#define _IPCX_LOCKS_H
+#ifndef _IPCX_LOCK_LOCK_H
+#define _IPCX_LOCK_LOCK_H
 
 #include <linux/hrtimer.h>
 #include <linux/list.h>
@@ -275,4 +275,4 @@ long ipcx_ioc_rw_rdlock(struct file *file, unsigned long arg, size_t usize);
 long ipcx_ioc_rw_wrlock(struct file *file, unsigned long arg, size_t usize);
 long ipcx_ioc_rw_unlock(struct file *file, unsigned long arg, size_t usize);
 
-#endif /* _IPCX_LOCKS_H */
+#endif /* _IPCX_LOCK_LOCK_H */
