@@ -20,6 +20,13 @@
 #define CALLS		20
 #define DEADLINE_MS	10
 #define BOUND_MS	1000	/* generous: returns by deadline + this */
+/*
+ * The typical call: its median overshoot. Scheduling noise on a loaded
+ * emulator delays some calls, not most; a kernel that loops on the word
+ * with its spinlock held delays every one (93-101 ms here before the
+ * loops were bounded, 1-4 ms after).
+ */
+#define MEDIAN_BOUND_MS	30
 
 enum victim_call { RW_WRLOCK, MUTEX_LOCK, SEM_WAIT, EVENT_WAIT };
 
@@ -135,8 +142,8 @@ static int victim_call(FIXTURE_DATA(hw) *self, enum victim_call call,
 static void victim(struct __test_metadata *_metadata, FIXTURE_DATA(hw) *self,
 		   enum victim_call call, uint32_t mask, const char *what)
 {
-	uint64_t cpu0, wall0, t, worst = 0, wall;
-	int i, ret, timedout = 0;
+	uint64_t cpu0, wall0, t, worst = 0, wall, over[CALLS], median;
+	int i, j, ret, timedout = 0;
 	struct ipcx_rwlock rw;
 
 	ipcx_rwlock_attach(&rw, self->fd, self->base, LOCK_OFF);
@@ -159,8 +166,9 @@ static void victim(struct __test_metadata *_metadata, FIXTURE_DATA(hw) *self,
 
 		ret = victim_call(self, call, &dl);
 		t = lh_now_ns(CLOCK_MONOTONIC);
-		if (t > end && t - end > worst)
-			worst = t - end;
+		over[i] = t > end ? t - end : 0;
+		if (over[i] > worst)
+			worst = over[i];
 		if (ret == -ETIMEDOUT)
 			timedout++;
 		else if (call == RW_WRLOCK && ret == 0)
@@ -168,10 +176,18 @@ static void victim(struct __test_metadata *_metadata, FIXTURE_DATA(hw) *self,
 	}
 	wall = lh_now_ns(CLOCK_MONOTONIC) - wall0;
 	t = lh_now_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0;
-	TH_LOG("%s: %d calls of %d ms (%d timed out): %.1f ms in all, victim CPU %.1f ms (%.0f%%), worst overshoot %.2f ms",
+	for (i = 1; i < CALLS; i++)	/* insertion sort: CALLS is small */
+		for (j = i; j > 0 && over[j - 1] > over[j]; j--) {
+			median = over[j];
+			over[j] = over[j - 1];
+			over[j - 1] = median;
+		}
+	median = over[CALLS / 2];
+	TH_LOG("%s: %d calls of %d ms (%d timed out): %.1f ms in all, victim CPU %.1f ms (%.0f%%), overshoot median %.2f ms, worst %.2f ms",
 	       what, CALLS, DEADLINE_MS, timedout, wall / 1e6, t / 1e6,
-	       100.0 * t / wall, worst / 1e6);
+	       100.0 * t / wall, median / 1e6, worst / 1e6);
 	EXPECT_LE(worst, BOUND_MS * 1000000ull);
+	EXPECT_LE(median, MEDIAN_BOUND_MS * 1000000ull);
 	EXPECT_LT(t, wall / 2);
 }
 
