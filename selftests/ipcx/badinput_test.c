@@ -719,7 +719,8 @@ static int generic_row(const struct bi_ioctl *io, enum generic_class g,
 	case G_TAIL:	/* only what the kernel reads can be too long */
 		if (!(_IOC_DIR(io->cmd) & _IOC_WRITE))
 			return 0;
-		c->cmd = IOC_SZ(io->cmd, io->ver0 + 8);
+		/* past the newest structure the kernel knows: the header's */
+		c->cmd = IOC_SZ(io->cmd, _IOC_SIZE(io->cmd) + 8);
 		c->tail = 1;
 		c->err = E2BIG;
 		break;
