@@ -228,7 +228,7 @@ step_debug() {
 	t=$(date +%s)
 	"$here/vm-run.sh" --kernel "$tree/arch/x86/boot/bzImage" \
 		--modules "$build/kbuild/debug/kernel" --out "$build/vm/debug" \
-		--timeout "${DEBUG_TIMEOUT:-1500}" --boot-time 420 \
+		--timeout "${DEBUG_TIMEOUT:-2400}" --boot-time 420 \
 		--append "$DEBUG_APPEND" --env "IPCX_SOAK_SECONDS=$DEBUG_SOAK" \
 		--env "IPCX_CHAN_MSGS=$DEBUG_CHAN_MSGS" -- \
 		"scripts/debug-guest.sh $build/selftests"
