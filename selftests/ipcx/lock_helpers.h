@@ -184,17 +184,30 @@ static inline int lh_exit_code(int status)
 	return status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : 255;
 }
 
+/*
+ * Poll LOCK_STAT on the lock at @offset every 2 ms, for up to @ms, until
+ * the counter @field of struct ipcx_lock_stat reaches @n: 0, or -1.
+ */
+#define lh_wait_stat(fd, offset, field, n, ms) ({			\
+	struct ipcx_lock_stat __st;					\
+	long __ms = (ms);						\
+	int __ret = -1;							\
+									\
+	for (; __ms > 0; __ms -= 2) {					\
+		if (ipcx_lock_stat((fd), (offset), &__st) == 0 &&	\
+		    __st.field >= (n)) {				\
+			__ret = 0;					\
+			break;						\
+		}							\
+		lh_msleep(2);						\
+	}								\
+	__ret;								\
+})
+
 /* Wait until the lock at @offset has @n sleepers (kernel view). */
 static inline int lh_wait_waiters(int fd, uint64_t offset, unsigned int n, long ms)
 {
-	struct ipcx_lock_stat st;
-
-	for (; ms > 0; ms -= 2) {
-		if (ipcx_lock_stat(fd, offset, &st) == 0 && st.waiters >= n)
-			return 0;
-		lh_msleep(2);
-	}
-	return -1;
+	return lh_wait_stat(fd, offset, waiters, n, ms);
 }
 
 /*
@@ -205,14 +218,7 @@ static inline int lh_wait_waiters(int fd, uint64_t offset, unsigned int n, long 
  */
 static inline int lh_wait_deaths(int fd, uint64_t offset, uint64_t n, long ms)
 {
-	struct ipcx_lock_stat st;
-
-	for (; ms > 0; ms -= 2) {
-		if (ipcx_lock_stat(fd, offset, &st) == 0 && st.owner_deaths >= n)
-			return 0;
-		lh_msleep(2);
-	}
-	return -1;
+	return lh_wait_stat(fd, offset, owner_deaths, n, ms);
 }
 
 /* The module's limits and live counts (regions, bytes, locks, owners). */
