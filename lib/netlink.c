@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * libipcx: the control-plane client, over the "ipcx" generic netlink family
- * with libnl-genl-3. libnl's NLE_* codes never leave this file: every
- * function returns 0 or a negative errno, the kernel's own errno where it
- * sent one (captured from the NLMSG_ERROR / NLMSG_DONE payload, with the
- * extended-ack message kept for ipcx_nl_errmsg()).
+ * with libnl-genl-3. This file holds the handle, its sockets and the one
+ * request/answer exchange every command uses; the commands are in
+ * netlink_query.c, the notifications in netlink_events.c. libnl's NLE_*
+ * codes never leave these files: every function returns 0 or a negative
+ * errno, the kernel's own errno where it sent one (captured from the
+ * NLMSG_ERROR / NLMSG_DONE payload, with the extended-ack message kept for
+ * ipcx_nl_errmsg()).
  */
 #include <errno.h>
 #include <poll.h>
@@ -17,18 +20,11 @@
 #include <netlink/genl/genl.h>
 #include <netlink/genl/ctrl.h>
 
-#include "libipcx.h"
+#include "netlink_internal.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
-
-struct ipcx_nl {
-	struct nl_sock *sk;	/* requests */
-	struct nl_sock *ev;	/* events, after ipcx_nl_subscribe() */
-	int family;
-	char errmsg[256];	/* the last extended-ack message */
-};
 
 /* one request in flight: its parser and how it ended */
 struct ipcx_nl_req {
@@ -39,7 +35,7 @@ struct ipcx_nl_req {
 	int done;
 };
 
-static int ipcx_nle_to_errno(int nle)
+int ipcx_nle_to_errno(int nle)
 {
 	switch (abs(nle)) {
 	case 0: return 0;
@@ -72,7 +68,7 @@ static int ipcx_nle_to_errno(int nle)
 	}
 }
 
-static int ipcx_nl_sock(struct nl_sock **skp)
+int ipcx_nl_sock(struct nl_sock **skp)
 {
 	struct nl_sock *sk = nl_socket_alloc();
 	int one = 1, ret;
@@ -217,8 +213,8 @@ static int ipcx_nl_on_valid(struct nl_msg *msg, void *arg)
 }
 
 /* Send a request built on @msg (consumed) over @sk and receive to its end. */
-static int ipcx_nl_transact_on(struct ipcx_nl *nl, struct nl_sock *sk, struct nl_msg *msg,
-			       int (*parse)(struct nlattr **tb, void *arg), void *arg)
+int ipcx_nl_transact_on(struct ipcx_nl *nl, struct nl_sock *sk, struct nl_msg *msg,
+			int (*parse)(struct nlattr **tb, void *arg), void *arg)
 {
 	struct ipcx_nl_req r = { .nl = nl, .parse = parse, .arg = arg };
 	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
@@ -248,13 +244,13 @@ out_put_cb:
 	return ret;
 }
 
-static int ipcx_nl_transact(struct ipcx_nl *nl, struct nl_msg *msg,
-			    int (*parse)(struct nlattr **tb, void *arg), void *arg)
+int ipcx_nl_transact(struct ipcx_nl *nl, struct nl_msg *msg,
+		     int (*parse)(struct nlattr **tb, void *arg), void *arg)
 {
 	return ipcx_nl_transact_on(nl, nl->sk, msg, parse, arg);
 }
 
-static struct nl_msg *ipcx_nl_msg(struct ipcx_nl *nl, uint8_t cmd, int flags)
+struct nl_msg *ipcx_nl_msg(struct ipcx_nl *nl, uint8_t cmd, int flags)
 {
 	struct nl_msg *msg = nlmsg_alloc();
 
@@ -269,8 +265,8 @@ static struct nl_msg *ipcx_nl_msg(struct ipcx_nl *nl, uint8_t cmd, int flags)
 }
 
 /* A request that selects a region: by @name when given, else by @id. */
-static int ipcx_nl_sel_msg(struct ipcx_nl *nl, uint8_t cmd, int flags,
-			   const char *name, uint64_t id, struct nl_msg **msgp)
+int ipcx_nl_sel_msg(struct ipcx_nl *nl, uint8_t cmd, int flags,
+		    const char *name, uint64_t id, struct nl_msg **msgp)
 {
 	struct nl_msg *msg;
 	int ret;
@@ -290,355 +286,4 @@ static int ipcx_nl_sel_msg(struct ipcx_nl *nl, uint8_t cmd, int flags,
 	}
 	*msgp = msg;
 	return 0;
-}
-
-static uint32_t ipcx_get32(struct nlattr **tb, int a)
-{
-	return tb[a] ? nla_get_u32(tb[a]) : 0;
-}
-
-static uint64_t ipcx_get64(struct nlattr **tb, int a)
-{
-	return tb[a] ? nla_get_u64(tb[a]) : 0;
-}
-
-static void ipcx_getstr(struct nlattr **tb, int a, char *buf, size_t size)
-{
-	buf[0] = '\0';
-	if (tb[a])
-		nla_strlcpy(buf, tb[a], size);
-}
-
-static int ipcx_parse_region(struct nlattr *nest, struct ipcx_nl_region *r)
-{
-	struct nlattr *tb[IPCX_NL_REGION_A_MAX + 1];
-
-	if (!nest || nla_parse_nested(tb, IPCX_NL_REGION_A_MAX, nest, NULL))
-		return -EBADMSG;
-	memset(r, 0, sizeof(*r));
-	r->id = ipcx_get64(tb, IPCX_NL_REGION_A_ID);
-	ipcx_getstr(tb, IPCX_NL_REGION_A_NAME, r->name, sizeof(r->name));
-	r->size = ipcx_get64(tb, IPCX_NL_REGION_A_SIZE);
-	r->uid = ipcx_get32(tb, IPCX_NL_REGION_A_UID);
-	r->gid = ipcx_get32(tb, IPCX_NL_REGION_A_GID);
-	r->mode = ipcx_get32(tb, IPCX_NL_REGION_A_MODE);
-	r->lifetime = ipcx_get32(tb, IPCX_NL_REGION_A_LIFETIME);
-	r->seals = ipcx_get32(tb, IPCX_NL_REGION_A_SEALS);
-	r->ctime_ns = ipcx_get64(tb, IPCX_NL_REGION_A_CTIME);
-	r->nattach = ipcx_get32(tb, IPCX_NL_REGION_A_NATTACH);
-	r->nmaps = ipcx_get32(tb, IPCX_NL_REGION_A_NMAPS);
-	r->nlocks = ipcx_get32(tb, IPCX_NL_REGION_A_NLOCKS);
-	r->linked = !!tb[IPCX_NL_REGION_A_LINKED];
-	return 0;
-}
-
-struct ipcx_region_walk {
-	ipcx_nl_region_cb cb;
-	void *arg;
-	struct ipcx_nl_region *one;
-};
-
-static int ipcx_on_region(struct nlattr **tb, void *arg)
-{
-	struct ipcx_region_walk *w = arg;
-	struct ipcx_nl_region r;
-	int ret = ipcx_parse_region(tb[IPCX_NL_A_REGION], &r);
-
-	if (ret)
-		return ret;
-	if (w->one) {
-		*w->one = r;
-		return 0;
-	}
-	return w->cb(&r, w->arg);
-}
-
-int ipcx_nl_list_regions(struct ipcx_nl *nl, ipcx_nl_region_cb cb, void *arg)
-{
-	struct ipcx_region_walk w = { .cb = cb, .arg = arg };
-	struct nl_msg *msg = ipcx_nl_msg(nl, IPCX_NL_CMD_REGION_GET, NLM_F_DUMP);
-
-	if (!msg)
-		return -ENOMEM;
-	return ipcx_nl_transact(nl, msg, ipcx_on_region, &w);
-}
-
-int ipcx_nl_get_region(struct ipcx_nl *nl, const char *name, uint64_t id,
-		       struct ipcx_nl_region *region)
-{
-	struct ipcx_region_walk w = { .one = region };
-	struct nl_msg *msg;
-	int ret;
-
-	ret = ipcx_nl_sel_msg(nl, IPCX_NL_CMD_REGION_GET, 0, name, id, &msg);
-	if (ret)
-		return ret;
-	memset(region, 0, sizeof(*region));
-	ret = ipcx_nl_transact(nl, msg, ipcx_on_region, &w);
-	if (!ret && !region->id)
-		ret = -EBADMSG;
-	return ret;
-}
-
-struct ipcx_lock_walk {
-	ipcx_nl_lock_cb cb;
-	void *arg;
-};
-
-static int ipcx_on_lock(struct nlattr **tb, void *arg)
-{
-	struct nlattr *lt[IPCX_NL_LOCK_A_MAX + 1];
-	struct ipcx_lock_walk *w = arg;
-	struct ipcx_nl_lock l;
-
-	if (!tb[IPCX_NL_A_LOCK] ||
-	    nla_parse_nested(lt, IPCX_NL_LOCK_A_MAX, tb[IPCX_NL_A_LOCK], NULL))
-		return -EBADMSG;
-	memset(&l, 0, sizeof(l));
-	l.region_id = ipcx_get64(tb, IPCX_NL_A_REGION_ID);
-	l.offset = ipcx_get64(lt, IPCX_NL_LOCK_A_OFFSET);
-	l.kind = ipcx_get32(lt, IPCX_NL_LOCK_A_KIND);
-	l.word = ipcx_get32(lt, IPCX_NL_LOCK_A_WORD);
-	l.holder_pid = ipcx_get32(lt, IPCX_NL_LOCK_A_HOLDER_PID);
-	l.holder_tgid = ipcx_get32(lt, IPCX_NL_LOCK_A_HOLDER_TGID);
-	ipcx_getstr(lt, IPCX_NL_LOCK_A_HOLDER_COMM, l.holder_comm, sizeof(l.holder_comm));
-	l.waiters = ipcx_get32(lt, IPCX_NL_LOCK_A_WAITERS);
-	l.acquisitions = ipcx_get64(lt, IPCX_NL_LOCK_A_ACQUISITIONS);
-	l.contended = ipcx_get64(lt, IPCX_NL_LOCK_A_CONTENDED);
-	l.wait_total_ns = ipcx_get64(lt, IPCX_NL_LOCK_A_WAIT_TOTAL_NS);
-	l.wait_max_ns = ipcx_get64(lt, IPCX_NL_LOCK_A_WAIT_MAX_NS);
-	l.owner_deaths = ipcx_get64(lt, IPCX_NL_LOCK_A_OWNER_DEATHS);
-	l.death_pid = ipcx_get32(lt, IPCX_NL_LOCK_A_DEATH_PID);
-	ipcx_getstr(lt, IPCX_NL_LOCK_A_DEATH_COMM, l.death_comm, sizeof(l.death_comm));
-	l.death_time_ns = ipcx_get64(lt, IPCX_NL_LOCK_A_DEATH_TIME);
-	return w->cb(&l, w->arg);
-}
-
-int ipcx_nl_list_locks(struct ipcx_nl *nl, const char *name, uint64_t id,
-		       ipcx_nl_lock_cb cb, void *arg)
-{
-	struct ipcx_lock_walk w = { .cb = cb, .arg = arg };
-	struct nl_msg *msg;
-	int ret;
-
-	ret = ipcx_nl_sel_msg(nl, IPCX_NL_CMD_LOCK_GET, NLM_F_DUMP, name, id, &msg);
-	if (ret)
-		return ret;
-	return ipcx_nl_transact(nl, msg, ipcx_on_lock, &w);
-}
-
-static int ipcx_on_stats(struct nlattr **tb, void *arg)
-{
-	struct nlattr *st[IPCX_NL_STATS_A_MAX + 1];
-	struct ipcx_nl_stats *s = arg;
-	int a;
-
-	if (!tb[IPCX_NL_A_STATS] ||
-	    nla_parse_nested(st, IPCX_NL_STATS_A_MAX, tb[IPCX_NL_A_STATS], NULL))
-		return -EBADMSG;
-	for (a = 0; a <= IPCX_NL_STATS_A_MAX && a < 64; a++)
-		if (st[a])
-			s->present |= (uint64_t)1 << a;
-	s->max_regions = ipcx_get32(st, IPCX_NL_STATS_A_MAX_REGIONS);
-	s->max_region_bytes = ipcx_get64(st, IPCX_NL_STATS_A_MAX_REGION_BYTES);
-	s->max_total_bytes = ipcx_get64(st, IPCX_NL_STATS_A_MAX_TOTAL_BYTES);
-	s->max_locks_per_region = ipcx_get32(st, IPCX_NL_STATS_A_MAX_LOCKS_PER_REGION);
-	s->regions = ipcx_get32(st, IPCX_NL_STATS_A_REGIONS);
-	s->bytes = ipcx_get64(st, IPCX_NL_STATS_A_BYTES);
-	s->locks = ipcx_get32(st, IPCX_NL_STATS_A_LOCKS);
-	s->owners = ipcx_get32(st, IPCX_NL_STATS_A_OWNERS);
-	s->subscribers = ipcx_get32(st, IPCX_NL_STATS_A_SUBSCRIBERS);
-	s->max_subscribers = ipcx_get32(st, IPCX_NL_STATS_A_MAX_SUBSCRIBERS);
-	s->max_user_subscribers = ipcx_get32(st, IPCX_NL_STATS_A_MAX_USER_SUBSCRIBERS);
-	s->max_user_regions = ipcx_get32(st, IPCX_NL_STATS_A_MAX_USER_REGIONS);
-	s->max_user_bytes = ipcx_get64(st, IPCX_NL_STATS_A_MAX_USER_BYTES);
-	s->max_user_locks = ipcx_get32(st, IPCX_NL_STATS_A_MAX_USER_LOCKS);
-	s->max_user_owners = ipcx_get32(st, IPCX_NL_STATS_A_MAX_USER_OWNERS);
-	s->user_regions = ipcx_get32(st, IPCX_NL_STATS_A_USER_REGIONS);
-	s->user_bytes = ipcx_get64(st, IPCX_NL_STATS_A_USER_BYTES);
-	s->user_locks = ipcx_get32(st, IPCX_NL_STATS_A_USER_LOCKS);
-	s->user_owners = ipcx_get32(st, IPCX_NL_STATS_A_USER_OWNERS);
-	s->user_subscribers = ipcx_get32(st, IPCX_NL_STATS_A_USER_SUBSCRIBERS);
-	s->user_locked_bytes = ipcx_get64(st, IPCX_NL_STATS_A_USER_LOCKED_BYTES);
-	return 0;
-}
-
-/*
- * @size is the caller's sizeof(struct ipcx_nl_stats): the answer is
- * parsed into this library's own struct, then the part both know is
- * copied and the rest of a larger (newer) caller's struct zeroed, so that
- * neither side reads or writes past what the other has.
- */
-int ipcx_nl_get_stats(struct ipcx_nl *nl, struct ipcx_nl_stats *stats, size_t size)
-{
-	struct ipcx_nl_stats all;
-	struct nl_msg *msg;
-	int ret;
-
-	if (size < IPCX_NL_STATS_SIZE_VER0)
-		return -EINVAL;
-	memset(stats, 0, size);
-	msg = ipcx_nl_msg(nl, IPCX_NL_CMD_STATS_GET, 0);
-	if (!msg)
-		return -ENOMEM;
-	memset(&all, 0, sizeof(all));
-	ret = ipcx_nl_transact(nl, msg, ipcx_on_stats, &all);
-	if (ret)
-		return ret;
-	memcpy(stats, &all, size < sizeof(all) ? size : sizeof(all));
-	return 0;
-}
-
-/* LIBIPCX_1.3's callers have the first version of the struct only. */
-int ipcx_nl_stats(struct ipcx_nl *nl, struct ipcx_nl_stats *stats)
-{
-	return ipcx_nl_get_stats(nl, stats, IPCX_NL_STATS_SIZE_VER0);
-}
-
-int ipcx_nl_delete(struct ipcx_nl *nl, const char *name)
-{
-	struct nl_msg *msg;
-	int ret;
-
-	if (!name)
-		return -EINVAL;
-	ret = ipcx_nl_sel_msg(nl, IPCX_NL_CMD_REGION_DEL, 0, name, 0, &msg);
-	if (ret)
-		return ret;
-	return ipcx_nl_transact(nl, msg, NULL, NULL);
-}
-
-/* The event socket failed to subscribe: gone, and its error returned. */
-static int ipcx_nl_ev_drop(struct ipcx_nl *nl, int err)
-{
-	nl_socket_free(nl->ev);
-	nl->ev = NULL;
-	return err;
-}
-
-/*
- * The events of the caller's IPC namespace, sent to this handle's event
- * socket alone (IPCX_NL_CMD_EVENTS_SUBSCRIBE); no privilege needed.
- */
-int ipcx_nl_subscribe(struct ipcx_nl *nl)
-{
-	struct nl_msg *msg;
-	int ret;
-
-	if (nl->ev)
-		return 0;
-	ret = ipcx_nl_sock(&nl->ev);
-	if (ret)
-		return ret;
-	msg = ipcx_nl_msg(nl, IPCX_NL_CMD_EVENTS_SUBSCRIBE, 0);
-	ret = msg ? ipcx_nl_transact_on(nl, nl->ev, msg, NULL, NULL) : -ENOMEM;
-	if (ret)
-		return ipcx_nl_ev_drop(nl, ret);
-	nl_socket_disable_seq_check(nl->ev);
-	nl_socket_set_nonblocking(nl->ev);
-	return 0;
-}
-
-/* The events of every IPC namespace: the multicast group (CAP_NET_ADMIN). */
-int ipcx_nl_subscribe_all(struct ipcx_nl *nl)
-{
-	int grp, ret;
-
-	if (nl->ev)
-		return 0;
-	grp = genl_ctrl_resolve_grp(nl->sk, IPCX_NL_FAMILY_NAME, IPCX_NL_MCGRP_EVENTS);
-	if (grp < 0)
-		return grp == -NLE_OBJ_NOTFOUND ? -ENOENT : ipcx_nle_to_errno(grp);
-	ret = ipcx_nl_sock(&nl->ev);
-	if (ret)
-		return ret;
-	nl_socket_disable_seq_check(nl->ev);
-	nl_socket_set_nonblocking(nl->ev);
-	ret = nl_socket_add_membership(nl->ev, grp);
-	if (ret < 0)
-		return ipcx_nl_ev_drop(nl, ret == -NLE_PERM || ret == -NLE_NOACCESS ?
-					   -EPERM : ipcx_nle_to_errno(ret));
-	return 0;
-}
-
-int ipcx_nl_event_fd(const struct ipcx_nl *nl)
-{
-	return nl->ev ? nl_socket_get_fd(nl->ev) : -EINVAL;
-}
-
-/* one received notification, for ipcx_nl_recv_event() */
-struct ipcx_ev_ctx {
-	struct ipcx_nl_event *ev;
-	int got;
-};
-
-static int ipcx_on_event(struct nl_msg *msg, void *arg)
-{
-	struct nlattr *tb[IPCX_NL_A_MAX + 1], *et[IPCX_NL_EVENT_A_MAX + 1];
-	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
-	struct ipcx_ev_ctx *c = arg;
-	struct ipcx_nl_event *ev = c->ev;
-
-	if (c->got)
-		return NL_STOP;
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, IPCX_NL_A_MAX, NULL) < 0 ||
-	    !tb[IPCX_NL_A_EVENT] ||
-	    nla_parse_nested(et, IPCX_NL_EVENT_A_MAX, tb[IPCX_NL_A_EVENT], NULL))
-		return NL_SKIP;
-	memset(ev, 0, sizeof(*ev));
-	ev->type = gh->cmd;
-	ev->region_id = ipcx_get64(et, IPCX_NL_EVENT_A_REGION_ID);
-	ipcx_getstr(et, IPCX_NL_EVENT_A_NAME, ev->name, sizeof(ev->name));
-	ev->offset = ipcx_get64(et, IPCX_NL_EVENT_A_OFFSET);
-	ev->pid = ipcx_get32(et, IPCX_NL_EVENT_A_PID);
-	ev->tgid = ipcx_get32(et, IPCX_NL_EVENT_A_TGID);
-	ipcx_getstr(et, IPCX_NL_EVENT_A_COMM, ev->comm, sizeof(ev->comm));
-	c->got = 1;
-	return NL_STOP;
-}
-
-/* notifications carry sequence number 0: no sequence check on them */
-static int ipcx_on_seq(struct nl_msg *msg, void *arg)
-{
-	(void)msg;
-	(void)arg;
-	return NL_OK;
-}
-
-int ipcx_nl_recv_event(struct ipcx_nl *nl, struct ipcx_nl_event *ev, int timeout_ms)
-{
-	struct ipcx_ev_ctx c = { .ev = ev };
-	struct pollfd pfd;
-	struct nl_cb *cb;
-	int ret = 0;
-
-	if (!nl->ev)
-		return -EINVAL;
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!cb)
-		return -ENOMEM;
-	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, ipcx_on_seq, NULL);
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, ipcx_on_event, &c);
-	pfd.fd = nl_socket_get_fd(nl->ev);
-	pfd.events = POLLIN;
-	while (!c.got) {
-		ret = poll(&pfd, 1, timeout_ms);
-		if (ret < 0) {
-			ret = -errno;
-			break;
-		}
-		if (ret == 0)
-			break;	/* timed out */
-		/* one datagram per notification; a non-blocking socket */
-		ret = nl_recvmsgs(nl->ev, cb);
-		if (ret < 0 && ret != -NLE_AGAIN) {
-			ret = ipcx_nle_to_errno(ret);
-			break;
-		}
-		ret = 0;
-	}
-	nl_cb_put(cb);
-	if (c.got)
-		return 1;
-	return ret < 0 ? ret : 0;
 }
