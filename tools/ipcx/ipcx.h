@@ -116,13 +116,22 @@ const char *kind_name(uint32_t kind);
 void json_str(FILE *out, const char *s);
 int parse_size(const char *s, uint64_t *out);
 
+/* locks.c: a lock as locks and top show it */
+struct lock_delta {	/* movement of one lock's counters over one top interval */
+	double seconds;		/* 0: no earlier sample of this lock */
+	uint64_t acquisitions, contended, wait_ns;
+};
+const char *lock_state(const struct ipcx_nl_lock *l, char *buf, size_t len);
+void lock_json(FILE *out, const struct ipcx_nl_lock *l, const char *region,
+	       const struct lock_delta *d);
+
 /* the subcommands, one run() each */
 int cmd_ls(const struct cmd *cmd, int argc, char **argv);	/* regions.c */
 int cmd_stat(const struct cmd *cmd, int argc, char **argv);
 int cmd_create(const struct cmd *cmd, int argc, char **argv);
 int cmd_rm(const struct cmd *cmd, int argc, char **argv);
 int cmd_locks(const struct cmd *cmd, int argc, char **argv);	/* locks.c */
-int cmd_top(const struct cmd *cmd, int argc, char **argv);
+int cmd_top(const struct cmd *cmd, int argc, char **argv);	/* top.c */
 int cmd_monitor(const struct cmd *cmd, int argc, char **argv);	/* monitor.c */
 int cmd_limits(const struct cmd *cmd, int argc, char **argv);	/* limits.c */
 
