@@ -6,7 +6,7 @@
 #
 #   make fastpath-native   run it here (FASTPATH_ARGS=--quick for a short run)
 #
-# ipcx-chan-fuzz (tools/fastpath/chan_fuzz.c): the same lib/channel/ and
+# ipcx-chan-fuzz (tools/fastpath/chan_fuzz*.c): the same lib/channel/ and
 # stand-ins built with ASan+UBSan (mk/asan.mk's flags), under a peer that
 # scribbles on the region; make check runs a short run (its asan step).
 #
@@ -33,7 +33,7 @@ fastpath-native: $(FASTPATH_BIN)
 	$(FASTPATH_BIN) $(FASTPATH_ARGS)
 
 CHAN_FUZZ_BIN  := $(BUILD)/asan/tools/ipcx-chan-fuzz
-CHAN_FUZZ_SRCS := tools/fastpath/chan_fuzz.c tools/fastpath/kstubs.c $(CHAN_SRCS)
+CHAN_FUZZ_SRCS := $(wildcard tools/fastpath/chan_fuzz*.c) tools/fastpath/kstubs.c $(CHAN_SRCS)
 CHAN_FUZZ_ARGS ?= --iters 200000 --big 22
 
 asan-tests: $(CHAN_FUZZ_BIN)
