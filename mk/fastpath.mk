@@ -19,7 +19,7 @@
 
 FASTPATH_BIN  := $(BUILD)/tools/ipcx-chan-fastpath
 CHAN_SRCS     := $(wildcard lib/channel/*.c)
-FASTPATH_SRCS := tools/fastpath/chan_fastpath.c tools/fastpath/kstubs.c $(CHAN_SRCS)
+FASTPATH_SRCS := tools/fastpath/chan_fastpath.c tools/fastpath/fastpath_chan.c tools/fastpath/fastpath_pipe.c tools/fastpath/kstubs.c $(CHAN_SRCS)
 FASTPATH_ARGS ?=
 
 tools: $(FASTPATH_BIN)

@@ -42,43 +42,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cpu_relax.h"
 #include "libipcx.h"
 #include "kstubs.h"
+#include "chan_fastpath.h"
 
-#define BATCH		20
-#define SMALL		64
-#define BIG		65536
-#define RING_BYTES	(4u << 20)
-#define MAX_SLOTS	256	/* a channel's capacity at most (chan_make()), the bare ring's */
-#define NO_FD		0	/* the stand-ins ignore the device fd */
+struct shared *sh;
+int cpu[2], batches = 2000, tp_msgs = 20000;
 
-/* the bare ring's slot: the channel's layout for a 64-byte message */
-struct bare_slot {
-	_Alignas(64) volatile uint64_t seq;
-	_Alignas(64) char payload[SMALL];
-};
-
-struct bare_ring {
-	struct bare_slot slot[MAX_SLOTS];
-};
-
-struct shared {
-	volatile uint64_t kcalls;
-	/* round trips: medians (chan_roundtrip()) */
-	double line_ns, ratio, bare_ns, bare_ratio, over_bare;
-	struct bare_ring bare[2];	/* direction d: side d sends */
-	volatile uint64_t go;
-	uint64_t sink_sum;		/* throughput: what the receiver summed */
-	uint64_t sink_end;		/* and when it had all (ns) */
-	_Alignas(64) volatile uint64_t line;
-	_Alignas(64) double t[];	/* per batch, ns per op */
-};
-
-static struct shared *sh;
-static int cpu[2], batches = 2000, tp_msgs = 20000;
-
-static uint64_t now_ns(void)
+uint64_t now_ns(void)
 {
 	struct timespec t;
 
@@ -86,7 +57,7 @@ static uint64_t now_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
 }
 
-static void pin(int c)
+void pin(int c)
 {
 	cpu_set_t s;
 
@@ -103,19 +74,19 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static double median(double *v, int n)
+double median(double *v, int n)
 {
 	qsort(v, n, sizeof(double), cmp);
 	return v[n / 2];
 }
 
-static void die(const char *what, int rc)
+void die(const char *what, int rc)
 {
 	fprintf(stderr, "ipcx-chan-fastpath: %s: %s\n", what, strerror(rc < 0 ? -rc : rc));
 	exit(2);
 }
 
-static uint64_t sum_words(const void *buf, size_t len)
+uint64_t sum_words(const void *buf, size_t len)
 {
 	const uint64_t *w = buf;
 	uint64_t s = 0;
@@ -127,7 +98,7 @@ static uint64_t sum_words(const void *buf, size_t len)
 }
 
 /* Fork the other side on cpu[1] running fn; we stay on cpu[0]. */
-static pid_t other_side(void (*fn)(void *), void *arg)
+pid_t other_side(void (*fn)(void *), void *arg)
 {
 	pid_t pid = fork();
 
@@ -142,491 +113,12 @@ static pid_t other_side(void (*fn)(void *), void *arg)
 	return pid;
 }
 
-static void reap(pid_t pid)
+void reap(pid_t pid)
 {
 	int st;
 
 	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
 		die("the other side failed", EPROTO);
-}
-
-/* ---- cache line ---------------------------------------------------------- */
-
-/*
- * The floor, measured in the same rounds as the channel (see
- * chan_roundtrip()): BATCH bounces of one word, v the leader's next value.
- */
-static void line_echo(uint64_t *v)
-{
-	int i;
-
-	for (i = 0; i < BATCH; i++, *v += 2) {
-		while (sh->line != *v)
-			ipcx_cpu_relax();
-		sh->line = *v + 1;
-	}
-}
-
-static double line_batch(uint64_t *v)
-{
-	uint64_t t0 = now_ns();
-	int i;
-
-	for (i = 0; i < BATCH; i++, *v += 2) {
-		sh->line = *v;
-		while (sh->line != *v + 1)
-			ipcx_cpu_relax();
-	}
-	return (double)(now_ns() - t0) / BATCH;
-}
-
-/* ---- bare ring ----------------------------------------------------------- */
-
-/*
- * A 64-byte message with no protocol: the payload, then its sequence
- * (release), which the receiver polls (acquire), prefetching the payload's
- * line as a channel's receiver does. One message in flight at a time (a
- * ping-pong), so no index and no check for room; as many slots as the
- * channel's ring (chan_make()), so that both touch as many lines.
- */
-static void bare_send(struct bare_ring *r, uint64_t pos, const void *buf)
-{
-	struct bare_slot *s = &r->slot[pos % MAX_SLOTS];
-
-	memcpy(s->payload, buf, SMALL);
-	__atomic_store_n(&s->seq, pos + 1, __ATOMIC_RELEASE);
-}
-
-static void bare_recv(struct bare_ring *r, uint64_t pos, void *buf)
-{
-	struct bare_slot *s = &r->slot[pos % MAX_SLOTS];
-
-	while (__atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) != pos + 1) {
-		__builtin_prefetch(s->payload);
-		ipcx_cpu_relax();
-	}
-	memcpy(buf, s->payload, SMALL);
-}
-
-/* BATCH echoes from side 1; *pos: the next position of both rings. */
-static void bare_echo(uint64_t *pos)
-{
-	char buf[SMALL];
-	int i;
-
-	for (i = 0; i < BATCH; i++, (*pos)++) {
-		bare_recv(&sh->bare[0], *pos, buf);
-		bare_send(&sh->bare[1], *pos, buf);
-	}
-}
-
-static double bare_batch(uint64_t *pos)
-{
-	uint64_t t0 = now_ns();
-	char buf[SMALL];
-	int i;
-
-	for (i = 0; i < BATCH; i++, (*pos)++) {
-		memcpy(buf, pos, sizeof(*pos));
-		bare_send(&sh->bare[0], *pos, buf);
-		bare_recv(&sh->bare[1], *pos, buf);
-		if (memcmp(buf, pos, sizeof(*pos)))
-			die("bare ring", EPROTO);
-	}
-	return (double)(now_ns() - t0) / BATCH;
-}
-
-/* ---- channels ------------------------------------------------------------ */
-
-struct chan_pair {
-	void *base[2];		/* direction d: side d sends */
-	uint64_t size;
-	size_t msg;
-};
-
-static void chan_make(struct chan_pair *p, size_t msg)
-{
-	struct ipcx_chan_attr a = { 0, (uint32_t)msg, 4, 1, 1 };
-	int d, rc;
-
-	while (a.capacity < MAX_SLOTS && (uint64_t)a.capacity * 2 * (msg + 64) <= RING_BYTES)
-		a.capacity *= 2;
-	p->msg = msg;
-	rc = ipcx_chan_size(&a, &p->size);
-	if (rc)
-		die("ipcx_chan_size", rc);
-	for (d = 0; d < 2; d++) {
-		p->base[d] = mmap(NULL, p->size, PROT_READ | PROT_WRITE,
-				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		if (p->base[d] == MAP_FAILED)
-			die("mmap", errno);
-		rc = ipcx_chan_init(NO_FD, p->base[d], p->size, &a);
-		if (rc)
-			die("ipcx_chan_init", rc);
-	}
-}
-
-static void chan_drop(struct chan_pair *p)
-{
-	munmap(p->base[0], p->size);
-	munmap(p->base[1], p->size);
-}
-
-/* Side s: its sending and receiving handles, once both sides are there. */
-static void chan_ends(struct chan_pair *p, int s, struct ipcx_chan **tx, struct ipcx_chan **rx)
-{
-	int rc = ipcx_chan_open(NO_FD, p->base[s], p->size, IPCX_CHAN_SEND, tx);
-
-	if (!rc)
-		rc = ipcx_chan_open(NO_FD, p->base[!s], p->size, IPCX_CHAN_RECV, rx);
-	if (rc)
-		die("ipcx_chan_open", rc);
-	__atomic_fetch_add(&sh->go, 1, __ATOMIC_SEQ_CST);
-	while (__atomic_load_n(&sh->go, __ATOMIC_ACQUIRE) < 2)
-		ipcx_cpu_relax();
-}
-
-static void chan_close_ends(struct ipcx_chan *tx, struct ipcx_chan *rx)
-{
-	ipcx_chan_close(tx);
-	ipcx_chan_close(rx);
-}
-
-static void chan_echo(void *arg)
-{
-	struct chan_pair *p = arg;
-	struct ipcx_chan *tx, *rx;
-	char buf[SMALL];
-	uint64_t v = 1, pos = 0;
-	int b, i, rc;
-
-	chan_ends(p, 1, &tx, &rx);
-	for (b = -1; b < batches; b++) {
-		line_echo(&v);
-		bare_echo(&pos);
-		for (i = 0; i < BATCH; i++) {
-			rc = ipcx_chan_recv(rx, buf, sizeof(buf), 0, NULL, 0);
-			if (rc != SMALL)
-				die("echo recv", rc < 0 ? rc : EPROTO);
-			rc = ipcx_chan_send(tx, buf, SMALL, 0, NULL, 0);
-			if (rc != SMALL)
-				die("echo send", rc < 0 ? rc : EPROTO);
-		}
-	}
-	/* stay until the leader has its last reply */
-	while (__atomic_load_n(&sh->go, __ATOMIC_ACQUIRE) < 3)
-		ipcx_cpu_relax();
-	chan_close_ends(tx, rx);
-}
-
-/*
- * Rounds of BATCH cache-line bounces, BATCH bare-ring round trips, then
- * BATCH channel round trips: all measured under the same placement of the
- * two CPUs. (In a virtual machine the vCPUs move between physical cores:
- * here a cache-line round trip went from 30 ns to 240 ns and back between
- * runs a minute apart, so a ratio of medians taken at different times
- * says little.) Returns the channel's median; sh->line_ns and
- * sh->bare_ns the line's and the bare ring's, sh->ratio and
- * sh->bare_ratio the medians of the rounds' ratios to the line, and
- * sh->over_bare that of the channel's to the bare ring.
- */
-static double chan_roundtrip(uint64_t *kcalls)
-{
-	double *line = sh->t + batches, *ratio = line + batches;
-	double *bare = ratio + batches, *bare_ratio = bare + batches;
-	double *over_bare = bare_ratio + batches, chan;
-	struct chan_pair p;
-	struct ipcx_chan *tx, *rx;
-	uint64_t t0, seq = 0, k0 = 0, v = 1, pos = 0;
-	char buf[SMALL];
-	int b, i, rc;
-	pid_t pid;
-
-	chan_make(&p, SMALL);
-	sh->go = 0;
-	sh->line = 0;
-	memset(sh->bare, 0, sizeof(sh->bare));
-	pid = other_side(chan_echo, &p);
-	chan_ends(&p, 0, &tx, &rx);
-	memset(buf, 0, sizeof(buf));
-	for (b = -1; b < batches; b++) {
-		if (b >= 0) {
-			line[b] = line_batch(&v);
-			bare[b] = bare_batch(&pos);
-			bare_ratio[b] = bare[b] / line[b];
-		} else {
-			line_batch(&v);
-			bare_batch(&pos);
-		}
-		if (b == 0)
-			k0 = sh->kcalls;
-		t0 = now_ns();
-		for (i = 0; i < BATCH; i++) {
-			seq++;
-			memcpy(buf, &seq, sizeof(seq));
-			rc = ipcx_chan_send(tx, buf, SMALL, 0, NULL, 0);
-			if (rc == SMALL)
-				rc = ipcx_chan_recv(rx, buf, sizeof(buf), 0, NULL, 0);
-			if (rc != SMALL || memcmp(buf, &seq, sizeof(seq)))
-				die("round trip", rc < 0 ? rc : EPROTO);
-		}
-		if (b >= 0) {
-			sh->t[b] = (double)(now_ns() - t0) / BATCH;
-			ratio[b] = sh->t[b] / line[b];
-			over_bare[b] = sh->t[b] / bare[b];
-		}
-	}
-	*kcalls = sh->kcalls - k0;
-	__atomic_fetch_add(&sh->go, 1, __ATOMIC_SEQ_CST);
-	reap(pid);
-	chan_close_ends(tx, rx);
-	chan_drop(&p);
-	chan = median(sh->t, batches);
-	sh->line_ns = median(line, batches);
-	sh->ratio = median(ratio, batches);
-	sh->bare_ns = median(bare, batches);
-	sh->bare_ratio = median(bare_ratio, batches);
-	sh->over_bare = median(over_bare, batches);
-	return chan;
-}
-
-struct tp_arg {
-	struct chan_pair *p;
-	int view;	/* the sink sums in place (ipcx_chan_recv_view()) */
-};
-
-/* One message into the sink: its sum, copied out or in place. */
-static uint64_t sink_one(struct ipcx_chan *rx, char *buf, int view)
-{
-	const void *at = buf;
-	uint64_t s;
-	int rc;
-
-	if (view)
-		rc = ipcx_chan_recv_view(rx, &at, 0, NULL, 0);
-	else
-		rc = ipcx_chan_recv(rx, buf, BIG, 0, NULL, 0);
-	if (rc != BIG)
-		die("sink recv", rc < 0 ? rc : EPROTO);
-	s = sum_words(at, BIG);
-	if (view && (rc = ipcx_chan_release(rx)))
-		die("sink release", rc);
-	return s;
-}
-
-static void chan_sink(void *arg)
-{
-	struct tp_arg *a = arg;
-	struct ipcx_chan *tx, *rx;
-	char *buf = aligned_alloc(64, BIG);
-	uint64_t s = 0;
-	int i;
-
-	if (!buf)
-		die("malloc", ENOMEM);
-	chan_ends(a->p, 1, &tx, &rx);
-	for (i = 0; i < tp_msgs; i++)
-		s += sink_one(rx, buf, a->view);
-	sh->sink_sum = s;
-	sh->sink_end = now_ns();
-	chan_close_ends(tx, rx);
-	free(buf);
-}
-
-static double gbps(uint64_t t0, uint64_t t1)
-{
-	return (double)tp_msgs * BIG / (double)(t1 - t0);
-}
-
-static double chan_throughput(uint64_t *kcalls, int view)
-{
-	struct chan_pair p;
-	struct tp_arg a = { &p, view };
-	struct ipcx_chan *tx, *rx;
-	char *buf = aligned_alloc(64, BIG);
-	uint64_t t0, k0;
-	int i, rc;
-	pid_t pid;
-
-	if (!buf)
-		die("malloc", ENOMEM);
-	memset(buf, 0x5a, BIG);
-	chan_make(&p, BIG);
-	sh->go = 0;
-	pid = other_side(chan_sink, &a);
-	chan_ends(&p, 0, &tx, &rx);
-	k0 = sh->kcalls;
-	t0 = now_ns();
-	for (i = 0; i < tp_msgs; i++) {
-		rc = ipcx_chan_send(tx, buf, BIG, 0, NULL, 0);
-		if (rc != BIG)
-			die("send", rc < 0 ? rc : EPROTO);
-	}
-	reap(pid);
-	*kcalls = sh->kcalls - k0;
-	if (sh->sink_sum != sum_words(buf, BIG) * (uint64_t)tp_msgs)
-		die("throughput checksum", EPROTO);
-	chan_close_ends(tx, rx);
-	chan_drop(&p);
-	free(buf);
-	return gbps(t0, sh->sink_end);
-}
-
-/* ---- pipes and memcpy ---------------------------------------------------- */
-
-static int fds[4];	/* pipe 0 -> 1 (fds 0, 1), 1 -> 0 (fds 2, 3) */
-
-static void full(ssize_t (*io)(int, void *, size_t), int fd, void *buf, size_t len)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = io(fd, (char *)buf + done, len - done);
-
-		if (n <= 0)
-			die("pipe", n < 0 ? errno : EPIPE);
-		done += (size_t)n;
-	}
-}
-
-static ssize_t wr(int fd, void *buf, size_t len)
-{
-	return write(fd, buf, len);
-}
-
-static void pipe_echo(void *arg)
-{
-	char buf[SMALL];
-	long i, n = (long)(batches + 1) * BATCH;
-
-	(void)arg;
-	for (i = 0; i < n; i++) {
-		full(read, fds[0], buf, SMALL);
-		full(wr, fds[3], buf, SMALL);
-	}
-}
-
-static double pipe_roundtrip(void)
-{
-	char buf[SMALL] = { 0 };
-	uint64_t t0;
-	int b, i;
-	pid_t pid;
-
-	if (pipe(fds) || pipe(fds + 2))
-		die("pipe", errno);
-	pid = other_side(pipe_echo, NULL);
-	for (b = -1; b < batches; b++) {
-		t0 = now_ns();
-		for (i = 0; i < BATCH; i++) {
-			full(wr, fds[1], buf, SMALL);
-			full(read, fds[2], buf, SMALL);
-		}
-		if (b >= 0)
-			sh->t[b] = (double)(now_ns() - t0) / BATCH;
-	}
-	reap(pid);
-	for (i = 0; i < 4; i++)
-		close(fds[i]);
-	return median(sh->t, batches);
-}
-
-static void pipe_sink(void *arg)
-{
-	char *buf = aligned_alloc(64, BIG);
-	uint64_t s = 0;
-	int i;
-
-	(void)arg;
-	if (!buf)
-		die("malloc", ENOMEM);
-	for (i = 0; i < tp_msgs; i++) {
-		full(read, fds[0], buf, BIG);
-		s += sum_words(buf, BIG);
-	}
-	sh->sink_sum = s;
-	sh->sink_end = now_ns();
-	free(buf);
-}
-
-static double pipe_throughput(void)
-{
-	char *buf = aligned_alloc(64, BIG);
-	uint64_t t0;
-	int i;
-	pid_t pid;
-
-	if (!buf || pipe(fds))
-		die("pipe", errno);
-	memset(buf, 0x5a, BIG);
-	pid = other_side(pipe_sink, NULL);
-	t0 = now_ns();
-	for (i = 0; i < tp_msgs; i++)
-		full(wr, fds[1], buf, BIG);
-	reap(pid);
-	close(fds[0]);
-	close(fds[1]);
-	free(buf);
-	return gbps(t0, sh->sink_end);
-}
-
-/* One process copies each message out of a 4 MiB ring and sums it. */
-static double memcpy_throughput(void)
-{
-	char *ring = aligned_alloc(64, RING_BYTES), *buf = aligned_alloc(64, BIG);
-	uint64_t t0, s = 0;
-	int i;
-
-	if (!ring || !buf)
-		die("malloc", ENOMEM);
-	memset(ring, 0x5a, RING_BYTES);
-	pin(cpu[0]);
-	t0 = now_ns();
-	for (i = 0; i < tp_msgs; i++) {
-		memcpy(buf, ring + (size_t)(i % (RING_BYTES / BIG)) * BIG, BIG);
-		s += sum_words(buf, BIG);
-	}
-	sh->sink_end = now_ns();
-	if (!s)
-		die("memcpy sum", EPROTO);
-	free(ring);
-	free(buf);
-	return gbps(t0, sh->sink_end);
-}
-
-/* Sends, receives and a miss with nobody waiting: kernel calls made. */
-static uint64_t calls_without_waiters(void)
-{
-	struct chan_pair p;
-	struct ipcx_chan *tx, *rx;
-	uint64_t k0, i, n;
-	char buf[SMALL];
-	int rc;
-
-	chan_make(&p, SMALL);
-	rc = ipcx_chan_open(NO_FD, p.base[0], p.size, IPCX_CHAN_SEND, &tx);
-	if (!rc)
-		rc = ipcx_chan_open(NO_FD, p.base[0], p.size, IPCX_CHAN_RECV, &rx);
-	if (rc)
-		die("ipcx_chan_open", rc);
-	memset(buf, 0, sizeof(buf));
-	k0 = sh->kcalls;
-	for (n = 0; (rc = ipcx_chan_send(tx, buf, SMALL, IPCX_CHAN_NONBLOCK, NULL, 0)) == SMALL; n++)
-		;
-	if (rc != -EAGAIN || n < 2)
-		die("filling the ring", rc < 0 ? rc : EPROTO);
-	for (i = 0; i < n; i++)
-		if (ipcx_chan_recv(rx, buf, sizeof(buf), IPCX_CHAN_NONBLOCK, NULL, 0) != SMALL)
-			die("draining the ring", EPROTO);
-	rc = ipcx_chan_recv(rx, buf, sizeof(buf), IPCX_CHAN_NONBLOCK, NULL, 0);
-	if (rc != -EAGAIN)
-		die("receiving from the empty ring", rc < 0 ? rc : EPROTO);
-	k0 = sh->kcalls - k0;
-	printf("  kernel calls for %llu messages sent, received, and a miss, nobody waiting: %llu\n",
-	       (unsigned long long)n, (unsigned long long)k0);
-	chan_close_ends(tx, rx);
-	chan_drop(&p);
-	return k0;
 }
 
 static int two_cpus(void)
