@@ -84,19 +84,13 @@ step_asan() {
 		[ $rc -eq 0 ] || { grep -E 'ERROR|runtime error|not ok' "$log" | head -20; }
 		tap "$res/asan.tap" $rc "$name under ASan+LSan+UBSan (status $rc)"
 	done
-	# the channel library against a hostile peer (tools/fastpath/chan_fuzz.c):
+	# the channel library against a hostile peer (lib/tests/chan_fuzz.c):
 	# sanitizers, bounds of views and lengths, deadlines, non-blocking cost
 	log=$res/asan-chan-fuzz.log
-	"$build/asan/tools/ipcx-chan-fuzz" > "$log" 2>&1
+	"$build/asan/tests/ipcx-chan-fuzz" > "$log" 2>&1
 	rc=$?
 	[ $rc -eq 0 ] || { grep -E 'ERROR|runtime error|FAIL|seed' "$log" | head -20; }
 	tap "$res/asan.tap" $rc "ipcx-chan-fuzz: a scribbling peer, every channel kind and role (status $rc; $(grep -m1 -o 'seed [0-9]*' "$log"))"
-	# the impossible states of ipcx_channel(3)'s list, row by row
-	log=$res/asan-chan-states.log
-	"$build/asan/tools/ipcx-chan-states" > "$log" 2>&1
-	rc=$?
-	[ $rc -eq 0 ] || { grep -E 'ERROR|runtime error|not ok' "$log" | head -20; }
-	tap "$res/asan.tap" $rc "ipcx-chan-states: each impossible state's documented outcome, every kind and role (status $rc; $(grep -c '^ok' "$log") rows ok)"
 	# the tools: ipcx-bench's classic mechanisms, the command's error paths
 	# (no module here: exit 3); in the VM, scripts/asan-guest.sh does the rest
 	log=$res/asan-bench.log
@@ -122,7 +116,7 @@ step_asan() {
 # know to the host (ENOSYS), so the tests whose cases go through /dev/null's
 # or a bad fd's ioctl are built only. They run on the arm64 libc from
 # multiarch (mk/cross.mk says why not on the cross toolchain's).
-CROSS_RUN="lockfast_test"
+CROSS_RUN="lockfast_test chan_states_test"
 step_cross() {
 	local f=$res/cross.tap dir=$build/cross/aarch64-linux-gnu out t rc
 	{ "$here/deps.sh" cross && make -s BUILD="$build" cross; } > "$res/cross.log" 2>&1

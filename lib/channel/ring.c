@@ -52,7 +52,7 @@
  * handle at open and checked against the region size; every position is
  * masked with the handle's mask; lengths are checked against the handle's
  * max_msg (-EBADMSG). Impossible states, as ipcx_channel(3) and README list
- * them (tools/fastpath/chan_states.c checks each, every kind and role):
+ * them (lib/tests/chan_states_test.c checks each, every kind and role):
  *
  * -EPROTO:
  * - a slot's sequence ahead of its index: head for a message receiver

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ipcx-chan-states: what a channel makes of the impossible states a peer
+ * chan_states_test: what a channel makes of the impossible states a peer
  * sharing its region can write, one crafted state at a time.
  *
  * ipcx_channel(3) (its "Trust" section), README's channel section and the
@@ -8,8 +8,8 @@
  * -EPROTO and what happens in the others. This is that list as a table:
  * each row crafts one state in a fresh channel (lib/channel/ linked
  * against the stand-ins for the kernel calls, kstubs.c, as
- * ipcx-chan-fuzz; make check builds it with ASan+UBSan, its asan step
- * runs it), then makes every call of the roles it concerns, for every kind
+ * ipcx-chan-fuzz; mk/libtests.mk; make check's lib, asan and cross steps
+ * run it), then makes every call of the roles it concerns, for every kind
  * of channel it applies to, and checks the documented outcome:
  *
  *   PROTO     -EPROTO, blocking or not
@@ -31,7 +31,7 @@
  * (seen failing first) and a line in the three lists; a row whose outcome
  * changes means the lists are wrong.
  *
- *   ipcx-chan-states        TAP on stdout; exit 1 on a failed row, 2 on
+ *   chan_states_test        TAP on stdout; exit 1 on a failed row, 2 on
  *                           an error of the harness
  */
 #include <errno.h>
@@ -84,7 +84,7 @@ static int tests, failures;
 
 static void die(const char *what, int rc)
 {
-	fprintf(stderr, "ipcx-chan-states: %s: %s\n", what, strerror(rc < 0 ? -rc : rc));
+	fprintf(stderr, "chan_states_test: %s: %s\n", what, strerror(rc < 0 ? -rc : rc));
 	exit(2);
 }
 

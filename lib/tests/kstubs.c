@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Stand-ins for the kernel side of the lock and event calls that
- * lib/channel/ makes, so that its user-space fast path can be measured
- * natively where ipcx.ko cannot be loaded. Each call that would enter the
- * kernel bumps kstub_calls (in shared memory, set by the program), and the
- * program checks that a measured loop made none.
+ * lib/channel/ makes, so that the channel can be unit-tested
+ * (chan_*_test.c, chan_fuzz.c) and its user-space fast path measured
+ * (tools/fastpath/) natively, where ipcx.ko cannot be loaded. Each call
+ * that would enter the kernel bumps kstub_calls (in shared memory, set by
+ * the program), and a program can check that a loop made none.
  *
  * Semantics kept: a mutex word holds its owner's id while held (peers read
  * it to see who is attached); an event word counts in steps of 2, and a

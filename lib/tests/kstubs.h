@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Stand-ins for the kernel calls of lib/channel/ (kstubs.c). */
-#ifndef IPCX_FASTPATH_KSTUBS_H
-#define IPCX_FASTPATH_KSTUBS_H
+#ifndef IPCX_TESTS_KSTUBS_H
+#define IPCX_TESTS_KSTUBS_H
 
 #include <stdint.h>
 
