@@ -27,6 +27,7 @@
 
 volatile uint64_t *kstub_calls;
 uint64_t kstub_features = IPCX_FEAT_DEATH_EVENT;
+int kstub_declare_ret;
 
 static void kcall(void)
 {
@@ -114,7 +115,7 @@ int ipcx_mutex_declare_death_event(int fd, uint64_t offset, uint64_t event_offse
 	(void)fd;
 	(void)offset;
 	(void)event_offset;
-	return 0;
+	return kstub_declare_ret;
 }
 
 int ipcx_mutex_init(struct ipcx_mutex *m, int fd, void *base, uint64_t off)

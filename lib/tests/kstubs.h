@@ -10,5 +10,8 @@ extern volatile uint64_t *kstub_calls;
 /* IPCX_FEAT_* the stand-in module reports (IPCX_FEAT_DEATH_EVENT unless a
  * test plays an older module) */
 extern uint64_t kstub_features;
+/* what declaring a lock's death event returns (0; -EEXIST plays a slot the
+ * kernel knows with another event) */
+extern int kstub_declare_ret;
 
 #endif
