@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
-# ipcx-bench (tools/bench/, one file per concern) and the classic-IPC demos
-# (tools/demos/, one program per file plus common.c).
+# ipcx-bench (tools/bench/, one file per concern) and the demos (tools/demos/,
+# one program per file plus common.c): the classic-IPC writer/reader pairs,
+# and ipcx-lockdemo, which leaves a region with busy locks for README's demo
+# of ipcx ls/locks/top.
 #
 #   make bench-native   run ipcx-bench --quick on this host (no module needed)
 #                       BENCH_ARGS='--full --plots build/bench' to change it
@@ -30,6 +32,11 @@ $(BENCH_BIN): $(BENCH_OBJS) $(LIB_A)
 $(BUILD)/tools/demos/ipcx_%: tools/demos/ipcx_%.c tools/demos/common.c $(wildcard tools/demos/*.h) $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< tools/demos/common.c $(LIB_A) -lpthread
+
+# ipcx-lockdemo uses libipcx alone (an explicit rule wins over the patterns)
+$(BUILD)/tools/demos/ipcx-lockdemo: tools/demos/ipcx-lockdemo.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_A) -lpthread
 
 # more specific than $(BUILD)/tools/%: a demo links common.c
 $(BUILD)/tools/demos/%: tools/demos/%.c tools/demos/common.c $(wildcard tools/demos/*.h)

@@ -34,8 +34,3 @@ install: install-ipcx-extras
 uninstall: uninstall-ipcx-extras
 
 .PHONY: install-ipcx-extras uninstall-ipcx-extras
-
-# ipcx-lockdemo (tools/ipcx-lockdemo.c, built by the generic tools rule):
-# leaves a region with busy locks for the README's demo of ipcx ls/locks/top
-TOOLS += $(BUILD)/tools/ipcx-lockdemo
-LIBEXEC_PROGS += $(BUILD)/tools/ipcx-lockdemo
