@@ -14,6 +14,14 @@
  * own TAP result (the variants at the end); each prints its count, and the
  * closing line counts what ran in all. Needs the module loaded and root;
  * SKIPs otherwise.
+ *
+ * Why one file of ~1650 lines: it is one fixture (bi) whose variants are
+ * the tables above, all run by one loop against one environment (the
+ * region, its declared locks, a held mutex, the netlink socket) and judged
+ * by one rule (the errno the uapi header documents, replies zeroed). Split
+ * into files, each table would carry a copy of that environment and loop,
+ * or a header would hold all of it and each file a few lines; the
+ * catalogue is read as a whole, table after table, when an errno changes.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -15,6 +15,21 @@
  *
  * Needs CONFIG_FAULT_INJECTION (+ FAILSLAB, FAIL_PAGE_ALLOC, debugfs): the
  * debug kernel of `make check-debug`. On other kernels it SKIPs.
+ *
+ * Each request (path) is its own TAP result, not each fault site: the
+ * harness registers its results when the program starts, and a path's
+ * sites are found only by running it (the loop below stops where the call
+ * no longer reaches the n-th site, which differs between kernels and
+ * configs). A result per (path, n) up to FI_MAX_N would be 4200 results,
+ * nearly all skipped, each a forked test with its own setup in the
+ * KASAN guest under TCG. A failing site names its path and n in the
+ * assertion's log, and each path prints how many sites it met.
+ *
+ * Why one file of ~1050 lines: the paths are the variants of one fixture
+ * (fi), each a row of begin/call/intact/end functions run by the same
+ * loop; split by family (region, lock, netlink paths) each file would need
+ * the loop, the shot and the fixture in a header, and the rows are read
+ * together when the allowed errnos change.
  */
 #include <dirent.h>
 #include <errno.h>

@@ -34,6 +34,11 @@
  *
  * IPCX_SOAK_SECONDS sets the duration (default 45; make check's debug
  * step passes 10).
+ *
+ * Why one file of ~800 lines: it is one test, one scenario whose parts
+ * (the lock workers, the channel workers, the killer and the ledgers they
+ * all write) run at once in one region and are checked against each other
+ * at the end; the sections below follow the workers' roles.
  */
 #include <stdarg.h>
 #include <stdio.h>
