@@ -138,11 +138,9 @@ static void mutex_take_give(void *p)
 
 static void test_mutex(void)
 {
-	struct ipcx_owner_info died;
 	struct ipcx_mutex m, other;
-	struct timespec ts = { 5, 6 };
 	uint32_t id = 0;
-	int i, ret, bad = 0;
+	int i, bad = 0;
 
 	reset();
 	tap_ok(ipcx_mutex_init(&m, FD, blocks, off(0)) == 0 &&
@@ -171,7 +169,20 @@ static void test_mutex(void)
 	       "mutex: and the first thread takes it back");
 	tap_ok(ncalls(IPCX_IOC_OWNER_REGISTER) == 1 && lock_calls() == 0,
 	       "mutex: hand-offs between threads, nobody sleeping: no kernel call");
+}
 
+/* The same mutex (after test_mutex()) where the kernel must come in. */
+static void test_mutex_kernel(void)
+{
+	struct ipcx_owner_info died;
+	struct ipcx_mutex m, other;
+	struct timespec ts = { 5, 6 };
+	uint32_t id = 0;
+	int ret;
+
+	ipcx_mutex_attach(&m, FD, blocks, off(0));
+	ipcx_mutex_attach(&other, FD, blocks, off(1));
+	ipcx_owner_id(FD, &id);
 	reset();
 	*m.word = 7;	/* another owner holds it */
 	stub_ret = -EBUSY;
@@ -544,6 +555,7 @@ int main(void)
 {
 	tap_plan_start();
 	test_mutex();
+	test_mutex_kernel();
 	test_rwlock();
 	test_sem();
 	test_event();
