@@ -453,7 +453,8 @@ static int resolve_family(void)
 	return id < 0 ? -1 : id;
 }
 
-int main(int argc, char **argv)
+/* The options into the opt_* globals, a seed from the clock if none. */
+static void parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "seed", required_argument, NULL, 's' },
@@ -466,11 +467,7 @@ int main(int argc, char **argv)
 		{ "stall", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct sigaction sa;
-	unsigned long per_thread;
-	int opt, rc, have_seed = 0, fd;
-	pid_t pid, pids[64];
-	unsigned int i;
+	int opt, have_seed = 0;
 
 	while ((opt = getopt_long(argc, argv, "s:n:p:t:NFvS:", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -494,6 +491,30 @@ int main(int argc, char **argv)
 		clock_gettime(CLOCK_REALTIME, &ts);
 		opt_seed = (uint64_t)ts.tv_sec * 1000000007ULL ^ ts.tv_nsec ^ getpid();
 	}
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_timer;	/* no SA_RESTART: sleeping ioctls end with EINTR */
+	sigaction(SIGUSR1, &sa, NULL);
+	sa.sa_handler = on_fault;
+	sa.sa_flags = SA_NODEFER;
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGSEGV, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long per_thread;
+	pid_t pid, pids[64];
+	unsigned int i;
+	int rc, fd;
+
+	parse_args(argc, argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("# fuzz: seed %llu (replay with --seed %llu)\n",
 	       (unsigned long long)opt_seed, (unsigned long long)opt_seed);
@@ -510,15 +531,7 @@ int main(int argc, char **argv)
 		return 1;
 	if (opt_netlink)
 		nl_family = resolve_family();
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_timer;	/* no SA_RESTART: sleeping ioctls end with EINTR */
-	sigaction(SIGUSR1, &sa, NULL);
-	sa.sa_handler = on_fault;
-	sa.sa_flags = SA_NODEFER;
-	sigaction(SIGBUS, &sa, NULL);
-	sigaction(SIGSEGV, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	install_signals();
 
 	per_thread = (opt_iterations + opt_procs * opt_threads - 1) / (opt_procs * opt_threads);
 	for (i = 0; i < opt_procs; i++) {
