@@ -116,7 +116,7 @@ step_asan() {
 # know to the host (ENOSYS), so the tests whose cases go through /dev/null's
 # or a bad fd's ioctl are built only. They run on the arm64 libc from
 # multiarch (mk/cross.mk says why not on the cross toolchain's).
-CROSS_RUN="lockfast_test chan_states_test chan_ring_test"
+CROSS_RUN="lockfast_test chan_states_test chan_ring_test chan_dead_test"
 step_cross() {
 	local f=$res/cross.tap dir=$build/cross/aarch64-linux-gnu out t rc
 	{ "$here/deps.sh" cross && make -s BUILD="$build" cross; } > "$res/cross.log" 2>&1
