@@ -17,7 +17,7 @@
  * outlives every poll/epoll entry on it: epoll drops its entries in the
  * lock fd's final fput, before ->release can put the region, and revoking
  * the region only wakes the queue (EPOLLERR | EPOLLHUP), it never frees it;
- * hence no wake_up_pollfree() (selftests/ipcx/race_test.c races both).
+ * hence no wake_up_pollfree() (selftests/ipcx/race_lifetime_test.c races both).
  * Locking: ipcx_lock.lock around pollers and the word; ctx->seen is only
  * touched under it too.
  */
