@@ -20,6 +20,27 @@
 bool ipcx_owner_cached(uint32_t *id);
 
 /*
+ * The same, inline, for the lock fast paths: the cached id and the epoch
+ * it was registered in (owner.c explains the epoch), read with no call.
+ */
+extern __thread uint32_t ipcx_tls_owner
+	__attribute__((tls_model("initial-exec"), visibility("hidden")));
+extern __thread unsigned int ipcx_tls_epoch
+	__attribute__((tls_model("initial-exec"), visibility("hidden")));
+extern unsigned int *ipcx_epoch __attribute__((visibility("hidden")));
+
+static inline bool ipcx_owner_fast(uint32_t *id)
+{
+	uint32_t owner = ipcx_tls_owner;
+	unsigned int *epoch = __atomic_load_n(&ipcx_epoch, __ATOMIC_RELAXED);
+
+	if (!owner || ipcx_tls_epoch != __atomic_load_n(epoch, __ATOMIC_RELAXED))
+		return false;
+	*id = owner;
+	return true;
+}
+
+/*
  * The calling thread's record of its last -EOWNERDEAD: save it for the
  * lock at (@fd, @offset); fetch it back: 0, or -ENOENT when this thread's
  * last one was on another lock, or none (in this process).

@@ -30,7 +30,7 @@
 #include "lock_internal.h"
 
 static unsigned int ipcx_epoch_fallback;
-static unsigned int *ipcx_epoch = &ipcx_epoch_fallback;
+unsigned int *ipcx_epoch = &ipcx_epoch_fallback;
 static unsigned int ipcx_epoch_counter;
 static pthread_once_t ipcx_epoch_once = PTHREAD_ONCE_INIT;
 /*
@@ -38,10 +38,11 @@ static pthread_once_t ipcx_epoch_once = PTHREAD_ONCE_INIT;
  * at a fixed offset from its thread pointer. The default model for a
  * shared library calls __tls_get_addr() on each access; initial-exec asks
  * for 8 bytes of static TLS, which glibc keeps a reserve of for libraries
- * loaded with dlopen() too.
+ * loaded with dlopen() too. The lock fast paths read them inline
+ * (ipcx_owner_fast() in lock_internal.h), hence not static; hidden there.
  */
-static __thread uint32_t tls_owner __attribute__((tls_model("initial-exec")));
-static __thread unsigned int tls_epoch __attribute__((tls_model("initial-exec")));
+__thread uint32_t ipcx_tls_owner __attribute__((tls_model("initial-exec")));
+__thread unsigned int ipcx_tls_epoch __attribute__((tls_model("initial-exec")));
 
 /*
  * The calling thread's last EOWNERDEAD, whatever lock call returned it, for
@@ -103,10 +104,7 @@ static unsigned int ipcx_epoch_current(void)
 
 bool ipcx_owner_cached(uint32_t *id)
 {
-	if (!tls_owner || tls_epoch != ipcx_epoch_peek())
-		return false;
-	*id = tls_owner;
-	return true;
+	return ipcx_owner_fast(id);
 }
 
 int ipcx_owner_id(int fd, uint32_t *id)
@@ -115,8 +113,8 @@ int ipcx_owner_id(int fd, uint32_t *id)
 	struct ipcx_lock_op op;
 	int ret;
 
-	if (tls_owner && tls_epoch == epoch) {
-		*id = tls_owner;
+	if (ipcx_tls_owner && ipcx_tls_epoch == epoch) {
+		*id = ipcx_tls_owner;
 		return 0;
 	}
 	epoch = ipcx_epoch_current();
@@ -124,8 +122,8 @@ int ipcx_owner_id(int fd, uint32_t *id)
 	ret = ipcx_ioctl(fd, IPCX_IOC_OWNER_REGISTER, &op);
 	if (ret)
 		return ret;
-	tls_owner = op.owner;
-	tls_epoch = epoch;
+	ipcx_tls_owner = op.owner;
+	ipcx_tls_epoch = epoch;
 	*id = op.owner;
 	return 0;
 }

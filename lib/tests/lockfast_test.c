@@ -295,6 +295,21 @@ static void test_rwlock(void)
 	       ncalls(IPCX_IOC_RW_UNLOCK) == 1,
 	       "rwlock: the last reader's unlock with a sleeping writer frees the slot, then wakes (one call)");
 
+	/* our own slot (id % IPCX_RW_SLOTS, tried first) held by another
+	 * reader, and the one after it too: the read lock takes the next free
+	 * one, and unlock finds it there, both in user space */
+	reset();
+	*rw.word = 0;
+	slots[id % IPCX_RW_SLOTS] = id + IPCX_RW_SLOTS;
+	slots[(id + 1) % IPCX_RW_SLOTS] = id + 2 * IPCX_RW_SLOTS;
+	tap_ok(ipcx_rwlock_rdlock(&rw) == 0 && slots[(id + 2) % IPCX_RW_SLOTS] == id &&
+	       lock_calls() == 0,
+	       "rwlock: own slot taken: the next free slot, no kernel call");
+	tap_ok(ipcx_rwlock_unlock(&rw) == 0 && slots[(id + 2) % IPCX_RW_SLOTS] == 0 &&
+	       slots[id % IPCX_RW_SLOTS] == id + IPCX_RW_SLOTS && lock_calls() == 0,
+	       "rwlock: and unlock frees that slot only, no kernel call");
+	memset(slots, 0, IPCX_RW_SLOTS * sizeof(slots[0]));
+
 	reset();
 	*rw.word = 0;
 	for (i = 0; i < IPCX_RW_SLOTS; i++)

@@ -85,6 +85,7 @@ struct bench_profile {
 	int wake_reps;		/* wake-ups per row */
 	int timeout_s;		/* per row, then the workers are killed */
 	int repeats;		/* runs of each latency/throughput row (spread) */
+	int death_rounds;	/* holders killed per owner-death row run */
 };
 
 #define BENCH_MAX_REPEATS 9
@@ -92,6 +93,7 @@ struct bench_profile {
 struct bench_opts {
 	const struct bench_profile *prof;
 	const char *only;	/* comma list of names, or NULL */
+	const char *work;	/* comma list of workload names, or NULL: all */
 	const char *baseline;	/* mechanism for the ratio column */
 	const char *json, *csv;	/* "-" for stdout, or a file, or NULL */
 	const char *plots;	/* directory for SVG plots, or NULL */
@@ -100,7 +102,7 @@ struct bench_opts {
 
 /* ---- results ---- */
 enum bench_work { W_BASE, W_PINGPONG, W_THROUGHPUT, W_LOCK, W_CONTEND, W_WAKE, W_HANDOFF,
-		  W__N };
+		  W_DEATH, W_DEATH_CHURN, W__N };
 enum bench_status { ST_OK, ST_FAIL, ST_UNAVAILABLE, ST_SKIPPED };
 
 struct bench_stats {
@@ -114,7 +116,7 @@ struct bench_row {
 	size_t size;		/* message size, 0 where it does not apply */
 	int placement;		/* 0 same CPU, 1 different CPUs, -1 unpinned */
 	int cpus[2];		/* CPUs used by the two sides, -1 unpinned */
-	int nprocs;		/* contended locks */
+	int nprocs;		/* contended locks; owner death: waiters */
 	struct bench_stats lat;	/* ping-pong, wake, lock (ns per op) */
 	/* ping-pong: p50 over batches of the mean round trip, the batch's
 	 * round trips back to back with no clock read between them, as in
@@ -174,6 +176,10 @@ void shared_free(void *p, size_t len);
 /* ---- workloads.c ---- */
 /* -EINTR when SIGINT/SIGTERM stopped it (rows so far are in res) */
 int bench_run_all(const struct bench_opts *o, struct bench_results *res);
+
+/* ---- death.c: owner-death rows (work_death in work.h) ---- */
+int death_supported(const struct bench_mech *m);
+void death_report(FILE *f, const struct bench_results *res);
 
 /* ---- report.c / machine.c / plots.c ---- */
 struct bench_row *results_add(struct bench_results *res);

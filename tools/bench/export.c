@@ -83,7 +83,8 @@ static void json_row(FILE *f, const struct bench_results *res, const struct benc
 	jnum(f, "size", "%.0f", (double)r->size, r->size > 0);
 	jnum(f, "placement", "%.0f", r->placement, r->placement >= 0);
 	fprintf(f, "\"cpus\":[%d,%d],", r->cpus[0], r->cpus[1]);
-	jnum(f, "nprocs", "%.0f", r->nprocs, r->work == W_CONTEND);
+	jnum(f, "nprocs", "%.0f", r->nprocs,
+	     r->work == W_CONTEND || r->work == W_DEATH || r->work == W_DEATH_CHURN);
 	jnum(f, "min_ns", "%.1f", r->lat.min, lat);
 	jnum(f, "p50_ns", "%.1f", r->lat.p50, lat);
 	jnum(f, "p99_ns", "%.1f", r->lat.p99, lat);

@@ -17,19 +17,21 @@
 static const struct bench_profile profiles[] = {
 	{ .name = "smoke", .sizes = { 64, 4096 }, .pp_reps = 200, .warmup = 20,
 	  .tp_bytes = 4 << 20, .tp_max_msgs = 2000, .lock_reps = 20000, .contend_s = 0.05,
-	  .wake_reps = 20, .timeout_s = 30, .repeats = 3 },
+	  .wake_reps = 20, .timeout_s = 30, .repeats = 3, .death_rounds = 8 },
 	{ .name = "quick", .sizes = { 8, 4096, 65536 }, .pp_reps = 1000, .warmup = 50,
 	  .tp_bytes = 16 << 20, .tp_max_msgs = 20000, .lock_reps = 50000, .contend_s = 0.2,
-	  .wake_reps = 50, .timeout_s = 60, .repeats = 5 },
+	  .wake_reps = 50, .timeout_s = 60, .repeats = 5, .death_rounds = 12 },
 	{ .name = "full", .sizes = { 8, 64, 512, 4096, 32768, 262144, 1 << 20 },
 	  .pp_reps = 10000, .warmup = 1000, .tp_bytes = 1ull << 30, .tp_max_msgs = 200000,
-	  .lock_reps = 1000000, .contend_s = 1.0, .wake_reps = 500, .timeout_s = 300, .repeats = 7 },
+	  .lock_reps = 1000000, .contend_s = 1.0, .wake_reps = 500, .timeout_s = 300, .repeats = 7,
+	  .death_rounds = 200 },
 };
 
 static void usage(FILE *f)
 {
 	fputs("usage: ipcx-bench [--quick | --full | --smoke] [--only NAME,...] [--baseline NAME]\n"
 	      "                  [--json[=FILE]] [--csv[=FILE]] [--plots DIR] [--list]\n"
+	      "                  [--work W,...] [--death-rounds N]\n"
 	      "  --quick      a few sizes, short runs (default; the README's main command)\n"
 	      "  --full       8 B .. 1 MiB, long runs, every process count\n"
 	      "  --smoke      shortest runs, for make check\n"
@@ -38,7 +40,12 @@ static void usage(FILE *f)
 	      "               always measured, even when --only leaves it out)\n"
 	      "  --json, --csv  machine-readable results: to FILE, or instead of the table\n"
 	      "  --plots DIR  write latency.svg, throughput.svg, locks.svg (needs gnuplot)\n"
-	      "  --list       list the mechanisms and whether they are available here\n", f);
+	      "  --list       list the mechanisms and whether they are available here\n"
+	      "  --work W     only the workloads in the comma-separated list W (pingpong,\n"
+	      "               throughput, wakeup, lock, handoff, contended, death,\n"
+	      "               death-churn); the baselines always run\n"
+	      "  --death-rounds N  holders killed per owner-death run (default: the profile's)\n",
+	      f);
 }
 
 static void list(void)
@@ -76,9 +83,13 @@ static int parse(int argc, char **argv, struct bench_opts *o)
 		{ "baseline", required_argument, NULL, 'b' },
 		{ "json", optional_argument, NULL, 'j' }, { "csv", optional_argument, NULL, 'c' },
 		{ "plots", required_argument, NULL, 'p' }, { "list", no_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+		{ "help", no_argument, NULL, 'h' }, { "death-rounds", required_argument, NULL, 'd' },
+		{ "work", required_argument, NULL, 'w' },
+		{ NULL, 0, NULL, 0 },
 	};
-	char bad[64];
+	static struct bench_profile custom;
+	char bad[64], *end;
+	long rounds = 0;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
@@ -93,6 +104,14 @@ static int parse(int argc, char **argv, struct bench_opts *o)
 		case 'p': o->plots = optarg; break;
 		case 'l': list(); return 1;
 		case 'h': usage(stdout); return 1;
+		case 'w': o->work = optarg; break;
+		case 'd':
+			rounds = strtol(optarg, &end, 10);
+			if (*end || rounds < 1 || rounds > 100000) {
+				fprintf(stderr, "ipcx-bench: --death-rounds: 1 to 100000\n");
+				return -1;
+			}
+			break;
 		default: usage(stderr); return -1;
 		}
 	}
@@ -100,6 +119,11 @@ static int parse(int argc, char **argv, struct bench_opts *o)
 		fprintf(stderr, "ipcx-bench: %s\n", optind < argc ? "unexpected argument" :
 			"--baseline names no mechanism (see --list)");
 		return -1;
+	}
+	if (rounds) {
+		custom = *o->prof;
+		custom.death_rounds = (int)rounds;
+		o->prof = &custom;
 	}
 	if (mech_check_list(o->only, bad, sizeof(bad))) {
 		fprintf(stderr, "ipcx-bench: --only: no mechanism '%s' (see --list)\n", bad);

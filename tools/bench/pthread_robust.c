@@ -28,7 +28,7 @@ static struct pth_sync *pth(struct shm_chan *c)
 	return c->sync;
 }
 
-static int robust_mutex_init(pthread_mutex_t *m)
+int robust_mutex_init(pthread_mutex_t *m)
 {
 	pthread_mutexattr_t a;
 	int rc;

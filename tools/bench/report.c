@@ -229,5 +229,6 @@ void report_table(FILE *f, const struct bench_results *res, const struct bench_m
 	head(f, "contended lock: processes loop lock; counter++; unlock",
 	     "mechanism       procs        ops/s  fairness   x sys   shares %");
 	section(&t, W_CONTEND, contend_row);
+	death_report(f, res);
 	unavailable_list(f, res);
 }

@@ -51,10 +51,26 @@ const struct bench_row *results_find(const struct bench_results *res, const char
 	return NULL;
 }
 
+/* results_find() for the row like r (process count too) of mechanism base */
+static const struct bench_row *same_row(const struct bench_results *res, const char *base,
+					const struct bench_row *r)
+{
+	int i;
+
+	for (i = 0; i < res->n; i++) {
+		const struct bench_row *b = &res->rows[i];
+
+		if (b->status == ST_OK && b->work == r->work && b->size == r->size &&
+		    b->placement == r->placement && b->nprocs == r->nprocs && !strcmp(b->mech, base))
+			return b;
+	}
+	return NULL;
+}
+
 double row_ratio(const struct bench_results *res, const struct bench_row *r, const char *base,
 		 int *noise)
 {
-	const struct bench_row *b = results_find(res, base, r->work, r->size, r->placement);
+	const struct bench_row *b = same_row(res, base, r);
 	double ratio, spread;
 
 	*noise = 0;
@@ -71,7 +87,7 @@ const char *work_name(enum bench_work w)
 	static const char *const names[W__N] = {
 		[W_BASE] = "baseline", [W_PINGPONG] = "pingpong", [W_THROUGHPUT] = "throughput",
 		[W_LOCK] = "lock", [W_CONTEND] = "contended", [W_WAKE] = "wakeup",
-		[W_HANDOFF] = "handoff",
+		[W_HANDOFF] = "handoff", [W_DEATH] = "death", [W_DEATH_CHURN] = "death-churn",
 	};
 
 	return w < W__N ? names[w] : "?";

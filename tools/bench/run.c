@@ -91,6 +91,23 @@ static void run_repeated(struct plan *p, const struct bench_mech *m, struct benc
 	row->spread = i > 1 && mid > 0 ? (hi - lo) / mid : 0;
 }
 
+/* Is workload w in --work's comma-separated list (baselines always are)? */
+static int work_wanted(const struct plan *p, enum bench_work w)
+{
+	const char *name = work_name(w), *s = p->o->work;
+	size_t n = strlen(name);
+
+	if (!s || w == W_BASE)
+		return 1;
+	while (*s) {
+		if (!strncmp(s, name, n) && (s[n] == ',' || !s[n]))
+			return 1;
+		s += strcspn(s, ",");
+		s += *s == ',';
+	}
+	return 0;
+}
+
 static void measure(struct plan *p, const struct bench_mech *m, const char *name,
 		    enum bench_work w, int placement, size_t size, work_fn fn)
 {
@@ -98,6 +115,8 @@ static void measure(struct plan *p, const struct bench_mech *m, const char *name
 	char what[64];
 	int runs = w == W_CONTEND ? 1 : p->o->prof->repeats;
 
+	if (!work_wanted(p, w))
+		return;
 	if (p->counting) {
 		p->steps++;
 		return;
@@ -137,6 +156,21 @@ static void contended(struct plan *p, const struct bench_mech *m)
 		p->nprocs = n;
 		measure(p, m, m->name, W_CONTEND, -1, 0, work_contend);
 	}
+	p->nprocs = 0;
+}
+
+/* Owner death (death.c): 1 and 4 waiters, quiet and beside thread churn. */
+static void death_rows(struct plan *p, const struct bench_mech *m)
+{
+	static const int waiters[] = { 1, 4 };
+	unsigned int i;
+	int churn;
+
+	for (churn = 0; churn < 2; churn++)
+		for (i = 0; i < sizeof(waiters) / sizeof(waiters[0]); i++) {
+			p->nprocs = waiters[i];
+			measure(p, m, m->name, churn ? W_DEATH_CHURN : W_DEATH, -1, 0, work_death);
+		}
 	p->nprocs = 0;
 }
 
@@ -199,6 +233,8 @@ static void one_mech(struct plan *p, const struct bench_mech *m, const char *why
 			measure(p, m, m->name, W_HANDOFF, 1, 0, work_handoff);
 		contended(p, m);
 	}
+	if (death_supported(m))
+		death_rows(p, m);
 }
 
 /* Selected by --only, or the baseline the ratios need. */

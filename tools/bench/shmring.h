@@ -14,6 +14,8 @@
 #ifndef IPCX_BENCH_SHMRING_H
 #define IPCX_BENCH_SHMRING_H
 
+#include <pthread.h>
+
 #include "bench.h"
 
 #define RING_BYTES 65536
@@ -73,6 +75,9 @@ volatile uint64_t *shmring_counter(struct bench_chan *ch);
 int shm_map_posix(struct shm_chan *c, size_t len);
 int shm_map_file(struct shm_chan *c, size_t len);
 void shm_unmap(struct shm_chan *c);
+
+/* A robust process-shared pthread mutex (pthread_robust.c): 0 or -errno */
+int robust_mutex_init(pthread_mutex_t *m);
 
 /* Initial value of each semaphore. */
 static inline unsigned int shmring_sem_init(const struct shm_chan *c, int sem)

@@ -52,6 +52,7 @@ void work_contend(struct job *j);
 void work_handoff(struct job *j);
 void work_syscall(struct job *j);
 void work_cacheline(struct job *j);
+void work_death(struct job *j);
 
 /* repetitions for a message size: fewer for big messages */
 int reps_for(int reps, size_t size);
