@@ -36,6 +36,24 @@
  * forever, because every sleep is interruptible and every waiter is
  * re-examined on each wake-up.
  *
+ * Acquisition: every kind goes through one skeleton, ipcx_lock_acquire()
+ * in acquire.c:
+ *
+ *   spin_lock(l->lock); begin
+ *   loop: relax (back off, signals, deadline) -> revoked? -> try
+ *         -> held: trylock? busy -> spin -> publish WAITERS
+ *         -> ipcx_acquire_before_sleep() -> sleep -> granted? result
+ *         -> woken -> loop
+ *   acquired: account, report a dead holder; done
+ *   spin_unlock(l->lock); notify a holder found dead
+ *
+ * A kind (mutex.c, sem.c, rwlock.c, event.c) supplies only its own steps
+ * in a struct ipcx_lock_ops: how to look at and take its word, what a
+ * trylock says, and what it does around sleeping (the mutex spins and
+ * counts thefts, the rwlock publishes WAITERS before re-reading the slots
+ * and gives back a word it took, the semaphore grants sleepers first and
+ * records undo).
+ *
  * Locking:
  *  - ipcx_lock_regions_mutex guards ipcx_lock_regions (regions that have
  *    declared locks) and each region's lock table (xarray stores); it is
