@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Built-in locks: private declarations shared by the files of kernel/lock/
- * (core.c, acquire.c, death.c, owner.c, mutex.c, rwlock.c, sem.c, event.c,
- * fd.c, ioctl.c) and the few outside that reach into it. The design essay
- * opens core.c; acquire.c runs every kind's acquisition (one skeleton);
- * the ABI is in the uapi header.
+ * (core.c, acquire.c, death.c, owner.c, owner_mm.c, mutex.c, rwlock.c,
+ * sem.c, event.c, fd.c, ioctl.c) and the few outside that reach into it.
+ * The design essay opens core.c; acquire.c runs every kind's acquisition
+ * (one skeleton); the ABI is in the uapi header.
  */
 #ifndef _IPCX_LOCK_LOCK_H
 #define _IPCX_LOCK_LOCK_H
@@ -42,7 +42,7 @@ struct ipcx_owner_mm;
  * @dead_node: on its user's dead list until the death work handles it
  * @uid: the real uid of the thread at registration
  * @user: its user's bound and death work (owner.c; valid until retired)
- * @mm: the regions its address space may name (owner.c; a reference)
+ * @mm: the regions its address space may name (owner_mm.c; a reference)
  * @rcu: for kfree_rcu
  *
  * Lifetime: one reference belongs to the registry (the id in the idr and the
@@ -177,11 +177,18 @@ struct ipcx_owner *ipcx_owner_current(bool create);
 struct ipcx_owner *ipcx_owner_find(u32 id);
 void ipcx_owner_put(struct ipcx_owner *owner);
 bool ipcx_owner_id_alive(u32 id);
-int ipcx_owner_note_region(struct ipcx_owner *me, struct ipcx_region *region);
 void ipcx_death_of(struct ipcx_death *d, const struct ipcx_region *region,
 		   struct ipcx_owner *owner);
 void ipcx_owner_to_user(const struct ipcx_region *region, u32 id,
 			struct ipcx_owner_info *info);
+
+/* owner_mm.c */
+struct ipcx_owner_mm *ipcx_owner_mm_current(void);
+void ipcx_owner_mm_put(struct ipcx_owner_mm *om);
+bool ipcx_owner_mm_has(struct ipcx_owner_mm *om, u64 id);
+int ipcx_owner_note_region(struct ipcx_owner *me, struct ipcx_region *region);
+void ipcx_owner_mm_release_locks(struct ipcx_owner_mm *om,
+				 struct ipcx_owner *owner);
 
 /* death.c */
 void ipcx_death_record(struct ipcx_death *d, const struct ipcx_region *region,
