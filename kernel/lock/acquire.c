@@ -24,7 +24,7 @@
  *
  * Sets the kind's WAITERS bit with a CAS from the word @try looked at, so a
  * release that came after that look makes the CAS fail and the caller look
- * again instead of sleeping (the ordering argument at the top of this file).
+ * again instead of sleeping (the ordering argument at the top of core.c).
  *
  * Return: 0 to sleep, IPCX_TRY_AGAIN to look again.
  */
