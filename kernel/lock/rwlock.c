@@ -146,6 +146,24 @@ static void ipcx_rw_writer_died(struct ipcx_lock *l, u32 w,
 	ipcx_rw_wake_all(l);
 }
 
+/* Either acquisition: the skeleton with the read or the write steps. */
+static int ipcx_rw_acquire(const struct ipcx_lock_ops *ops, struct ipcx_lock *l,
+			   struct ipcx_owner *me, bool trylock,
+			   ktime_t *deadline, clockid_t clock,
+			   struct ipcx_owner_info *died)
+{
+	struct ipcx_rw_acquire rw = {
+		.a = {
+			.l = l, .ops = ops, .me = me,
+			.deadline = deadline, .clock = clock,
+			.trylock = trylock, .died = died,
+			.waiter = { .owner = me->id },
+		},
+	};
+
+	return ipcx_lock_acquire(&rw.a);
+}
+
 /* One look at the word for a writer (the skeleton's @try). */
 static int ipcx_rw_try_write(struct ipcx_acquire *a)
 {
@@ -221,16 +239,8 @@ int ipcx_rwlock_wrlock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 		       ktime_t *deadline, clockid_t clock,
 		       struct ipcx_owner_info *died)
 {
-	struct ipcx_rw_acquire rw = {
-		.a = {
-			.l = l, .ops = &ipcx_rw_write_ops, .me = me,
-			.deadline = deadline, .clock = clock,
-			.trylock = trylock, .died = died,
-			.waiter = { .owner = me->id },
-		},
-	};
-
-	return ipcx_lock_acquire(&rw.a);
+	return ipcx_rw_acquire(&ipcx_rw_write_ops, l, me, trylock, deadline,
+			       clock, died);
 }
 
 /* Claim a free reader slot for @me; false when all are taken. */
@@ -318,16 +328,8 @@ int ipcx_rwlock_rdlock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 		       ktime_t *deadline, clockid_t clock,
 		       struct ipcx_owner_info *died)
 {
-	struct ipcx_rw_acquire rw = {
-		.a = {
-			.l = l, .ops = &ipcx_rw_read_ops, .me = me,
-			.deadline = deadline, .clock = clock,
-			.trylock = trylock, .died = died,
-			.waiter = { .owner = me->id },
-		},
-	};
-
-	return ipcx_lock_acquire(&rw.a);
+	return ipcx_rw_acquire(&ipcx_rw_read_ops, l, me, trylock, deadline,
+			       clock, died);
 }
 
 /**
