@@ -184,7 +184,7 @@ void ipcx_region_revoke_locks(struct ipcx_region *region);
 bool ipcx_region_locks_beyond(struct ipcx_region *region, u64 size);
 
 /*
- * lock/owner.c: an address space @mm now maps (or names through a lock ioctl)
+ * lock/owner_mm.c: an address space @mm now maps (or names through a lock ioctl)
  * @region, so the death of any owner of @mm scans @region's locks.
  */
 int ipcx_mm_note_region(struct mm_struct *mm, struct ipcx_region *region);

@@ -36,6 +36,24 @@
  * forever, because every sleep is interruptible and every waiter is
  * re-examined on each wake-up.
  *
+ * Acquisition: every kind goes through one skeleton, ipcx_lock_acquire()
+ * in acquire.c:
+ *
+ *   spin_lock(l->lock); begin
+ *   loop: relax (back off, signals, deadline) -> revoked? -> try
+ *         -> held: trylock? busy -> spin -> publish WAITERS
+ *         -> ipcx_acquire_before_sleep() -> sleep -> granted? result
+ *         -> woken -> loop
+ *   acquired: account, report a dead holder; done
+ *   spin_unlock(l->lock); notify a holder found dead
+ *
+ * A kind (mutex.c, sem.c, rwlock.c, event.c) supplies only its own steps
+ * in a struct ipcx_lock_ops: how to look at and take its word, what a
+ * trylock says, and what it does around sleeping (the mutex spins and
+ * counts thefts, the rwlock publishes WAITERS before re-reading the slots
+ * and gives back a word it took, the semaphore grants sleepers first and
+ * records undo).
+ *
  * Locking:
  *  - ipcx_lock_regions_mutex guards ipcx_lock_regions (regions that have
  *    declared locks) and each region's lock table (xarray stores); it is
@@ -124,6 +142,53 @@ static void ipcx_lock_free(struct ipcx_lock *l)
 	kfree(l);
 }
 
+/* The arguments of a declaration, before any lock is taken. */
+static bool ipcx_lock_args_valid(struct ipcx_region *region, u64 offset,
+				 u32 kind, u32 value,
+				 struct ipcx_lock *death_event)
+{
+	if (!ipcx_lock_kind_valid(kind) || !IS_ALIGNED(offset, IPCX_LOCK_ALIGN))
+		return false;
+	if (kind == IPCX_LOCK_SEM ? value > IPCX_SEM_VALUE_MAX : value)
+		return false;
+	return !death_event || (kind == IPCX_LOCK_MUTEX &&
+				death_event->kind == IPCX_LOCK_EVENT &&
+				death_event->region == region);
+}
+
+/* A new, unmapped lock of @kind at @offset; NULL without memory. */
+static struct ipcx_lock *ipcx_lock_alloc(struct ipcx_region *region,
+					 u64 offset, u32 kind,
+					 struct ipcx_lock *death_event)
+{
+	struct ipcx_lock *l = kzalloc(sizeof(*l), GFP_KERNEL_ACCOUNT);
+
+	if (!l)
+		return NULL;
+	l->offset = offset;
+	l->region = region;
+	l->kind = kind;
+	l->death_event = death_event;
+	spin_lock_init(&l->lock);
+	INIT_LIST_HEAD(&l->waiters);
+	INIT_LIST_HEAD(&l->undos);
+	init_waitqueue_head(&l->pollq);
+	return l;
+}
+
+/* May @region's table take one more lock? 0 or why not. */
+static int ipcx_lock_may_add(struct ipcx_region *region)
+{
+	lockdep_assert_held(&ipcx_lock_regions_mutex);
+	if (ipcx_lock_write_sealed(region))	/* declaring writes the block */
+		return -EPERM;
+	if (region->locks.revoked)
+		return -EIDRM;
+	if (region->locks.nr >= READ_ONCE(max_locks_per_region))
+		return -ENOSPC;
+	return 0;
+}
+
 /**
  * ipcx_lock_declare() - declare a lock block of @kind at @offset
  * @region: the caller's region (a reference is held by the caller)
@@ -146,11 +211,7 @@ struct ipcx_lock *ipcx_lock_declare(struct ipcx_region *region, u64 offset,
 	struct ipcx_lock *l;
 	int ret;
 
-	if (!ipcx_lock_kind_valid(kind) || !IS_ALIGNED(offset, IPCX_LOCK_ALIGN) ||
-	    (kind == IPCX_LOCK_SEM ? value > IPCX_SEM_VALUE_MAX : value) ||
-	    (death_event && (kind != IPCX_LOCK_MUTEX ||
-			     death_event->kind != IPCX_LOCK_EVENT ||
-			     death_event->region != region)))
+	if (!ipcx_lock_args_valid(region, offset, kind, value, death_event))
 		return ERR_PTR(-EINVAL);
 
 	mutex_lock(&region->resize_lock);	/* the size stays while we pin */
@@ -166,34 +227,18 @@ struct ipcx_lock *ipcx_lock_declare(struct ipcx_region *region, u64 offset,
 			l = ERR_PTR(-EEXIST);
 		goto out_unlock;
 	}
-	l = ERR_PTR(-EPERM);
-	if (ipcx_lock_write_sealed(region))	/* declaring writes the block */
-		goto out_unlock;
-	l = ERR_PTR(-EIDRM);
-	if (tab->revoked)
-		goto out_unlock;
-	l = ERR_PTR(-ENOSPC);
-	if (tab->nr >= READ_ONCE(max_locks_per_region))
-		goto out_unlock;
 	/* the declarer pays: max_user_locks, RLIMIT_MEMLOCK (limits.c) */
-	ret = ipcx_limits_charge_lock(region, offset, &cost);
+	ret = ipcx_lock_may_add(region) ?:
+	      ipcx_limits_charge_lock(region, offset, &cost);
 	if (ret) {
 		l = ERR_PTR(ret);
 		goto out_unlock;
 	}
 
 	ret = -ENOMEM;
-	l = kzalloc(sizeof(*l), GFP_KERNEL_ACCOUNT);
+	l = ipcx_lock_alloc(region, offset, kind, death_event);
 	if (!l)
 		goto out_uncharge;
-	l->offset = offset;
-	l->region = region;
-	l->kind = kind;
-	l->death_event = death_event;
-	spin_lock_init(&l->lock);
-	INIT_LIST_HEAD(&l->waiters);
-	INIT_LIST_HEAD(&l->undos);
-	init_waitqueue_head(&l->pollq);
 	ret = ipcx_lock_map_block(l, region, value);
 	if (ret)
 		goto out_free;

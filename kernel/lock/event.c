@@ -29,6 +29,29 @@ static u32 ipcx_event_seq(u32 w)
 	return w >> 1;
 }
 
+/* An event wait: the skeleton's state and the sequence the caller saw. */
+struct ipcx_event_acquire {
+	struct ipcx_acquire a;
+	u32 seq;
+};
+
+/* The wait is over (0) as soon as the sequence differs from the caller's. */
+static int ipcx_event_try(struct ipcx_acquire *a)
+{
+	struct ipcx_event_acquire *e = container_of(a, struct ipcx_event_acquire, a);
+
+	a->w = READ_ONCE(*a->l->word);
+	if (ipcx_event_seq(a->w) != (e->seq & IPCX_EVENT_SEQ_MASK))
+		return 0;
+	return IPCX_TRY_WAIT;
+}
+
+/* Never trylock; not an acquisition, so not in the lock statistics. */
+static const struct ipcx_lock_ops ipcx_event_ops = {
+	.try = ipcx_event_try,
+	.publish = ipcx_acquire_publish,
+};
+
 /**
  * ipcx_event_wait() - sleep while the event's sequence is @seq
  * @l: the event
@@ -42,36 +65,15 @@ static u32 ipcx_event_seq(u32 w)
 int ipcx_event_wait(struct ipcx_lock *l, u32 seq, ktime_t *deadline,
 		    clockid_t clock)
 {
-	struct ipcx_waiter waiter = {};
-	unsigned int looks = 0;
-	int ret;
-	u32 w;
+	struct ipcx_event_acquire e = {
+		.a = {
+			.l = l, .ops = &ipcx_event_ops,
+			.deadline = deadline, .clock = clock,
+		},
+		.seq = seq,
+	};
 
-	spin_lock(&l->lock);
-	for (;;) {
-		ret = ipcx_lock_relax(l, &looks, deadline, clock);
-		if (ret)
-			break;
-		ret = -EIDRM;
-		if (l->revoked)
-			break;
-		w = READ_ONCE(*l->word);
-		ret = 0;
-		if (ipcx_event_seq(w) != (seq & IPCX_EVENT_SEQ_MASK))
-			break;
-		if (!(w & IPCX_EVENTW_WAITERS) &&
-		    cmpxchg(l->word, w, w | IPCX_EVENTW_WAITERS) != w)
-			continue;
-		ret = ipcx_lock_sleep(l, &waiter, false, deadline, clock);
-		if (waiter.granted) {
-			ret = waiter.result;
-			break;
-		}
-		if (ret)
-			break;
-	}
-	spin_unlock(&l->lock);
-	return ret;
+	return ipcx_lock_acquire(&e.a);
 }
 
 /**

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Built-in locks: private declarations shared by the files of kernel/lock/
- * (core.c, death.c, owner.c, mutex.c, rwlock.c, sem.c, event.c, fd.c,
- * ioctl.c) and the few outside that reach into it. The design essay opens
- * core.c; the ABI is in the uapi header.
+ * (core.c, acquire.c, death.c, owner.c, owner_mm.c, mutex.c, rwlock.c,
+ * sem.c, event.c, fd.c, ioctl.c) and the few outside that reach into it.
+ * The design essay opens core.c; acquire.c runs every kind's acquisition
+ * (one skeleton); the ABI is in the uapi header.
  */
 #ifndef _IPCX_LOCK_LOCK_H
 #define _IPCX_LOCK_LOCK_H
@@ -41,7 +42,7 @@ struct ipcx_owner_mm;
  * @dead_node: on its user's dead list until the death work handles it
  * @uid: the real uid of the thread at registration
  * @user: its user's bound and death work (owner.c; valid until retired)
- * @mm: the regions its address space may name (owner.c; a reference)
+ * @mm: the regions its address space may name (owner_mm.c; a reference)
  * @rcu: for kfree_rcu
  *
  * Lifetime: one reference belongs to the registry (the id in the idr and the
@@ -176,11 +177,18 @@ struct ipcx_owner *ipcx_owner_current(bool create);
 struct ipcx_owner *ipcx_owner_find(u32 id);
 void ipcx_owner_put(struct ipcx_owner *owner);
 bool ipcx_owner_id_alive(u32 id);
-int ipcx_owner_note_region(struct ipcx_owner *me, struct ipcx_region *region);
 void ipcx_death_of(struct ipcx_death *d, const struct ipcx_region *region,
 		   struct ipcx_owner *owner);
 void ipcx_owner_to_user(const struct ipcx_region *region, u32 id,
 			struct ipcx_owner_info *info);
+
+/* owner_mm.c */
+struct ipcx_owner_mm *ipcx_owner_mm_current(void);
+void ipcx_owner_mm_put(struct ipcx_owner_mm *om);
+bool ipcx_owner_mm_has(struct ipcx_owner_mm *om, u64 id);
+int ipcx_owner_note_region(struct ipcx_owner *me, struct ipcx_region *region);
+void ipcx_owner_mm_release_locks(struct ipcx_owner_mm *om,
+				 struct ipcx_owner *owner);
 
 /* death.c */
 void ipcx_death_record(struct ipcx_death *d, const struct ipcx_region *region,
@@ -205,6 +213,87 @@ int ipcx_lock_sleep(struct ipcx_lock *l, struct ipcx_waiter *w, bool head,
 		    ktime_t *deadline, clockid_t clock);
 int ipcx_lock_relax(struct ipcx_lock *l, unsigned int *looks,
 		    ktime_t *deadline, clockid_t clock);
+
+/*
+ * The acquisition skeleton (acquire.c, ipcx_lock_acquire()): one loop for
+ * every kind, which keeps only its own steps in a struct ipcx_lock_ops.
+ */
+struct ipcx_acquire;
+
+/* What a kind's @try step returns besides a final result (0 or -errno). */
+#define IPCX_TRY_AGAIN	1	/* the word changed under us: look again */
+#define IPCX_TRY_WAIT	2	/* held: the caller must wait (or is busy) */
+
+/**
+ * struct ipcx_lock_ops - the steps of one kind's acquisition
+ * @begin: optional, once under ipcx_lock.lock before the first look; an
+ *         error ends the call at once
+ * @try: one look at the word (ipcx_lock.lock held, the lock not revoked):
+ *       IPCX_TRY_AGAIN, IPCX_TRY_WAIT, or the result: 0 or -EOWNERDEAD
+ *       (acquired) or an error
+ * @spin: optional, before publishing: true when it waited a little without
+ *        sleeping (ipcx_lock.lock dropped meanwhile), so the skeleton looks
+ *        again
+ * @publish: make sure the holder's release comes through the kernel before
+ *           sleeping: 0 to sleep, IPCX_TRY_AGAIN to look again first
+ * @woken: optional, woken without a grant, before looking again
+ * @done: optional, under ipcx_lock.lock once the result is known (after the
+ *        accounting): the kind's own bookkeeping or clean-up
+ * @busy: what a trylock returns when it would wait
+ * @account: count acquisitions in the lock's statistics
+ */
+struct ipcx_lock_ops {
+	int (*begin)(struct ipcx_acquire *a);
+	int (*try)(struct ipcx_acquire *a);
+	bool (*spin)(struct ipcx_acquire *a);
+	int (*publish)(struct ipcx_acquire *a);
+	void (*woken)(struct ipcx_acquire *a);
+	void (*done)(struct ipcx_acquire *a, int ret);
+	int busy;
+	bool account;
+};
+
+/**
+ * struct ipcx_acquire - one acquisition through the kernel (caller's stack)
+ * @l: the lock
+ * @ops: its kind's steps
+ * @me: the caller's owner, or NULL (events)
+ * @deadline: absolute timeout or NULL
+ * @clock: @deadline's clock
+ * @trylock: return @busy instead of waiting
+ * @died: filled when the result is -EOWNERDEAD (NULL for events)
+ * @waiter: the caller as a sleeper (its @owner set by the kind)
+ * @start: ktime_get_ns() at the start, for the statistics
+ * @looks: rounds so far (ipcx_lock_relax())
+ * @slept: it waited for a holder (the statistics' "contended")
+ * @head: queue at the head when sleeping again (the kind's @woken sets it)
+ * @busy: what a trylock returns; from the kind, @try may change it
+ * @w: the word as @try last saw it, for @publish
+ * @dead: a holder this call found dead: notified once ipcx_lock.lock is
+ *        dropped (see ipcx_death_copy())
+ *
+ * A kind with more state embeds this in its own struct (container_of()).
+ */
+struct ipcx_acquire {
+	struct ipcx_lock *l;
+	const struct ipcx_lock_ops *ops;
+	struct ipcx_owner *me;
+	ktime_t *deadline;
+	clockid_t clock;
+	bool trylock;
+	struct ipcx_owner_info *died;
+	struct ipcx_waiter waiter;
+	u64 start;
+	unsigned int looks;
+	bool slept;
+	bool head;
+	int busy;
+	u32 w;
+	struct ipcx_death dead;
+};
+
+int ipcx_lock_acquire(struct ipcx_acquire *a);
+int ipcx_acquire_publish(struct ipcx_acquire *a);
 
 /* Rounds of a word loop between back-offs (see ipcx_lock_relax()). */
 #define IPCX_LOCK_LOOKS	8

@@ -3,7 +3,8 @@
  * Robust mutexes: the kernel's side of the mutex word (layout in the uapi
  * header, ordering essay at the top of core.c).
  *
- * Acquisition in the kernel (after user space's CAS failed):
+ * Acquisition in the kernel (after user space's CAS failed; the loop is
+ * ipcx_lock_acquire(), the steps below are the mutex's):
  *  - free word: take it (a newcomer may steal from a woken waiter, see
  *    fairness below); a free word with DIED set is taken with -EOWNERDEAD;
  *  - holder alive: spin briefly while the holder runs on a CPU, then set
@@ -99,6 +100,82 @@ static void ipcx_mutex_wake_next_if_free(struct ipcx_lock *l)
 		wake_up_process(first->task);
 }
 
+/* A mutex acquisition: the skeleton's state and the spins left. */
+struct ipcx_mutex_acquire {
+	struct ipcx_acquire a;
+	int spins;
+};
+
+/* One look at the word: take it if free or if its holder is gone. */
+static int ipcx_mutex_try(struct ipcx_acquire *a)
+{
+	struct ipcx_lock *l = a->l;
+	u32 me = a->me->id, w = READ_ONCE(*l->word), id = ipcx_word_id(w);
+
+	lockdep_assert_held(&l->lock);
+	if (id == IPCX_OWNER_NOTRECOVERABLE)
+		return -ENOTRECOVERABLE;
+	if (id == 0) {
+		u32 new = me | (w & IPCX_LOCKW_DIED) | ipcx_lock_waiters_bit(l);
+
+		if (!ipcx_word_cas(l, w, new))
+			return IPCX_TRY_AGAIN;
+		return (w & IPCX_LOCKW_DIED) ? -EOWNERDEAD : 0;
+	}
+	if (id == me)
+		return -EDEADLK;
+	if (!ipcx_owner_id_alive(id)) {
+		if (!ipcx_mutex_take_from_dead(l, w, me))
+			return IPCX_TRY_AGAIN;
+		ipcx_death_copy(&a->dead, &l->last_death);
+		return -EOWNERDEAD;
+	}
+	a->w = w;
+	return IPCX_TRY_WAIT;
+}
+
+/* Twice per call, spin (without l->lock) while the holder runs. */
+static bool ipcx_mutex_spin_step(struct ipcx_acquire *a)
+	__must_hold(&a->l->lock)
+{
+	struct ipcx_mutex_acquire *m = container_of(a, struct ipcx_mutex_acquire, a);
+
+	if (m->spins <= 0)
+		return false;
+	m->spins--;
+	spin_unlock(&a->l->lock);
+	ipcx_mutex_spin(a->l, a->w);
+	spin_lock(&a->l->lock);
+	return true;
+}
+
+/*
+ * Woken to compete: if a newcomer got there first we keep our place at the
+ * head and count the theft.
+ */
+static void ipcx_mutex_woken(struct ipcx_acquire *a)
+{
+	a->head = true;
+	a->waiter.steals++;
+}
+
+/* -ETIMEDOUT, -ERESTARTSYS: pass on a wake-up we may have taken. */
+static void ipcx_mutex_done(struct ipcx_acquire *a, int ret)
+{
+	if (ret == -ETIMEDOUT || ret == -ERESTARTSYS)
+		ipcx_mutex_wake_next_if_free(a->l);
+}
+
+static const struct ipcx_lock_ops ipcx_mutex_ops = {
+	.try = ipcx_mutex_try,
+	.spin = ipcx_mutex_spin_step,
+	.publish = ipcx_acquire_publish,
+	.woken = ipcx_mutex_woken,
+	.done = ipcx_mutex_done,
+	.busy = -EBUSY,
+	.account = true,
+};
+
 /**
  * ipcx_mutex_lock() - acquire a mutex for the calling thread
  * @l: the mutex
@@ -115,95 +192,17 @@ int ipcx_mutex_lock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 		    ktime_t *deadline, clockid_t clock,
 		    struct ipcx_owner_info *died)
 {
-	struct ipcx_waiter waiter = { .owner = me->id };
-	u64 start = ktime_get_ns();
-	bool slept = false, robbed = false, took_dead = false;
-	struct ipcx_death dead = { 0 };
-	unsigned int looks = 0;
-	int spins = 2, ret;
-	u32 w, id;
+	struct ipcx_mutex_acquire m = {
+		.a = {
+			.l = l, .ops = &ipcx_mutex_ops, .me = me,
+			.deadline = deadline, .clock = clock,
+			.trylock = trylock, .died = died,
+			.waiter = { .owner = me->id },
+		},
+		.spins = 2,
+	};
 
-	spin_lock(&l->lock);
-	for (;;) {
-		ret = ipcx_lock_relax(l, &looks, deadline, clock);
-		if (ret) {
-			ipcx_mutex_wake_next_if_free(l);	/* as below */
-			goto out_unlock;
-		}
-		ret = -EIDRM;
-		if (l->revoked)
-			break;
-		w = READ_ONCE(*l->word);
-		id = ipcx_word_id(w);
-		ret = -ENOTRECOVERABLE;
-		if (id == IPCX_OWNER_NOTRECOVERABLE)
-			break;
-		if (id == 0) {
-			u32 new = me->id | (w & IPCX_LOCKW_DIED) |
-				  ipcx_lock_waiters_bit(l);
-
-			if (!ipcx_word_cas(l, w, new))
-				continue;
-			ret = (w & IPCX_LOCKW_DIED) ? -EOWNERDEAD : 0;
-			break;
-		}
-		ret = -EDEADLK;
-		if (id == me->id)
-			break;
-		if (!ipcx_owner_id_alive(id)) {
-			if (!ipcx_mutex_take_from_dead(l, w, me->id))
-				continue;
-			ret = -EOWNERDEAD;
-			took_dead = true;
-			break;
-		}
-		ret = -EBUSY;
-		if (trylock)
-			break;
-		if (spins-- > 0) {
-			spin_unlock(&l->lock);
-			ipcx_mutex_spin(l, w);
-			spin_lock(&l->lock);
-			continue;
-		}
-		if (!(w & IPCX_LOCKW_WAITERS) &&
-		    !ipcx_word_cas(l, w, w | IPCX_LOCKW_WAITERS))
-			continue;
-		slept = true;
-		ret = ipcx_lock_sleep(l, &waiter, robbed, deadline, clock);
-		if (waiter.granted) {
-			ret = waiter.result;
-			if (ret == 0 || ret == -EOWNERDEAD)
-				break;
-			goto out_unlock;	/* -EIDRM, -ENOTRECOVERABLE */
-		}
-		if (ret) {
-			/* -ETIMEDOUT, -ERESTARTSYS: pass a wake-up we took on */
-			ipcx_mutex_wake_next_if_free(l);
-			goto out_unlock;
-		}
-		/*
-		 * Woken to compete: if a newcomer got there first we keep our
-		 * place at the head and count the theft.
-		 */
-		robbed = true;
-		waiter.steals++;
-	}
-	if (ret == 0 || ret == -EOWNERDEAD)
-		ipcx_lock_account(l, start, slept);
-	if (ret == -EOWNERDEAD)
-		ipcx_death_to_user(&l->last_death, died);
-	if (took_dead)	/* found before the death work: tell the monitors */
-		ipcx_death_copy(&dead, &l->last_death);
-out_unlock:
-	spin_unlock(&l->lock);
-	if (took_dead) {	/* may sleep: after l->lock */
-		if (l->death_event)
-			ipcx_event_signal(l->death_event);
-		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, &dead);
-		ipcx_death_clear(&dead);
-	}
-	return ret;
+	return ipcx_lock_acquire(&m.a);
 }
 
 /* Wake everybody with @result (the lock became unrecoverable). */

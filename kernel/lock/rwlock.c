@@ -60,25 +60,49 @@ static unsigned int ipcx_rw_live_readers(struct ipcx_lock *l, u32 me)
 	return live;
 }
 
+/* A reader-writer acquisition: the skeleton's state and the rwlock's own. */
+struct ipcx_rw_acquire {
+	struct ipcx_acquire a;
+	bool mine;		/* writer: the word names us, give it back on failure */
+	bool published;		/* see ipcx_rw_publish() */
+};
+
+static struct ipcx_rw_acquire *ipcx_rw_acq(struct ipcx_acquire *a)
+{
+	return container_of(a, struct ipcx_rw_acquire, a);
+}
+
 /*
  * Sleep only once WAITERS was set before the caller last looked: a writer
  * waits for the slots, which are not in the word, so it must publish
  * WAITERS and then look at the slots again, or a reader leaving between
- * its look and the publication would not know to wake it. *@published
+ * its look and the publication would not know to wake it. ->published
  * remembers our own publication: the next call sleeps even if the bit has
  * gone meanwhile (only a scribbler clears it while we wait, and then costs
- * us our wake-up, never a spin with l->lock held).
+ * us our wake-up, never a spin with l->lock held). A back-off may have let
+ * a settle clear it, so each look after one forgets it (ipcx_rw_look()).
+ * Waiting for the holders counts as contended from the first publication,
+ * even when they leave before we sleep.
  */
-static int ipcx_rw_sleep(struct ipcx_lock *l, struct ipcx_waiter *waiter,
-			 bool *published, ktime_t *deadline, clockid_t clock)
+static int ipcx_rw_publish(struct ipcx_acquire *a)
 {
-	if (!*published && !(READ_ONCE(*l->word) & IPCX_LOCKW_WAITERS)) {
-		atomic_or(IPCX_LOCKW_WAITERS, (atomic_t *)l->word);
-		*published = true;
-		return 0;	/* look again, with WAITERS published */
+	struct ipcx_rw_acquire *rw = ipcx_rw_acq(a);
+
+	a->slept = true;
+	if (!rw->published && !(READ_ONCE(*a->l->word) & IPCX_LOCKW_WAITERS)) {
+		atomic_or(IPCX_LOCKW_WAITERS, (atomic_t *)a->l->word);
+		rw->published = true;
+		return IPCX_TRY_AGAIN;	/* look again, with WAITERS published */
 	}
-	*published = false;
-	return ipcx_lock_sleep(l, waiter, false, deadline, clock);
+	rw->published = false;
+	return 0;
+}
+
+/* Start of a look: after a back-off our publication may be gone. */
+static void ipcx_rw_look(struct ipcx_acquire *a)
+{
+	if (ipcx_lock_relaxed(a->looks))
+		ipcx_rw_acq(a)->published = false;
 }
 
 /* Clear WAITERS when nobody sleeps and no lock fd watches. */
@@ -122,52 +146,79 @@ static void ipcx_rw_writer_died(struct ipcx_lock *l, u32 w,
 	ipcx_rw_wake_all(l);
 }
 
-/*
- * A writer found dead by an acquirer (not the death work): tell the
- * monitors, then drop the copy's pid references (ipcx_death_copy()).
- */
-static void ipcx_rw_notify_death(struct ipcx_lock *l, struct ipcx_death *dead)
+/* Either acquisition: the skeleton with the read or the write steps. */
+static int ipcx_rw_acquire(const struct ipcx_lock_ops *ops, struct ipcx_lock *l,
+			   struct ipcx_owner *me, bool trylock,
+			   ktime_t *deadline, clockid_t clock,
+			   struct ipcx_owner_info *died)
 {
-	if (dead->time_ns)
-		ipcx_nl_notify_lock(IPCX_NL_CMD_HOLDER_DIED_NTF, l, dead);
-	ipcx_death_clear(dead);
+	struct ipcx_rw_acquire rw = {
+		.a = {
+			.l = l, .ops = ops, .me = me,
+			.deadline = deadline, .clock = clock,
+			.trylock = trylock, .died = died,
+			.waiter = { .owner = me->id },
+		},
+	};
+
+	return ipcx_lock_acquire(&rw.a);
 }
 
-/*
- * One look at the word for a writer. Returns 1 to look again, 0 when the
- * caller must wait, or the final result.
- */
-static int ipcx_rw_try_write(struct ipcx_lock *l, u32 me, bool *mine,
-			     struct ipcx_death *dead)
+/* One look at the word for a writer (the skeleton's @try). */
+static int ipcx_rw_try_write(struct ipcx_acquire *a)
 {
-	u32 w = READ_ONCE(*l->word), id = w & IPCX_RWW_ID_MASK;
+	struct ipcx_lock *l = a->l;
+	u32 me = a->me->id, w = READ_ONCE(*l->word), id = w & IPCX_RWW_ID_MASK;
 
 	lockdep_assert_held(&l->lock);
-	if (l->revoked)
-		return -EIDRM;
+	ipcx_rw_look(a);
 	if (ipcx_rw_notrecoverable(w))
 		return -ENOTRECOVERABLE;
 	if (!(w & IPCX_RWW_WRITER)) {
 		u32 new = IPCX_RWW_WRITER | me | (w & (IPCX_LOCKW_DIED | IPCX_LOCKW_WAITERS));
 
 		if (cmpxchg(l->word, w, new) == w)
-			*mine = true;
-		return 1;
+			ipcx_rw_acq(a)->mine = true;
+		return IPCX_TRY_AGAIN;
 	}
 	if (id != me) {
 		if (ipcx_owner_id_alive(id))
-			return 0;
-		ipcx_rw_writer_died(l, w, dead);
-		return 1;
+			return IPCX_TRY_WAIT;
+		ipcx_rw_writer_died(l, w, &a->dead);
+		return IPCX_TRY_AGAIN;
 	}
 	/* Ours (set here or by user space before it asked us to wait). */
-	*mine = true;
+	ipcx_rw_acq(a)->mine = true;
 	if (ipcx_rw_reads(l, me))
 		return -EDEADLK;
 	if (ipcx_rw_live_readers(l, me))
-		return 0;
-	return (w & IPCX_LOCKW_DIED) ? -EOWNERDEAD : -EALREADY;
+		return IPCX_TRY_WAIT;
+	return (w & IPCX_LOCKW_DIED) ? -EOWNERDEAD : 0;
 }
+
+/* A writer that failed after taking the word gives it back. */
+static void ipcx_rw_write_done(struct ipcx_acquire *a, int ret)
+{
+	struct ipcx_lock *l = a->l;
+	u32 w;
+
+	lockdep_assert_held(&l->lock);
+	if (ret != 0 && ret != -EOWNERDEAD && ipcx_rw_acq(a)->mine) {
+		w = READ_ONCE(*l->word);
+		if ((w & IPCX_RWW_WRITER) && (w & IPCX_RWW_ID_MASK) == a->me->id)
+			WRITE_ONCE(*l->word, (w & IPCX_LOCKW_DIED) | ipcx_lock_waiters_bit(l));
+		ipcx_rw_wake_all(l);
+	}
+	ipcx_rw_settle(l);
+}
+
+static const struct ipcx_lock_ops ipcx_rw_write_ops = {
+	.try = ipcx_rw_try_write,
+	.publish = ipcx_rw_publish,
+	.done = ipcx_rw_write_done,
+	.busy = -EBUSY,
+	.account = true,
+};
 
 /**
  * ipcx_rwlock_wrlock() - take a reader-writer lock for writing
@@ -188,50 +239,8 @@ int ipcx_rwlock_wrlock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 		       ktime_t *deadline, clockid_t clock,
 		       struct ipcx_owner_info *died)
 {
-	struct ipcx_waiter waiter = { .owner = me->id };
-	struct ipcx_death dead = { 0 };
-	u64 start = ktime_get_ns();
-	bool mine = false, slept = false, published = false;
-	unsigned int looks = 0;
-	int ret;
-	u32 w;
-
-	spin_lock(&l->lock);
-	for (;;) {
-		ret = ipcx_lock_relax(l, &looks, deadline, clock);
-		if (ret)
-			break;
-		if (ipcx_lock_relaxed(looks))	/* a settle may have cleared it */
-			published = false;
-		ret = ipcx_rw_try_write(l, me->id, &mine, &dead);
-		if (ret == 1)
-			continue;
-		if (ret)
-			break;
-		ret = -EBUSY;
-		if (trylock)
-			break;
-		slept = true;
-		ret = ipcx_rw_sleep(l, &waiter, &published, deadline, clock);
-		if (ret)
-			break;
-	}
-	if (ret == -EALREADY || ret == -EOWNERDEAD) {
-		ret = ret == -EALREADY ? 0 : ret;
-		ipcx_lock_account(l, start, slept);
-		if (ret)
-			ipcx_death_to_user(&l->last_death, died);
-	} else if (mine) {
-		/* failed after taking the word: give it back, wake the others */
-		w = READ_ONCE(*l->word);
-		if ((w & IPCX_RWW_WRITER) && (w & IPCX_RWW_ID_MASK) == me->id)
-			WRITE_ONCE(*l->word, (w & IPCX_LOCKW_DIED) | ipcx_lock_waiters_bit(l));
-		ipcx_rw_wake_all(l);
-	}
-	ipcx_rw_settle(l);
-	spin_unlock(&l->lock);
-	ipcx_rw_notify_death(l, &dead);	/* may sleep: after l->lock */
-	return ret;
+	return ipcx_rw_acquire(&ipcx_rw_write_ops, l, me, trylock, deadline,
+			       clock, died);
 }
 
 /* Claim a free reader slot for @me; false when all are taken. */
@@ -254,39 +263,53 @@ static bool ipcx_rw_claim_slot(struct ipcx_lock *l, u32 me, unsigned int *slot)
 }
 
 /*
- * One look for a reader. Returns 1 to look again, 0 to wait, -EAGAIN when
- * no slot is free, or the final result.
+ * One look for a reader (the skeleton's @try); no free slot is a wait too,
+ * but a trylock then says -EAGAIN.
  */
-static int ipcx_rw_try_read(struct ipcx_lock *l, u32 me,
-			    struct ipcx_death *dead)
+static int ipcx_rw_try_read(struct ipcx_acquire *a)
 {
-	u32 w = READ_ONCE(*l->word), id = w & IPCX_RWW_ID_MASK;
+	struct ipcx_lock *l = a->l;
+	u32 me = a->me->id, w = READ_ONCE(*l->word), id = w & IPCX_RWW_ID_MASK;
 	unsigned int slot;
 
 	lockdep_assert_held(&l->lock);
-	if (l->revoked)
-		return -EIDRM;
+	ipcx_rw_look(a);
 	if (ipcx_rw_notrecoverable(w))
 		return -ENOTRECOVERABLE;
 	if (w & IPCX_RWW_WRITER) {
 		if (id == me)
 			return -EDEADLK;
 		if (ipcx_owner_id_alive(id))
-			return 0;
-		ipcx_rw_writer_died(l, w, dead);
-		return 1;
+			return IPCX_TRY_WAIT;
+		ipcx_rw_writer_died(l, w, &a->dead);
+		return IPCX_TRY_AGAIN;
 	}
-	if (!ipcx_rw_claim_slot(l, me, &slot))
-		return -EAGAIN;
+	if (!ipcx_rw_claim_slot(l, me, &slot)) {
+		a->busy = -EAGAIN;
+		return IPCX_TRY_WAIT;
+	}
 	/* A writer may have come between our look and our claim. */
 	w = READ_ONCE(*l->word);
 	if (w & IPCX_RWW_WRITER) {
 		cmpxchg(&ipcx_rw_slots(l)[slot], me, 0);
 		ipcx_rw_wake_all(l);
-		return 1;
+		return IPCX_TRY_AGAIN;
 	}
-	return (w & IPCX_LOCKW_DIED) ? -EOWNERDEAD : -EALREADY;
+	return (w & IPCX_LOCKW_DIED) ? -EOWNERDEAD : 0;
 }
+
+static void ipcx_rw_read_done(struct ipcx_acquire *a, int ret)
+{
+	ipcx_rw_settle(a->l);
+}
+
+static const struct ipcx_lock_ops ipcx_rw_read_ops = {
+	.try = ipcx_rw_try_read,
+	.publish = ipcx_rw_publish,
+	.done = ipcx_rw_read_done,
+	.busy = -EBUSY,
+	.account = true,
+};
 
 /**
  * ipcx_rwlock_rdlock() - take a reader-writer lock for reading
@@ -305,44 +328,8 @@ int ipcx_rwlock_rdlock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 		       ktime_t *deadline, clockid_t clock,
 		       struct ipcx_owner_info *died)
 {
-	struct ipcx_waiter waiter = { .owner = me->id };
-	struct ipcx_death dead = { 0 };
-	u64 start = ktime_get_ns();
-	bool slept = false, published = false;
-	unsigned int looks = 0;
-	int ret;
-
-	spin_lock(&l->lock);
-	for (;;) {
-		ret = ipcx_lock_relax(l, &looks, deadline, clock);
-		if (ret)
-			break;
-		if (ipcx_lock_relaxed(looks))	/* a settle may have cleared it */
-			published = false;
-		ret = ipcx_rw_try_read(l, me->id, &dead);
-		if (ret == 1)
-			continue;
-		if (ret && ret != -EAGAIN)
-			break;
-		if (trylock) {
-			ret = ret ?: -EBUSY;
-			break;
-		}
-		slept = true;
-		ret = ipcx_rw_sleep(l, &waiter, &published, deadline, clock);
-		if (ret)
-			break;
-	}
-	if (ret == -EALREADY || ret == -EOWNERDEAD) {
-		ret = ret == -EALREADY ? 0 : ret;
-		ipcx_lock_account(l, start, slept);
-		if (ret)
-			ipcx_death_to_user(&l->last_death, died);
-	}
-	ipcx_rw_settle(l);
-	spin_unlock(&l->lock);
-	ipcx_rw_notify_death(l, &dead);	/* may sleep: after l->lock */
-	return ret;
+	return ipcx_rw_acquire(&ipcx_rw_read_ops, l, me, trylock, deadline,
+			       clock, died);
 }
 
 /**

@@ -122,21 +122,68 @@ static void ipcx_sem_grant(struct ipcx_lock *l)
 	}
 }
 
-/*
- * Record a unit the caller took, in its undo and in the statistics (@start:
- * when the wait began, @slept: whether it slept).
- */
-static void ipcx_sem_took(struct ipcx_lock *l, struct ipcx_owner *me,
-			  struct ipcx_sem_undo **spare, int ret,
-			  struct ipcx_owner_info *died, u64 start, bool slept)
+/* A semaphore acquisition: the skeleton's state and the undo to record. */
+struct ipcx_sem_acquire {
+	struct ipcx_acquire a;
+	bool undo;
+	struct ipcx_sem_undo *spare;
+};
+
+static struct ipcx_sem_acquire *ipcx_sem_acq(struct ipcx_acquire *a)
 {
-	lockdep_assert_held(&l->lock);
-	if (ret == -EOWNERDEAD)
-		ipcx_death_to_user(&l->last_death, died);
-	if (me)
-		ipcx_sem_adjust(l, me->id, 1, spare);
-	ipcx_lock_account(l, start, slept);
+	return container_of(a, struct ipcx_sem_acquire, a);
 }
+
+/* With undo, the caller's adjustment must have room for one more unit. */
+static int ipcx_sem_begin(struct ipcx_acquire *a)
+{
+	if (ipcx_sem_acq(a)->undo && ipcx_sem_undo_full(a->l, a->me->id, 1))
+		return -ERANGE;
+	return 0;
+}
+
+/* Units beside sleepers go to them first; then take one if any is left. */
+static int ipcx_sem_try(struct ipcx_acquire *a)
+{
+	struct ipcx_lock *l = a->l;
+	u32 w;
+
+	ipcx_sem_grant(l);
+	w = READ_ONCE(*l->word);
+	if (IPCX_SEM_COUNT(w)) {
+		if (cmpxchg(l->word, w, ipcx_sem_taken(l, w)) != w)
+			return IPCX_TRY_AGAIN;
+		return (w & IPCX_LOCKW_DIED) ? -EOWNERDEAD : 0;
+	}
+	a->w = w;
+	return IPCX_TRY_WAIT;
+}
+
+/* Woken without a unit: look again, keeping our place. */
+static void ipcx_sem_woken(struct ipcx_acquire *a)
+{
+	a->head = true;
+}
+
+/* Record a unit taken with undo. */
+static void ipcx_sem_done(struct ipcx_acquire *a, int ret)
+{
+	struct ipcx_sem_acquire *s = ipcx_sem_acq(a);
+
+	lockdep_assert_held(&a->l->lock);
+	if (s->undo && (ret == 0 || ret == -EOWNERDEAD))
+		ipcx_sem_adjust(a->l, a->me->id, 1, &s->spare);
+}
+
+static const struct ipcx_lock_ops ipcx_sem_ops = {
+	.begin = ipcx_sem_begin,
+	.try = ipcx_sem_try,
+	.publish = ipcx_acquire_publish,
+	.woken = ipcx_sem_woken,
+	.done = ipcx_sem_done,
+	.busy = -EAGAIN,
+	.account = true,
+};
 
 /**
  * ipcx_sem_wait() - take one unit
@@ -157,59 +204,23 @@ int ipcx_sem_wait(struct ipcx_lock *l, struct ipcx_owner *me, bool undo,
 		  bool trylock, ktime_t *deadline, clockid_t clock,
 		  struct ipcx_owner_info *died)
 {
-	struct ipcx_sem_undo *spare = NULL;
-	struct ipcx_waiter waiter = {};
-	u64 start = ktime_get_ns();
-	unsigned int looks = 0;
-	bool slept = false;
+	struct ipcx_sem_acquire s = {
+		.a = {
+			.l = l, .ops = &ipcx_sem_ops, .me = me,
+			.deadline = deadline, .clock = clock,
+			.trylock = trylock, .died = died,
+		},
+		.undo = undo,
+	};
 	int ret;
-	u32 w;
 
 	if (undo) {
-		spare = kzalloc(sizeof(*spare), GFP_KERNEL_ACCOUNT);
-		if (!spare)
+		s.spare = kzalloc(sizeof(*s.spare), GFP_KERNEL_ACCOUNT);
+		if (!s.spare)
 			return -ENOMEM;
 	}
-	spin_lock(&l->lock);
-	ret = -ERANGE;
-	if (undo && ipcx_sem_undo_full(l, me->id, 1))
-		goto out_unlock;
-	for (;;) {
-		ret = ipcx_lock_relax(l, &looks, deadline, clock);
-		if (ret)
-			break;
-		ret = -EIDRM;
-		if (l->revoked)
-			break;
-		ipcx_sem_grant(l);	/* units beside sleepers go to them first */
-		w = READ_ONCE(*l->word);
-		if (IPCX_SEM_COUNT(w)) {
-			if (cmpxchg(l->word, w, ipcx_sem_taken(l, w)) != w)
-				continue;
-			ret = (w & IPCX_LOCKW_DIED) ? -EOWNERDEAD : 0;
-			break;
-		}
-		ret = -EAGAIN;
-		if (trylock)
-			break;
-		if (!(w & IPCX_LOCKW_WAITERS) &&
-		    cmpxchg(l->word, w, w | IPCX_LOCKW_WAITERS) != w)
-			continue;
-		ret = ipcx_lock_sleep(l, &waiter, slept, deadline, clock);
-		slept = true;
-		if (waiter.granted) {
-			ret = waiter.result;	/* 0, -EOWNERDEAD, -EIDRM */
-			break;
-		}
-		if (ret)
-			break;
-		/* woken without a unit: look again, keeping our place */
-	}
-	if (ret == 0 || ret == -EOWNERDEAD)
-		ipcx_sem_took(l, undo ? me : NULL, &spare, ret, died, start, slept);
-out_unlock:
-	spin_unlock(&l->lock);
-	kfree(spare);
+	ret = ipcx_lock_acquire(&s.a);
+	kfree(s.spare);
 	return ret;
 }
 
