@@ -62,8 +62,8 @@ const struct cred *ipcx_nl_opener_cred(const struct sk_buff *skb)
 }
 
 /* Does @check pass for the sender and for the socket's opener? (see top) */
-static bool ipcx_nl_both_may(const struct sk_buff *skb, struct ipcx_region *region,
-			     bool (*check)(struct ipcx_region *region))
+bool ipcx_nl_both_may(const struct sk_buff *skb, struct ipcx_region *region,
+		      bool (*check)(struct ipcx_region *region))
 {
 	const struct cred *opener = ipcx_nl_opener_cred(skb), *old;
 	bool ok;
@@ -76,7 +76,7 @@ static bool ipcx_nl_both_may(const struct sk_buff *skb, struct ipcx_region *regi
 	return ok;
 }
 
-static bool ipcx_nl_may_read(struct ipcx_region *region)
+bool ipcx_nl_may_read(struct ipcx_region *region)
 {
 	return !ipcx_perm_open(region, false);
 }
@@ -89,10 +89,11 @@ static const struct nla_policy ipcx_nl_policy[IPCX_NL_A_MAX + 1] = {
 	[IPCX_NL_A_LOCK] = { .type = NLA_REJECT, .reject_message = "reply-only attribute" },
 	[IPCX_NL_A_STATS] = { .type = NLA_REJECT, .reject_message = "reply-only attribute" },
 	[IPCX_NL_A_EVENT] = { .type = NLA_REJECT, .reject_message = "reply-only attribute" },
+	[IPCX_NL_A_WAITS] = { .type = NLA_REJECT, .reject_message = "reply-only attribute" },
 };
 
-static void *ipcx_nl_put_hdr(struct sk_buff *skb, struct netlink_callback *cb,
-			     struct genl_info *info, u8 cmd)
+void *ipcx_nl_put_hdr(struct sk_buff *skb, struct netlink_callback *cb,
+		      struct genl_info *info, u8 cmd)
 {
 	if (cb)
 		return genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
@@ -158,8 +159,8 @@ static int ipcx_nl_region_msg(struct sk_buff *skb, struct netlink_callback *cb,
 }
 
 /* The region named by IPCX_NL_A_REGION_ID or IPCX_NL_A_REGION_NAME, referenced. */
-static struct ipcx_region *ipcx_nl_region(struct nlattr **attrs,
-					  struct netlink_ext_ack *extack)
+struct ipcx_region *ipcx_nl_region(struct nlattr **attrs,
+				   struct netlink_ext_ack *extack)
 {
 	struct ipcx_region *region;
 	struct nlattr *name = attrs[IPCX_NL_A_REGION_NAME];
@@ -479,6 +480,11 @@ static const struct genl_small_ops ipcx_nl_ops[] = {
 	{
 		.cmd = IPCX_NL_CMD_EVENTS_UNSUBSCRIBE,
 		.doit = ipcx_nl_unsubscribe_doit,
+	},
+	{
+		/* permission: read, sender and opener, region by region */
+		.cmd = IPCX_NL_CMD_WAITS_GET,
+		.dumpit = ipcx_nl_waits_dumpit,
 	},
 };
 

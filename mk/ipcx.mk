@@ -22,6 +22,13 @@ $(IPCX_BIN): $(IPCX_OBJS) $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $(IPCX_OBJS) $(LIB_A) $(NL_LIBS) -lpthread
 
+# the cycle finder's host unit test, run by tools/ipcx/host-test.sh
+IPCX_WG_TEST := $(BUILD)/tools/ipcx.d/waitgraph_test
+TOOLS += $(IPCX_WG_TEST)
+$(IPCX_WG_TEST): tools/ipcx/tests/waitgraph_test.c tools/ipcx/waitgraph.c tools/ipcx/waitgraph.h lib/tests/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ tools/ipcx/tests/waitgraph_test.c tools/ipcx/waitgraph.c
+
 install-ipcx-extras:
 	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 0644 man/ipcx.1 $(DESTDIR)$(MANDIR)/man1/

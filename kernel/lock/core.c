@@ -363,6 +363,8 @@ int ipcx_lock_sleep(struct ipcx_lock *l, struct ipcx_waiter *w, bool head,
 	lockdep_assert_held(&l->lock);
 	w->task = current;
 	w->granted = false;
+	if (!w->since_ns)
+		w->since_ns = ktime_get_ns();
 	if (head)
 		list_add(&w->node, &l->waiters);
 	else

@@ -99,6 +99,9 @@ struct ipcx_death {
  * @granted: set by the waker under ipcx_lock.lock: the wait is over
  * @result: with @granted: 0, -EOWNERDEAD, -ENOTRECOVERABLE or -EIDRM
  * @steals: times it was woken and found the lock taken by a newcomer
+ * @since_ns: ktime_get_ns() when this wait first slept (IPCX_NL_CMD_WAITS_GET)
+ * @want: a rwlock's IPCX_WAIT_READ or IPCX_WAIT_WRITE (0: the lock's kind says)
+ * @units: a semaphore's units waited for
  */
 struct ipcx_waiter {
 	struct list_head node;
@@ -107,6 +110,9 @@ struct ipcx_waiter {
 	bool granted;
 	int result;
 	unsigned int steals;
+	u64 since_ns;
+	u32 want;
+	u32 units;
 };
 
 /**

@@ -146,9 +146,12 @@ static void ipcx_rw_writer_died(struct ipcx_lock *l, u32 w,
 	ipcx_rw_wake_all(l);
 }
 
-/* Either acquisition: the skeleton with the read or the write steps. */
-static int ipcx_rw_acquire(const struct ipcx_lock_ops *ops, struct ipcx_lock *l,
-			   struct ipcx_owner *me, bool trylock,
+/*
+ * Either acquisition: the skeleton with the read or the write steps; @want
+ * (IPCX_WAIT_READ or IPCX_WAIT_WRITE) tells IPCX_NL_CMD_WAITS_GET which.
+ */
+static int ipcx_rw_acquire(const struct ipcx_lock_ops *ops, u32 want,
+			   struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 			   ktime_t *deadline, clockid_t clock,
 			   struct ipcx_owner_info *died)
 {
@@ -157,7 +160,7 @@ static int ipcx_rw_acquire(const struct ipcx_lock_ops *ops, struct ipcx_lock *l,
 			.l = l, .ops = ops, .me = me,
 			.deadline = deadline, .clock = clock,
 			.trylock = trylock, .died = died,
-			.waiter = { .owner = me->id },
+			.waiter = { .owner = me->id, .want = want },
 		},
 	};
 
@@ -239,8 +242,8 @@ int ipcx_rwlock_wrlock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 		       ktime_t *deadline, clockid_t clock,
 		       struct ipcx_owner_info *died)
 {
-	return ipcx_rw_acquire(&ipcx_rw_write_ops, l, me, trylock, deadline,
-			       clock, died);
+	return ipcx_rw_acquire(&ipcx_rw_write_ops, IPCX_WAIT_WRITE, l, me,
+			       trylock, deadline, clock, died);
 }
 
 /* Claim a free reader slot for @me; false when all are taken. */
@@ -328,8 +331,8 @@ int ipcx_rwlock_rdlock(struct ipcx_lock *l, struct ipcx_owner *me, bool trylock,
 		       ktime_t *deadline, clockid_t clock,
 		       struct ipcx_owner_info *died)
 {
-	return ipcx_rw_acquire(&ipcx_rw_read_ops, l, me, trylock, deadline,
-			       clock, died);
+	return ipcx_rw_acquire(&ipcx_rw_read_ops, IPCX_WAIT_READ, l, me,
+			       trylock, deadline, clock, died);
 }
 
 /**

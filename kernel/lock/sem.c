@@ -209,6 +209,7 @@ int ipcx_sem_wait(struct ipcx_lock *l, struct ipcx_owner *me, bool undo,
 			.l = l, .ops = &ipcx_sem_ops, .me = me,
 			.deadline = deadline, .clock = clock,
 			.trylock = trylock, .died = died,
+			.waiter = { .units = 1 },
 		},
 		.undo = undo,
 	};

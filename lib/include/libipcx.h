@@ -328,6 +328,33 @@ struct ipcx_nl_stats {
 	uint64_t user_locked_bytes;	/* pages its locks pinned (RLIMIT_MEMLOCK) */
 };
 
+/*
+ * A holder or a sleeper of a lock, as IPCX_NL_CMD_WAITS_GET describes it
+ * (ipcx_nl_list_waits()).
+ */
+struct ipcx_nl_peer {
+	uint32_t owner;		/* its owner id; 0: a semaphore or event sleeper */
+	uint32_t pid, tgid;	/* in the caller's pid namespace; 0: not visible */
+	uint32_t wait_for;	/* enum ipcx_wait_for: what it waits for, how it holds */
+	uint32_t units;		/* a semaphore sleeper's units */
+	uint64_t since_ns;	/* a sleeper's: CLOCK_MONOTONIC when it first slept */
+	char comm[16];		/* empty when not visible */
+};
+
+/* one declared lock: who holds it, who sleeps on it (oldest first) */
+struct ipcx_nl_waits {
+	uint64_t region_id;
+	uint64_t offset;
+	uint32_t kind;		/* enum ipcx_lock_kind */
+	uint32_t word;
+	uint32_t count;		/* a semaphore's units left; a rwlock's readers */
+	uint32_t nr_holders;
+	uint32_t nr_waiters;
+	const struct ipcx_nl_peer *holders;	/* valid during the callback */
+	const struct ipcx_nl_peer *waiters;
+	char region_name[IPCX_NAME_MAX + 1];	/* empty: anonymous */
+};
+
 /* the size of the first version (48 bytes on LP64, 44 on i386) */
 #define IPCX_NL_STATS_SIZE_VER0	offsetof(struct ipcx_nl_stats, present)
 
@@ -356,6 +383,10 @@ int ipcx_nl_list_locks(struct ipcx_nl *nl, const char *name, uint64_t id,
 int ipcx_nl_stats(struct ipcx_nl *nl, struct ipcx_nl_stats *stats);
 int ipcx_nl_get_stats(struct ipcx_nl *nl, struct ipcx_nl_stats *stats, size_t size);
 int ipcx_nl_delete(struct ipcx_nl *nl, const char *name);
+/* holders and sleepers of one region's locks, or (no name, id 0) all readable */
+typedef int (*ipcx_nl_waits_cb)(const struct ipcx_nl_waits *waits, void *arg);
+int ipcx_nl_list_waits(struct ipcx_nl *nl, const char *name, uint64_t id,
+		       ipcx_nl_waits_cb cb, void *arg);
 /*
  * Follow events (struct ipcx_nl_event) on a socket of the handle's own,
  * read with ipcx_nl_recv_event() or polled on ipcx_nl_event_fd(). Subscribe

@@ -33,7 +33,7 @@ t() {
 	fi
 }
 
-cmds="ls stat create rm locks top monitor limits version help"
+cmds="ls stat create rm locks waits top monitor limits version help"
 for c in $cmds; do
 	t 0 "^usage: ipcx $c " "" "ipcx $c --help prints the usage of $c" -- "$c" --help
 	t 0 "^usage: ipcx $c " "" "ipcx $c -h prints the usage of $c" -- "$c" -h
@@ -89,6 +89,23 @@ t 3 "" "not found: the ipcx module is not loaded" \
 # options after arguments, as before
 t 3 "" "module is not loaded" "ipcx stat NAME --json: options after the name" \
 	-- stat x --json
+t 2 "" "--json and --dot exclude each other" "ipcx waits --json --dot: one format" \
+	-- waits --json --dot
+t 2 "" "unexpected argument 'x'" "ipcx waits x: no arguments" -- waits x
+t 2 "" "missing NAME" "ipcx locks --waiters: missing NAME" -- locks --waiters
+t 3 "" "module is not loaded" "ipcx waits without the module: exit 3" -- waits
+t 0 "Graphviz DOT" "" "ipcx waits --help names --dot" -- waits --help
+
+# the wait-for graph's cycle finder (tools/ipcx/tests/waitgraph_test.c)
+wgt=$(dirname "$ipcx")/ipcx.d/waitgraph_test
+n=$((n + 1))
+if "$wgt" > "$tmp/wg" 2>&1; then
+	echo "ok $n - the wait-for graph's cycle finder ($(grep -c '^ok' "$tmp/wg") cases)"
+else
+	echo "not ok $n - the wait-for graph's cycle finder"
+	sed 's/^/# /' "$tmp/wg"
+	fails=$((fails + 1))
+fi
 
 echo "1..$n"
 [ $fails = 0 ]

@@ -134,5 +134,7 @@ int cmd_locks(const struct cmd *cmd, int argc, char **argv);	/* locks.c */
 int cmd_top(const struct cmd *cmd, int argc, char **argv);	/* top.c */
 int cmd_monitor(const struct cmd *cmd, int argc, char **argv);	/* monitor.c */
 int cmd_limits(const struct cmd *cmd, int argc, char **argv);	/* limits.c */
+int cmd_waits(const struct cmd *cmd, int argc, char **argv);	/* waits.c */
+int locks_waiters(const struct cmd *cmd, const char *name, const struct out *o);
 
 #endif

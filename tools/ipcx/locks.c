@@ -236,6 +236,7 @@ int cmd_locks(const struct cmd *cmd, int argc, char **argv)
 	};
 	struct out o = { .json = global_json };
 	struct ipcx_nl_region r;
+	bool waiters = false;
 	struct ipcx_nl *nl;
 	const char *name;
 	int ret;
@@ -243,7 +244,15 @@ int cmd_locks(const struct cmd *cmd, int argc, char **argv)
 	while ((ret = cmd_getopt(cmd, argc, argv)) != -1) {
 		if (ret >= OPT_EXIT)
 			return ret - OPT_EXIT;
-		out_option(&o, ret, optarg);
+		if (ret == 'w')
+			waiters = true;
+		else
+			out_option(&o, ret, optarg);
+	}
+	if (waiters) {	/* waits.c */
+		if (cmd_args(cmd, argc, argv, 1, 1, "NAME") || check_name(cmd, argv[optind]))
+			return EXIT_USAGE;
+		return locks_waiters(cmd, argv[optind], &o);
 	}
 	ret = table_init(&t, cmd, &o);	/* first: --output help needs no NAME */
 	if (ret >= 0)

@@ -49,6 +49,16 @@ static const struct option top_opts[] = {
 	{ "limit", required_argument, NULL, 2 },
 	HELP_OPTION, END_OPTION
 };
+static const struct option locks_opts[] = {
+	OUT_OPTIONS,
+	{ "waiters", no_argument, NULL, 'w' },
+	HELP_OPTION, END_OPTION
+};
+static const struct option waits_opts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "dot", no_argument, NULL, 'd' },
+	HELP_OPTION, END_OPTION
+};
 static const struct option monitor_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "all-namespaces", no_argument, NULL, 'A' },
@@ -78,11 +88,24 @@ static const struct cmd cmds[] = {
 	{ "rm", cmd_rm, help_opts, "NAME",
 	  "remove a region's name (owner, creator or CAP_SYS_ADMIN)",
 	  NAME_RULE },
-	{ "locks", cmd_locks, out_opts, "[OPTIONS] NAME",
+	{ "locks", cmd_locks, locks_opts, "[OPTIONS] NAME",
 	  "the declared locks of a region and their statistics",
 	  NAME_RULE
 	  "Columns: OFFSET KIND STATE HOLDER WAIT ACQUIRED CONTENDED WAIT-SUM\n"
-	  "WAIT-MAX DEATHS LAST-DEATH by default; --output help lists all of them.\n" },
+	  "WAIT-MAX DEATHS LAST-DEATH by default; --output help lists all of them.\n"
+	  "\n"
+	  "  -w, --waiters         each lock's holders and each sleeper instead: pid/comm,\n"
+	  "                        what it waits for (lock, read, write, units, event)\n"
+	  "                        and for how long (-j: JSON); -o, -n, -b, -N do not apply\n" },
+	{ "waits", cmd_waits, waits_opts, "[OPTIONS]",
+	  "the wait-for graph of this IPC namespace, cycles marked",
+	  "Every thread asleep on a lock of a region you may read, and whom it waits\n"
+	  "for (each holder of that lock), across regions; threads that wait for\n"
+	  "each other in a ring are marked [cycle N] and listed at the end.\n"
+	  "\n"
+	  "  -j, --json            threads, edges and cycles (lists of pids) as JSON\n"
+	  "  -d, --dot             Graphviz DOT (ipcx waits --dot | dot -Tsvg > w.svg),\n"
+	  "                        cycles in red\n" },
 	{ "top", cmd_top, top_opts, "[OPTIONS]",
 	  "the most contended locks, refreshed",
 	  "  -i, --interval SECS   seconds between samples, > 0 (default 1)\n"

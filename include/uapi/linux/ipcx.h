@@ -828,6 +828,28 @@ struct ipcx_lock_stat {
  * with EOPNOTSUPP, and a message without genetlink header with EINVAL,
  * both without a message.
  * Pids in replies are in the caller's pid namespace.
+ *
+ *   IPCX_NL_CMD_WAITS_GET    dumpit: who holds and who sleeps on each
+ *                            declared lock, for the wait-for graph
+ *                            (ipcx waits). With IPCX_NL_A_REGION_ID or
+ *                            IPCX_NL_A_REGION_NAME: that region's locks
+ *                            (EACCES without read permission, as
+ *                            LOCK_GET); without: the locks of every region
+ *                            of the caller's IPC namespace that the sender
+ *                            and the socket's opener may read (the others
+ *                            are left out). Reply: IPCX_NL_A_REGION_ID and
+ *                            one IPCX_NL_A_WAITS nest (IPCX_NL_WAITS_A_*)
+ *                            per lock; a lock with more than
+ *                            IPCX_NL_WAITS_BATCH sleepers comes in several
+ *                            messages (IPCX_NL_WAITS_A_FIRST > 0 in the
+ *                            later ones, which repeat the lock but not its
+ *                            holders), each a snapshot of its own moment.
+ *                            A holder or sleeper's pid, tgid and comm are
+ *                            present only when the caller may see the
+ *                            thread: a holder by the rule of LOCK_STAT's
+ *                            holder, a sleeper when it is in the caller's
+ *                            pid namespace (it acts on the region, which
+ *                            is what that rule's "attached" stands for).
  */
 #define IPCX_NL_FAMILY_NAME	"ipcx"
 #define IPCX_NL_FAMILY_VERSION	2
@@ -845,6 +867,7 @@ enum ipcx_nl_cmd {
 	IPCX_NL_CMD_LOCK_DEAD_NTF,
 	IPCX_NL_CMD_EVENTS_SUBSCRIBE,
 	IPCX_NL_CMD_EVENTS_UNSUBSCRIBE,
+	IPCX_NL_CMD_WAITS_GET,		/* 11: the wait-for graph, see below */
 
 	__IPCX_NL_CMD_CNT,
 	IPCX_NL_CMD_MAX = __IPCX_NL_CMD_CNT - 1
@@ -860,6 +883,7 @@ enum ipcx_nl_attr {
 	IPCX_NL_A_LOCK,			/* nest, reply: IPCX_NL_LOCK_A_* */
 	IPCX_NL_A_STATS,		/* nest, reply: IPCX_NL_STATS_A_* */
 	IPCX_NL_A_EVENT,		/* nest, notification: IPCX_NL_EVENT_A_* */
+	IPCX_NL_A_WAITS,		/* 8: nest, reply: IPCX_NL_WAITS_A_* */
 
 	__IPCX_NL_A_CNT,
 	IPCX_NL_A_MAX = __IPCX_NL_A_CNT - 1
@@ -960,6 +984,62 @@ enum ipcx_nl_event_attr {
 
 	__IPCX_NL_EVENT_A_CNT,
 	IPCX_NL_EVENT_A_MAX = __IPCX_NL_EVENT_A_CNT - 1
+};
+
+/* IPCX_NL_CMD_WAITS_GET: sleepers per message, at most */
+#define IPCX_NL_WAITS_BATCH	16
+
+/* IPCX_NL_CMD_WAITS_GET: one lock */
+enum ipcx_nl_waits_attr {
+	IPCX_NL_WAITS_A_UNSPEC,
+	IPCX_NL_WAITS_A_PAD,
+	IPCX_NL_WAITS_A_REGION_NAME,	/* string; absent for anonymous regions */
+	IPCX_NL_WAITS_A_OFFSET,		/* u64 */
+	IPCX_NL_WAITS_A_KIND,		/* u32, enum ipcx_lock_kind */
+	IPCX_NL_WAITS_A_WORD,		/* u32, the lock word */
+	/* u32: a semaphore's units left; a rwlock's readers (slots taken) */
+	IPCX_NL_WAITS_A_COUNT,
+	IPCX_NL_WAITS_A_WAITERS,	/* u32, sleepers now */
+	/* u32, index of this message's first sleeper (0: the lock's first part) */
+	IPCX_NL_WAITS_A_FIRST,
+	/*
+	 * nest, repeated (IPCX_NL_PEER_A_*; FOR says how it holds: LOCK,
+	 * READ, WRITE): a mutex's holder, a rwlock's writer and each reader
+	 * in its slots; only in the part with FIRST 0
+	 */
+	IPCX_NL_WAITS_A_HOLDER,
+	/* nest, repeated (IPCX_NL_PEER_A_*), oldest first */
+	IPCX_NL_WAITS_A_WAITER,
+
+	__IPCX_NL_WAITS_A_CNT,
+	IPCX_NL_WAITS_A_MAX = __IPCX_NL_WAITS_A_CNT - 1
+};
+
+/* a holder or a sleeper of IPCX_NL_CMD_WAITS_GET */
+enum ipcx_nl_peer_attr {
+	IPCX_NL_PEER_A_UNSPEC,
+	IPCX_NL_PEER_A_PAD,
+	/* u32, its owner id (0: a sleeper on a semaphore or event has none) */
+	IPCX_NL_PEER_A_OWNER,
+	IPCX_NL_PEER_A_PID,		/* u32, thread; absent if not visible */
+	IPCX_NL_PEER_A_TGID,		/* u32, process; absent if not visible */
+	IPCX_NL_PEER_A_COMM,		/* string; absent if not visible */
+	IPCX_NL_PEER_A_FOR,		/* u32, enum ipcx_wait_for */
+	/* u64, sleepers: CLOCK_MONOTONIC ns when this wait first slept */
+	IPCX_NL_PEER_A_SINCE,
+	IPCX_NL_PEER_A_UNITS,		/* u32, sleepers on a semaphore: units */
+
+	__IPCX_NL_PEER_A_CNT,
+	IPCX_NL_PEER_A_MAX = __IPCX_NL_PEER_A_CNT - 1
+};
+
+/* IPCX_NL_PEER_A_FOR: what a sleeper waits for, or how a holder holds */
+enum ipcx_wait_for {
+	IPCX_WAIT_LOCK = 1,	/* a mutex */
+	IPCX_WAIT_READ = 2,	/* a rwlock, shared */
+	IPCX_WAIT_WRITE = 3,	/* a rwlock, exclusive */
+	IPCX_WAIT_UNITS = 4,	/* a semaphore's units (IPCX_NL_PEER_A_UNITS) */
+	IPCX_WAIT_EVENT = 5,	/* an event's next signal */
 };
 
 #endif /* _UAPI_LINUX_IPCX_H */
