@@ -39,22 +39,14 @@ static int ipcx(char *out, size_t len, bool with_err, const char *fmt, ...)
 {
 	char cmd[1024];
 	va_list ap;
-	FILE *p;
-	size_t n;
-	int st, off;
+	int off;
 
 	off = snprintf(cmd, sizeof(cmd), "%s ", tool());
 	va_start(ap, fmt);
 	vsnprintf(cmd + off, sizeof(cmd) - off, fmt, ap);
 	va_end(ap);
 	strncat(cmd, with_err ? " 2>&1" : " 2>/dev/null", sizeof(cmd) - strlen(cmd) - 1);
-	p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	n = fread(out, 1, len - 1, p);
-	out[n] = '\0';
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return nh_run(cmd, out, len);
 }
 
 /* The line of @text that starts with @start, or NULL. */

@@ -3,7 +3,8 @@
  * What the control plane's selftests (nl_events_test.c,
  * hostile_netlink_test.c, cli_test.c, cli_watch_test.c) share: waiting for
  * an event about one region, one-byte handshakes between parent and child,
- * module parameters, where the ipcx command is and reading its JSON.
+ * module parameters, where the ipcx command is, running it and reading its
+ * JSON (also waits_test.c).
  */
 #ifndef IPCX_NL_TEST_HELPERS_H
 #define IPCX_NL_TEST_HELPERS_H
@@ -26,6 +27,24 @@ static inline const char *nh_tool(void)
 	const char *t = getenv("IPCX_TOOL");
 
 	return t && *t ? t : "build/tools/ipcx";
+}
+
+/*
+ * Run @cmd through the shell, its stdout into @out (NUL-terminated, cut at
+ * @len - 1); its exit status, -1 if it did not exit.
+ */
+static inline int nh_run(const char *cmd, char *out, size_t len)
+{
+	FILE *p = popen(cmd, "r");
+	size_t n;
+	int st;
+
+	if (!p)
+		return -1;
+	n = fread(out, 1, len - 1, p);
+	out[n] = '\0';
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /*

@@ -160,18 +160,9 @@ static void reap(pid_t *pids, int n)
 static int ipcx(char *out, size_t len, const char *args)
 {
 	char cmd[512];
-	size_t n;
-	FILE *p;
-	int st;
 
 	snprintf(cmd, sizeof(cmd), "%s %s 2>/dev/null", nh_tool(), args);
-	p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	n = fread(out, 1, len - 1, p);
-	out[n] = '\0';
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return nh_run(cmd, out, len);
 }
 
 TEST(sleepers_on_each_kind)
@@ -523,6 +514,14 @@ TEST(chain_and_cycle_in_json)
 	EXPECT_EQ(cycle, je->cycle);
 	EXPECT_TRUE(json_has_cycle(out, kids[3], kids[4]));
 	EXPECT_FALSE(json_has_cycle(out, kids[1], kids[2]));
+
+	/* the text marks the cycle's edges and lists the cycle */
+	ASSERT_EQ(0, ipcx(out, sizeof(out), "waits"));
+	TH_LOG("%s", out);
+	snprintf(name2, sizeof(name2), "%d/", kids[3]);
+	EXPECT_NE(NULL, strstr(out, name2));
+	EXPECT_NE(NULL, strstr(out, "  [cycle "));
+	EXPECT_NE(NULL, strstr(out, "\ncycle "));
 
 	/* the DOT has the cycle's edge in red */
 	ASSERT_EQ(0, ipcx(out, sizeof(out), "waits --dot"));

@@ -33,6 +33,22 @@ struct wset {
 	size_t n, cap;
 };
 
+/* Room in *@v (*@cap elements of @size) for element @n: 0 or -ENOMEM. */
+static int grow(void *v, size_t *cap, size_t n, size_t size)
+{
+	size_t ncap = *cap ? *cap * 2 : 16;
+	void *nv;
+
+	if (n < *cap)
+		return 0;
+	nv = realloc(*(void **)v, ncap * size);
+	if (!nv)
+		return -ENOMEM;
+	*(void **)v = nv;
+	*cap = ncap;
+	return 0;
+}
+
 static int wset_add(const struct ipcx_nl_waits *w, void *arg)
 {
 	struct wset *s = arg;
@@ -40,15 +56,8 @@ static int wset_add(const struct ipcx_nl_waits *w, void *arg)
 	size_t hs = w->nr_holders * sizeof(*w->holders);
 	size_t ws = w->nr_waiters * sizeof(*w->waiters);
 
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		struct wlock *v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (grow(&s->v, &s->cap, s->n, sizeof(*s->v)))
+		return -ENOMEM;
 	l = &s->v[s->n];
 	l->w = *w;
 	l->holders = malloc(hs ? hs : 1);
@@ -260,15 +269,8 @@ static int wgraph_node(struct wgraph *g, const struct ipcx_nl_peer *p)
 			return (int)i;
 		}
 	}
-	if (g->nnodes == g->capn) {
-		size_t cap = g->capn ? g->capn * 2 : 16;
-		struct wnode *v = realloc(g->nodes, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		g->nodes = v;
-		g->capn = cap;
-	}
+	if (grow(&g->nodes, &g->capn, g->nnodes, sizeof(*g->nodes)))
+		return -ENOMEM;
 	g->nodes[g->nnodes].p = *p;
 	g->nodes[g->nnodes].cycle = -1;
 	return (int)g->nnodes++;
@@ -277,15 +279,8 @@ static int wgraph_node(struct wgraph *g, const struct ipcx_nl_peer *p)
 static int wgraph_edge(struct wgraph *g, int from, int to,
 		       const struct ipcx_nl_waits *lock, const struct ipcx_nl_peer *sleeper)
 {
-	if (g->nedges == g->cape) {
-		size_t cap = g->cape ? g->cape * 2 : 16;
-		struct wedge *v = realloc(g->edges, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		g->edges = v;
-		g->cape = cap;
-	}
+	if (grow(&g->edges, &g->cape, g->nedges, sizeof(*g->edges)))
+		return -ENOMEM;
 	g->edges[g->nedges++] = (struct wedge){ .from = (unsigned int)from, .to = to,
 						 .lock = lock, .sleeper = sleeper };
 	return 0;
