@@ -90,19 +90,24 @@ static const struct ipcx_nl_peer *sleeper(const struct seen_lock *l, pid_t pid)
 	return NULL;
 }
 
-/* A named region of one page, mapped, made by root with @mode; fd or -errno. */
-static int region(const char *name, unsigned int mode, void **base)
+/* A named region of @size, mapped, made by root with @mode; fd or -errno. */
+static int region_of(const char *name, unsigned int mode, size_t size, void **base)
 {
-	int fd = ipcx_region_create(name, PG, mode, IPCX_LIFETIME_AUTO_REMOVE,
+	int fd = ipcx_region_create(name, size, mode, IPCX_LIFETIME_AUTO_REMOVE,
 				    IPCX_OPEN_EXCL);
 
 	if (fd < 0)
 		return fd;
-	if (ipcx_region_map(fd, PG, PROT_READ | PROT_WRITE, base)) {
+	if (ipcx_region_map(fd, size, PROT_READ | PROT_WRITE, base)) {
 		close(fd);
 		return -1;
 	}
 	return fd;
+}
+
+static int region(const char *name, unsigned int mode, void **base)
+{
+	return region_of(name, mode, PG, base);
 }
 
 /* children that sleep until killed */
@@ -369,6 +374,84 @@ TEST(other_user_and_pid_namespace)
 	if (status == CHILD_SKIP)
 		SKIP(return, "unprivileged user namespaces are off");
 	EXPECT_EQ(0, status);
+}
+
+#define PARTS_LOCKS	512	/* 8 pages of lock blocks: several message buffers */
+#define PARTS_SLEEPERS	40	/* three messages for one lock */
+
+/* every lock of a region once, with all its sleepers' pids */
+struct census {
+	uint64_t region_id;
+	int calls[PARTS_LOCKS];	/* callbacks per lock (offset / 64) */
+	uint32_t pids[64];	/* the sleepers of lock 0 */
+	uint32_t npids;
+};
+
+static int census_cb(const struct ipcx_nl_waits *w, void *arg)
+{
+	struct census *c = arg;
+	uint32_t i;
+
+	if (w->region_id != c->region_id || w->offset / 64 >= PARTS_LOCKS)
+		return 0;
+	c->calls[w->offset / 64]++;
+	if (w->offset)
+		return 0;
+	for (i = 0; i < w->nr_waiters && c->npids < 64; i++)
+		c->pids[c->npids++] = w->waiters[i].pid;
+	return 0;
+}
+
+/*
+ * The dump in parts: 512 locks in one region take more than one message
+ * buffer (32 KiB at most), and 40 sleepers on one lock take three messages (at most
+ * IPCX_NL_WAITS_BATCH each): every lock comes once, every sleeper once, in
+ * order, by name and in the whole-namespace dump alike.
+ */
+TEST(dump_in_parts)
+{
+	static struct ipcx_mutex m[PARTS_LOCKS];
+	pid_t kids[PARTS_SLEEPERS] = { 0 };
+	struct ipcx_nl_region r;
+	struct census c;
+	struct ipcx_nl *nl;
+	char name[64];
+	void *base;
+	int fd, i, k, pass, ret;
+
+	ret = ipcx_nl_open(&nl);
+	if (ret == -ENOENT)
+		SKIP(return, "ipcx module not loaded");
+	ASSERT_EQ(0, ret);
+	tname(name, sizeof(name), "parts");
+	fd = region_of(name, 0600, PARTS_LOCKS * 64, &base);
+	ASSERT_GE(fd, 0);
+	for (i = 0; i < PARTS_LOCKS; i++)
+		ASSERT_EQ(0, ipcx_mutex_init(&m[i], fd, base, i * 64));
+	ASSERT_EQ(0, ipcx_mutex_lock(&m[0]));
+	for (i = 0; i < PARTS_SLEEPERS; i++) {
+		kids[i] = sleep_on_mutex(&m[0]);
+		ASSERT_GT(kids[i], 0);
+		/* one at a time: the queue's order is the order of kids[] */
+		ASSERT_EQ(0, lh_wait_waiters(fd, 0, i + 1, 10000));
+	}
+	ASSERT_EQ(0, ipcx_nl_get_region(nl, name, 0, &r));
+	for (pass = 0; pass < 2; pass++) {
+		memset(&c, 0, sizeof(c));
+		c.region_id = r.id;
+		ASSERT_EQ(0, ipcx_nl_list_waits(nl, pass ? NULL : name, 0, census_cb, &c));
+		for (k = 0, i = 0; i < PARTS_LOCKS; i++)
+			k += c.calls[i] == 1;
+		EXPECT_EQ(PARTS_LOCKS, k);
+		ASSERT_EQ(PARTS_SLEEPERS, c.npids);
+		for (i = 0; i < PARTS_SLEEPERS; i++)
+			EXPECT_EQ((uint32_t)kids[i], c.pids[i]);
+	}
+	reap(kids, PARTS_SLEEPERS);
+	EXPECT_EQ(0, ipcx_mutex_unlock(&m[0]));
+	ipcx_region_unmap(base, PARTS_LOCKS * 64);
+	close(fd);
+	ipcx_nl_close(nl);
 }
 
 /*
