@@ -2,8 +2,8 @@
 /*
  * The wait-for graph: IPCX_NL_CMD_WAITS_GET (ipcx_nl_list_waits()), `ipcx
  * locks NAME --waiters` and `ipcx waits --json`, with real sleepers:
- *  - processes asleep on a mutex, on a rwlock (a reader and a writer) and
- *    on a semaphore are listed with their pids, what they wait for and
+ *  - processes asleep on a mutex, on a rwlock (a reader and a writer), on
+ *    a semaphore and on an event are listed with their pids, what they wait for and
  *    since when; the holders with how they hold;
  *  - uid 65534 in a user and pid namespace of its own (same IPC namespace)
  *    gets EACCES for root's 0600 region and does not find it in the
@@ -38,6 +38,7 @@
 #define OFF_RW		64
 #define OFF_SEM		128
 #define OFF_MUTEX2	192
+#define OFF_EVENT	192	/* in sleepers_on_each_kind's region */
 #define SLEEP_MS	30000	/* a sleeper's deadline: the test kills it long before */
 
 static void tname(char *buf, size_t len, const char *tag)
@@ -149,6 +150,18 @@ static pid_t sleep_on_sem(struct ipcx_sem *s)
 	return pid;
 }
 
+static pid_t sleep_on_event(struct ipcx_event *e)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct timespec dl = lh_deadline(CLOCK_MONOTONIC, SLEEP_MS);
+
+		_exit(ipcx_event_wait(e, ipcx_event_seq(e), &dl, CLOCK_MONOTONIC) == 0 ? 0 : 1);
+	}
+	return pid;
+}
+
 static void reap(pid_t *pids, int n)
 {
 	int i;
@@ -175,7 +188,8 @@ TEST(sleepers_on_each_kind)
 	struct ipcx_mutex m;
 	struct ipcx_rwlock rw;
 	struct ipcx_sem sem;
-	pid_t kids[4] = { 0 };
+	struct ipcx_event ev;
+	pid_t kids[5] = { 0 };
 	struct ipcx_nl_region r;
 	const struct ipcx_nl_peer *p;
 	struct seen s = { 0 };
@@ -196,6 +210,7 @@ TEST(sleepers_on_each_kind)
 	ASSERT_EQ(0, ipcx_mutex_init(&m, fd, base, OFF_MUTEX));
 	ASSERT_EQ(0, ipcx_rwlock_init(&rw, fd, base, OFF_RW));
 	ASSERT_EQ(0, ipcx_sem_init(&sem, fd, base, OFF_SEM, 0));
+	ASSERT_EQ(0, ipcx_event_init(&ev, fd, base, OFF_EVENT));
 	ASSERT_EQ(0, ipcx_mutex_lock(&m));
 	ASSERT_EQ(0, ipcx_rwlock_wrlock(&rw));
 
@@ -205,7 +220,9 @@ TEST(sleepers_on_each_kind)
 	ASSERT_EQ(0, lh_wait_waiters(fd, OFF_RW, 1, 10000));	/* the reader first */
 	kids[2] = sleep_on_rw(&rw, true);
 	kids[3] = sleep_on_sem(&sem);
+	kids[4] = sleep_on_event(&ev);
 	ASSERT_EQ(0, lh_wait_waiters(fd, OFF_MUTEX, 1, 10000));
+	ASSERT_EQ(0, lh_wait_waiters(fd, OFF_EVENT, 1, 10000));
 	ASSERT_EQ(0, lh_wait_waiters(fd, OFF_RW, 2, 10000));
 	ASSERT_EQ(0, lh_wait_waiters(fd, OFF_SEM, 1, 10000));
 
@@ -213,7 +230,7 @@ TEST(sleepers_on_each_kind)
 	s.region_id = r.id;
 	ASSERT_EQ(0, ipcx_nl_list_waits(nl, name, 0, seen_cb, &s));
 	now = lh_now_ns(CLOCK_MONOTONIC);
-	EXPECT_EQ(3, s.locks_of_region);
+	EXPECT_EQ(4, s.locks_of_region);
 
 	/* the mutex: held by us, one sleeper waiting for the lock */
 	ASSERT_TRUE(s.at[OFF_MUTEX / 64].found);
@@ -252,6 +269,14 @@ TEST(sleepers_on_each_kind)
 	EXPECT_EQ(IPCX_WAIT_UNITS, p->wait_for);
 	EXPECT_EQ(1, p->units);
 
+	/* the event: one sleeper for its next signal */
+	ASSERT_TRUE(s.at[OFF_EVENT / 64].found);
+	EXPECT_EQ(IPCX_LOCK_EVENT, s.at[OFF_EVENT / 64].w.kind);
+	EXPECT_EQ(0, s.at[OFF_EVENT / 64].w.nr_holders);
+	p = sleeper(&s.at[OFF_EVENT / 64], kids[4]);
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(IPCX_WAIT_EVENT, p->wait_for);
+
 	/* the command says the same, per sleeper */
 	snprintf(args, sizeof(args), "locks %s --waiters", name);
 	ASSERT_EQ(0, ipcx(out, sizeof(out), args));
@@ -265,6 +290,8 @@ TEST(sleepers_on_each_kind)
 	EXPECT_NE(NULL, strstr(strstr(out, args) ?: "", " write, for "));
 	snprintf(args, sizeof(args), "waiter  %d/", kids[3]);
 	EXPECT_NE(NULL, strstr(strstr(out, args) ?: "", " units 1, for "));
+	snprintf(args, sizeof(args), "waiter  %d/", kids[4]);
+	EXPECT_NE(NULL, strstr(strstr(out, args) ?: "", " event, for "));
 	snprintf(args, sizeof(args), "holder  %d/", getpid());
 	EXPECT_NE(NULL, strstr(out, args));
 
@@ -275,7 +302,7 @@ TEST(sleepers_on_each_kind)
 	EXPECT_NE(NULL, strstr(out, args));
 	EXPECT_NE(NULL, strstr(strstr(out, args) ?: "", "\"for\": \"write\""));
 
-	reap(kids, 4);
+	reap(kids, 5);
 	EXPECT_EQ(0, ipcx_mutex_unlock(&m));
 	EXPECT_EQ(0, ipcx_rwlock_unlock(&rw));
 	ipcx_region_unmap(base, PG);
