@@ -299,13 +299,23 @@ struct ipcx_region *ipcx_vma_region(struct vm_area_struct *vma)
  * @pgoff: offset in pages
  * @flags: mmap flags
  *
- * Refuses unattached files early; otherwise the mm's default.
+ * Refuses unattached files early; otherwise the backing file's, as
+ * shm_get_unmapped_area() does: shmem aligns the address to the huge page
+ * size where its superblock may use huge pages (IPCX_OPEN_HUGE_THP), so
+ * that they can be mapped by PMD.
  */
 unsigned long ipcx_get_unmapped_area(struct file *file, unsigned long addr,
 				     unsigned long len, unsigned long pgoff,
 				     unsigned long flags)
 {
-	if (!ipcx_file_attach(file))
+	struct ipcx_region *region = ipcx_file_region(file);
+	struct file *shmem;
+
+	if (!region)
 		return -ENXIO;
+	shmem = region->shmem;
+	if (shmem->f_op->get_unmapped_area)
+		return shmem->f_op->get_unmapped_area(shmem, addr, len, pgoff,
+						      flags);
 	return ipcx_mm_get_unmapped_area(file, addr, len, pgoff, flags);
 }

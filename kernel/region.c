@@ -44,6 +44,14 @@ module_param(max_region_bytes, ulong, 0644);
 MODULE_PARM_DESC(max_region_bytes, "largest size of one region in bytes (EFBIG beyond)");
 
 static atomic64_t ipcx_next_id = ATOMIC64_INIT(0);
+/*
+ * IPCX_OPEN_HUGE_THP regions: a private tmpfs mounted huge=within_size at
+ * load (as i915's gemfs), since shmem decides huge pages per superblock
+ * (shmem_is_huge()) and the kernel's own shm_mnt follows the system-wide
+ * shmem_enabled. NULL without THP. Like shm_mnt it has no size or inode
+ * limits (SB_KERNMOUNT): our budgets apply.
+ */
+static struct vfsmount *ipcx_thp_mnt;
 static DEFINE_MUTEX(ipcx_attach_lock);
 static DEFINE_XARRAY(ipcx_regions);	/* see the top */
 
@@ -84,14 +92,15 @@ static void ipcx_region_init(struct ipcx_region *region,
  * @size: size in bytes
  * @mode: permission bits (0777 mask)
  * @lifetime: enum ipcx_lifetime
+ * @flags: IPCX_OPEN_* bits; IPCX_OPEN_HUGE_THP is used here
  *
  * The caller announces it (ipcx_nl_notify_region()) once it holds no lock:
  * named regions are created under ipcx_names_lock.
  *
- * Return: the region, or ERR_PTR(-EINVAL/-EFBIG/-ENOSPC/-ENOMEM).
+ * Return: the region, or ERR_PTR(-EINVAL/-EFBIG/-ENOSPC/-ENOMEM/-EOPNOTSUPP).
  */
 struct ipcx_region *ipcx_region_create(const char *name, u64 size, umode_t mode,
-				       u32 lifetime)
+				       u32 lifetime, u32 flags)
 {
 	struct ipcx_region *region;
 	struct ipcx_charge charge;
@@ -100,6 +109,8 @@ struct ipcx_region *ipcx_region_create(const char *name, u64 size, umode_t mode,
 	ret = ipcx_size_check(size);
 	if (ret)
 		return ERR_PTR(ret);
+	if ((flags & IPCX_OPEN_HUGE_THP) && !ipcx_thp_mnt)
+		return ERR_PTR(-EOPNOTSUPP);
 	ret = ipcx_limits_charge(&charge, PAGE_ALIGN(size));
 	if (ret)
 		return ERR_PTR(ret);
@@ -114,7 +125,11 @@ struct ipcx_region *ipcx_region_create(const char *name, u64 size, umode_t mode,
 		if (!region->name)
 			goto out_free_region;
 	}
-	region->shmem = shmem_file_setup("ipcx", size, VM_NORESERVE);
+	if (flags & IPCX_OPEN_HUGE_THP)
+		region->shmem = shmem_file_setup_with_mnt(ipcx_thp_mnt, "ipcx",
+							  size, VM_NORESERVE);
+	else
+		region->shmem = shmem_file_setup("ipcx", size, VM_NORESERVE);
 	if (IS_ERR(region->shmem)) {
 		/*
 		 * shmem says ENOSPC when it cannot allocate the inode (its
@@ -127,6 +142,7 @@ struct ipcx_region *ipcx_region_create(const char *name, u64 size, umode_t mode,
 		goto out_free_name;
 	}
 	ipcx_region_init(region, &charge, mode, lifetime);
+	region->page_size = flags & IPCX_OPEN_HUGE_THP ? PMD_SIZE : PAGE_SIZE;
 	ipcx_names_bind_ns(region);
 	ret = xa_err(xa_store(&ipcx_regions, region->id, region,
 			      GFP_KERNEL_ACCOUNT));
@@ -387,11 +403,54 @@ struct ipcx_region *ipcx_region_find_next(u64 *id)
 	return region;
 }
 
+/**
+ * ipcx_region_memory() - a snapshot of where a region's pages are
+ * @region: the region
+ * @resident: out: bytes of its pages in memory (in its page cache)
+ * @swapped: out: bytes of its pages in swap
+ *
+ * Both are read without the inode's locks: a snapshot, as smaps gives.
+ */
+void ipcx_region_memory(struct ipcx_region *region, u64 *resident, u64 *swapped)
+{
+	struct inode *inode = file_inode(region->shmem);
+
+	*resident = (u64)READ_ONCE(inode->i_mapping->nrpages) << PAGE_SHIFT;
+	*swapped = (u64)READ_ONCE(SHMEM_I(inode)->swapped) << PAGE_SHIFT;
+}
+
 /* For IPCX_NL_CMD_STATS_GET: limits and live counts of the regions. */
 void ipcx_regions_stats(struct ipcx_stats *st)
 {
 	st->max_region_bytes = READ_ONCE(max_region_bytes);
 	ipcx_limits_stats(st);
+}
+
+/**
+ * ipcx_regions_init() - at load: mount the huge-page tmpfs
+ *
+ * Without it (a kernel without THP, or the mount failed) IPCX_OPEN_HUGE_THP
+ * fails with EOPNOTSUPP; nothing else depends on it.
+ */
+void ipcx_regions_init(void)
+{
+	char opts[] = "huge=within_size";	/* parsed in place */
+	struct file_system_type *type;
+	struct vfsmount *mnt;
+
+	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+		return;
+	/* built in (shmem): no module reference to drop (none is exported) */
+	type = get_fs_type("tmpfs");
+	if (!type)
+		return;
+	mnt = vfs_kern_mount(type, SB_KERNMOUNT, type->name, opts);
+	if (IS_ERR(mnt)) {
+		pr_warn("ipcx: no huge-page tmpfs (%ld): IPCX_OPEN_HUGE_THP fails\n",
+			PTR_ERR(mnt));
+		return;
+	}
+	ipcx_thp_mnt = mnt;
 }
 
 /**
@@ -404,4 +463,7 @@ void ipcx_regions_exit(void)
 {
 	ipcx_names_sweep(true);
 	ipcx_limits_exit();
+	/* files still being released hold the mount: it goes with the last */
+	if (ipcx_thp_mnt)
+		kern_unmount(ipcx_thp_mnt);
 }

@@ -80,7 +80,7 @@ static struct ipcx_region *ipcx_open_named(const char *name,
 		ret = -ENOENT;
 	} else {
 		region = ipcx_region_create(name, req->size, req->mode,
-					    req->lifetime);
+					    req->lifetime, req->flags);
 		if (!IS_ERR(region)) {
 			ipcx_names_link(region);
 			*created = true;
@@ -126,7 +126,8 @@ long ipcx_ioc_region_open(struct file *file, unsigned long arg, size_t usize)
 	if (req.name) {
 		region = ipcx_open_named(name, &req, write, &created);
 	} else {
-		region = ipcx_region_create(NULL, req.size, req.mode, req.lifetime);
+		region = ipcx_region_create(NULL, req.size, req.mode, req.lifetime,
+					    req.flags);
 		created = true;
 	}
 	if (IS_ERR(region)) {
@@ -204,6 +205,8 @@ static void ipcx_stat_fill(struct ipcx_region_stat *st, struct ipcx_attach *att)
 		st->flags |= IPCX_STAT_LINKED;
 	if (att->rdonly)
 		st->flags |= IPCX_STAT_RDONLY;
+	st->page_size = region->page_size;
+	ipcx_region_memory(region, &st->resident, &st->swapped);
 	if (region->name)
 		strscpy(st->name, region->name, sizeof(st->name));
 }

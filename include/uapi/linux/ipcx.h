@@ -49,6 +49,7 @@
 #define IPCX_FEAT_LOCKS		_BITULL(2)	/* lock ioctls 0x20-0x2d, UNLINK_REVOKE */
 #define IPCX_FEAT_DEATH_EVENT	_BITULL(3)	/* IPCX_LOCK_F_DEATH_EVENT (ABI 1.3) */
 #define IPCX_FEAT_DEATH_CHAIN	_BITULL(4)	/* ipcx_lock_stat.first_death (ABI 1.4) */
+#define IPCX_FEAT_HUGE		_BITULL(5)	/* IPCX_OPEN_HUGE_*, memory in stat */
 
 #define IPCX_IOC_MAGIC		0xB9
 
@@ -164,8 +165,17 @@ enum ipcx_lifetime {
 #define IPCX_OPEN_CREATE	(1U << 0)	/* create when missing */
 #define IPCX_OPEN_EXCL		(1U << 1)	/* with CREATE: EEXIST if present */
 #define IPCX_OPEN_RDONLY	(1U << 2)	/* attach read-only */
+/*
+ * A new region's pages (ignored when the region exists, as SHM_HUGETLB is
+ * by shmget() of an existing key): IPCX_OPEN_HUGE_THP backs it with
+ * transparent huge pages (PMD size, 2 MiB on x86-64) where its size allows,
+ * like a tmpfs mounted with huge=within_size: any size, best effort (4 KiB
+ * pages for a tail shorter than a huge page, or when the system's
+ * shmem_enabled is "deny"); EOPNOTSUPP on a kernel without THP.
+ */
+#define IPCX_OPEN_HUGE_THP	(1U << 3)
 #define IPCX_OPEN_FLAGS		(IPCX_OPEN_CREATE | IPCX_OPEN_EXCL | \
-				 IPCX_OPEN_RDONLY)
+				 IPCX_OPEN_RDONLY | IPCX_OPEN_HUGE_THP)
 
 /**
  * struct ipcx_region_open - argument of IPCX_IOC_REGION_OPEN
@@ -219,6 +229,7 @@ struct ipcx_region_open {
  *   ENOSPC        the namespace's max_regions or max_total_bytes, or the
  *                 caller's max_user_regions or max_user_bytes, reached
  *   ENOMEM        out of memory
+ *   EOPNOTSUPP    IPCX_OPEN_HUGE_THP on a kernel without THP
  */
 #define IPCX_IOC_REGION_OPEN	_IOWR(IPCX_IOC_MAGIC, 0x01, struct ipcx_region_open)
 
@@ -277,6 +288,10 @@ struct ipcx_region_unlink {
  * @nmaps: number of mappings (vmas)
  * @flags: IPCX_STAT_* bits
  * @__pad: zero
+ * @page_size: bytes of the pages backing it (IPCX_OPEN_HUGE_THP: the huge
+ *	page size, where the size allows); 0 before IPCX_FEAT_HUGE
+ * @resident: bytes of its pages in memory (touched, not swapped)
+ * @swapped: bytes of its pages in swap
  * @__reserved: zero
  * @name: the name, NUL-terminated; empty for anonymous regions
  */
@@ -296,7 +311,10 @@ struct ipcx_region_stat {
 	__u32 nmaps;
 	__u32 flags;
 	__u32 __pad;
-	__u64 __reserved[4];
+	__u64 page_size;
+	__u64 resident;
+	__u64 swapped;
+	__u64 __reserved[1];
 	char name[IPCX_NAME_MAX + 1];
 };
 
@@ -881,6 +899,9 @@ enum ipcx_nl_region_attr {
 	IPCX_NL_REGION_A_NMAPS,		/* u32, mappings */
 	IPCX_NL_REGION_A_NLOCKS,	/* u32, declared locks */
 	IPCX_NL_REGION_A_LINKED,	/* flag: the name is in place */
+	IPCX_NL_REGION_A_PAGE_SIZE,	/* u64, bytes (IPCX_FEAT_HUGE) */
+	IPCX_NL_REGION_A_RESIDENT,	/* u64, bytes in memory */
+	IPCX_NL_REGION_A_SWAPPED,	/* u64, bytes in swap */
 
 	__IPCX_NL_REGION_A_CNT,
 	IPCX_NL_REGION_A_MAX = __IPCX_NL_REGION_A_CNT - 1
