@@ -20,6 +20,7 @@
 #include "libipcx.h"
 
 #include "kselftest_harness.h"
+#include "nl_test_helpers.h"
 #include "smaps_helpers.h"
 
 #define PG 4096UL
@@ -318,6 +319,58 @@ TEST(huge_flag_ignored_for_an_existing_region)
 	EXPECT_EQ(PG, rstat(fd2).page_size);
 	close(fd2);
 	close(fd);
+}
+
+/*
+ * What users look at: "ipcx create --huge", then "ipcx stat" and
+ * ipcx_nl_get_region() give the page size and what was touched.
+ */
+TEST(cli_stat_shows_page_size_and_resident)
+{
+	unsigned long hpage = thp_size();
+	struct ipcx_nl_region r;
+	char name[64], cmd[256], out[256], want[128];
+	struct ipcx_nl *nl;
+	FILE *f;
+	size_t n;
+	char *p;
+	int fd;
+
+	if (!hpage)
+		SKIP(return, "kernel without transparent huge pages");
+	if (ipcx_nl_open(&nl))
+		SKIP(return, "ipcx module not loaded");
+	snprintf(name, sizeof(name), "huge-cli-%d", getpid());
+	snprintf(cmd, sizeof(cmd), "%s create --huge %s %luK >/dev/null", nh_tool(), name,
+		 2 * hpage / 1024);
+	ASSERT_EQ(0, system(cmd));
+	fd = ipcx_region_open(name, 0);
+	ASSERT_LE(0, fd);
+	p = mmap(NULL, 2 * hpage, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	fill(p, hpage, 1);	/* the first huge page */
+
+	snprintf(cmd, sizeof(cmd), "%s stat --json -o PAGESIZE,RESIDENT,SWAPPED %s",
+		 nh_tool(), name);
+	f = popen(cmd, "r");
+	ASSERT_NE(NULL, f);
+	n = fread(out, 1, sizeof(out) - 1, f);
+	out[n] = 0;
+	EXPECT_EQ(0, pclose(f));
+	snprintf(want, sizeof(want),
+		 "{\"page_size\": %lu, \"resident\": %lu, \"swapped\": 0}\n",
+		 hpage, hpage);
+	EXPECT_STREQ(want, out);
+
+	ASSERT_EQ(0, ipcx_nl_get_region(nl, name, 0, &r));
+	EXPECT_EQ(hpage, r.page_size);
+	EXPECT_EQ(hpage, r.resident);
+	EXPECT_EQ(0, r.swapped);
+
+	munmap(p, 2 * hpage);
+	close(fd);
+	EXPECT_EQ(0, ipcx_nl_delete(nl, name));
+	ipcx_nl_close(nl);
 }
 
 TEST_HARNESS_MAIN
