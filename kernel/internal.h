@@ -112,6 +112,7 @@ struct ipcx_region {
 	struct pid *cpid;		/* immutable; creator's struct pid (referenced) */
 	u32 lifetime;			/* immutable; enum ipcx_lifetime */
 	u32 page_size;			/* immutable; bytes, PMD_SIZE for HUGE_THP */
+	bool hugetlb;			/* immutable; @shmem is a hugetlbfs file */
 	const char *name;		/* immutable; NULL for anonymous regions */
 	struct vfsmount *ns_mnt;	/* immutable; pinned mqueue mount of the creating ipc ns */
 	struct ipc_namespace *ns;	/* immutable; compared, never dereferenced after creation */

@@ -28,12 +28,25 @@ static bool ipcx_zeroed(const void *p, size_t n)
 	return !memchr_inv(p, 0, n);
 }
 
+/* A page size only with HUGETLB, and one of those named; not with THP. */
+static bool ipcx_open_huge_valid(u32 flags)
+{
+	u32 size = flags & (IPCX_OPEN_HUGE_MASK << IPCX_OPEN_HUGE_SHIFT);
+
+	if (!(flags & IPCX_OPEN_HUGETLB))
+		return !size;
+	return !(flags & IPCX_OPEN_HUGE_THP) &&
+	       (!size || size == IPCX_OPEN_HUGE_2MB || size == IPCX_OPEN_HUGE_1GB);
+}
+
 static int ipcx_open_check(const struct ipcx_region_open *req)
 {
 	if (req->flags & ~IPCX_OPEN_FLAGS || req->__pad ||
 	    !ipcx_zeroed(req->__reserved, sizeof(req->__reserved)))
 		return -EINVAL;
 	if ((req->flags & IPCX_OPEN_EXCL) && !(req->flags & IPCX_OPEN_CREATE))
+		return -EINVAL;
+	if (!ipcx_open_huge_valid(req->flags))
 		return -EINVAL;
 	if (req->mode & ~0777 || req->lifetime > IPCX_LIFETIME_LEASE)
 		return -EINVAL;

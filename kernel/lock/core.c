@@ -166,6 +166,9 @@ struct ipcx_lock *ipcx_lock_declare(struct ipcx_region *region, u64 offset,
 			l = ERR_PTR(-EEXIST);
 		goto out_unlock;
 	}
+	l = ERR_PTR(-EOPNOTSUPP);
+	if (region->hugetlb)	/* its pages are not shmem's (map_block) */
+		goto out_unlock;
 	l = ERR_PTR(-EPERM);
 	if (ipcx_lock_write_sealed(region))	/* declaring writes the block */
 		goto out_unlock;

@@ -58,7 +58,8 @@ int ipcx_get_version(int fd, struct ipcx_version *ver);
  * @mode: permission bits (0777 mask)
  * @lifetime: enum ipcx_lifetime
  * @flags: 0, IPCX_OPEN_EXCL (fail with -EEXIST if present), IPCX_OPEN_RDONLY,
- *	   IPCX_OPEN_HUGE_THP (a new region gets transparent huge pages)
+ *	   IPCX_OPEN_HUGE_THP (a new region gets transparent huge pages),
+ *	   IPCX_OPEN_HUGETLB and its page sizes (hugetlb pages: see the uapi header)
  *
  * Returns a file descriptor attached to the region, or -errno (see the
  * uapi header for IPCX_IOC_REGION_OPEN; -ENOENT if the module is not loaded).

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/ipcx.h>
@@ -371,6 +373,230 @@ TEST(cli_stat_shows_page_size_and_resident)
 	close(fd);
 	EXPECT_EQ(0, ipcx_nl_delete(nl, name));
 	ipcx_nl_close(nl);
+}
+
+/* ---- hugetlbfs-backed regions (IPCX_OPEN_HUGETLB) ------------------------ */
+
+/* A number from /proc/meminfo ("HugePages_Free:", "Hugepagesize:"), or -1. */
+static long meminfo(const char *key)
+{
+	char line[256];
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key))) {
+			v = strtol(line + strlen(key), NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+static long nr_hugepages(long set)
+{
+	long v = -1;
+	FILE *f = fopen("/proc/sys/vm/nr_hugepages", set < 0 ? "r" : "w");
+
+	if (!f)
+		return -1;
+	if (set < 0)
+		v = fscanf(f, "%ld", &v) == 1 ? v : -1;
+	else
+		v = fprintf(f, "%ld\n", set) > 0 ? set : -1;
+	if (fclose(f))
+		v = -1;
+	return v;
+}
+
+static uint32_t live_regions(void)
+{
+	struct ipcx_nl_stats st;
+
+	return lh_stats(&st) ? (uint32_t)-1 : st.regions;
+}
+
+#define HT_PAGES 4	/* the pool the fixture reserves */
+
+FIXTURE(hugetlb) {
+	long saved;	/* nr_hugepages before, restored after */
+	unsigned long hpage;
+	int fd;
+	char *p;
+};
+
+FIXTURE_SETUP(hugetlb)
+{
+	struct stat st;
+
+	self->saved = -1;
+	self->fd = -1;
+	self->p = MAP_FAILED;
+	if (stat(IPCX_DEVICE_PATH, &st))
+		SKIP(return, "ipcx module not loaded");
+	if (geteuid() != 0)
+		SKIP(return, "needs root to reserve huge pages");
+	self->hpage = meminfo("Hugepagesize:") * 1024;
+	self->saved = nr_hugepages(-1);
+	if (self->hpage <= 0 || self->saved < 0)
+		SKIP(return, "no hugetlb pages on this kernel");
+	nr_hugepages(self->saved + HT_PAGES);
+	if (meminfo("HugePages_Free:") < HT_PAGES)
+		SKIP(return, "could not reserve %d huge pages", HT_PAGES);
+	self->fd = region_new(2 * self->hpage, IPCX_OPEN_HUGETLB);
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(hugetlb)
+{
+	if (self->p != MAP_FAILED)
+		munmap(self->p, 2 * self->hpage);
+	if (self->fd >= 0)
+		close(self->fd);
+	if (self->saved >= 0)
+		nr_hugepages(self->saved);
+}
+
+/*
+ * Its pages come from the pool at creation and go back with the region;
+ * mapped, they are the pool's huge pages (smaps), and stat counts them.
+ */
+TEST_F(hugetlb, pages_from_the_pool_mapped_and_counted)
+{
+	struct ipcx_region_stat st = rstat(self->fd);
+	long free = meminfo("HugePages_Free:");
+
+	EXPECT_EQ(self->hpage, st.page_size);
+	EXPECT_EQ(2 * self->hpage, st.resident);	/* taken at creation */
+	EXPECT_EQ(0, st.swapped);
+	self->p = mmap(NULL, 2 * self->hpage, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       self->fd, 0);
+	ASSERT_NE(MAP_FAILED, self->p);
+	EXPECT_EQ(0, (uintptr_t)self->p % self->hpage);
+	fill(self->p, 2 * self->hpage, 13);
+	EXPECT_EQ(0, check(self->p, 2 * self->hpage, 13));
+	EXPECT_EQ(free, meminfo("HugePages_Free:"));	/* nothing more taken */
+	EXPECT_EQ((long)self->hpage / 1024, smaps_kb(self->p, "KernelPageSize:"));
+	EXPECT_EQ(2 * (long)self->hpage / 1024,
+		  smaps_kb(self->p, "Private_Hugetlb:") + smaps_kb(self->p, "Shared_Hugetlb:"));
+	EXPECT_EQ(2 * self->hpage, rstat(self->fd).resident);
+
+	munmap(self->p, 2 * self->hpage);
+	self->p = MAP_FAILED;
+	close(self->fd);
+	self->fd = -1;
+	EXPECT_EQ(free + 2, meminfo("HugePages_Free:"));
+}
+
+/* Sizes, page sizes and flags refused as documented, nothing kept. */
+TEST_F(hugetlb, bad_sizes_and_flags)
+{
+	long free = meminfo("HugePages_Free:");
+	uint32_t regions = live_regions();
+	int fd;
+
+	EXPECT_EQ(-EINVAL, region_new(self->hpage + PG, IPCX_OPEN_HUGETLB));
+	EXPECT_EQ(-EINVAL, region_new(self->hpage, IPCX_OPEN_HUGE_2MB));
+	EXPECT_EQ(-EINVAL, region_new(self->hpage, IPCX_OPEN_HUGETLB | IPCX_OPEN_HUGE_THP));
+	EXPECT_EQ(-EINVAL, region_new(self->hpage, IPCX_OPEN_HUGETLB |
+				      (22U << IPCX_OPEN_HUGE_SHIFT)));
+	/* no 1 GiB pages reserved: none here (ENODEV) or none free (ENOMEM) */
+	fd = region_new(1UL << 30, IPCX_OPEN_HUGETLB | IPCX_OPEN_HUGE_1GB);
+	EXPECT_TRUE(fd == -ENODEV || fd == -ENOMEM || fd == -EFBIG) TH_LOG("%d", fd);
+	if (self->hpage == 2 * MB) {
+		fd = region_new(self->hpage, IPCX_OPEN_HUGETLB | IPCX_OPEN_HUGE_2MB);
+		EXPECT_LE(0, fd);
+		EXPECT_EQ(self->hpage, rstat(fd).page_size);
+		close(fd);
+	}
+	EXPECT_EQ(free, meminfo("HugePages_Free:"));
+	EXPECT_EQ(regions, live_regions());
+}
+
+/* Any user may make one (as with MFD_HUGETLB): the mount's root is 01777. */
+TEST_F(hugetlb, unprivileged_user)
+{
+	pid_t pid = fork();
+	int status, fd;
+
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(2);
+		fd = region_new(self->hpage, IPCX_OPEN_HUGETLB);
+		_exit(fd >= 0 && rstat(fd).page_size == self->hpage ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* More than the pool has free: ENOMEM, and the pool and regions as before. */
+TEST_F(hugetlb, pool_exhaustion_enomem_leaks_nothing)
+{
+	long free = meminfo("HugePages_Free:");
+	uint32_t regions = live_regions();
+
+	ASSERT_LT(0, free);
+	EXPECT_EQ(-ENOMEM, region_new((free + 1) * self->hpage, IPCX_OPEN_HUGETLB));
+	EXPECT_EQ(free, meminfo("HugePages_Free:"));
+	EXPECT_EQ(regions, live_regions());
+	/* and what is left is still usable */
+	EXPECT_EQ(0, close(region_new(free * self->hpage, IPCX_OPEN_HUGETLB)));
+	EXPECT_EQ(free, meminfo("HugePages_Free:"));
+}
+
+/* Mappings on huge page bounds only; a split inside a huge page refused. */
+TEST_F(hugetlb, mappings_on_page_bounds)
+{
+	char *q;
+
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, self->hpage / 2, PROT_READ, MAP_SHARED,
+				   self->fd, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, self->hpage, PROT_READ, MAP_SHARED,
+				   self->fd, self->hpage / 2));
+	EXPECT_EQ(EINVAL, errno);
+	q = mmap(NULL, self->hpage, PROT_READ, MAP_SHARED, self->fd, self->hpage);
+	ASSERT_NE(MAP_FAILED, q);
+	munmap(q, self->hpage);
+	self->p = mmap(NULL, 2 * self->hpage, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       self->fd, 0);
+	ASSERT_NE(MAP_FAILED, self->p);
+	EXPECT_NE(0, munmap(self->p + self->hpage / 2, PG));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, munmap(self->p + self->hpage, self->hpage));
+	self->p[0] = 1;
+	EXPECT_EQ(0, munmap(self->p, self->hpage));
+	self->p = MAP_FAILED;
+}
+
+/* Resize and locks: EOPNOTSUPP. Seals work. */
+TEST_F(hugetlb, resize_locks_seals)
+{
+	struct ipcx_region_seal rs = { .seals = IPCX_SEAL_WRITE };
+	struct ipcx_mutex m;
+	char *q;
+
+	EXPECT_EQ(-EOPNOTSUPP, resize(self->fd, 4 * self->hpage));
+	EXPECT_EQ(-EOPNOTSUPP, resize(self->fd, self->hpage));
+	EXPECT_EQ(2 * self->hpage, rstat(self->fd).size);
+	self->p = mmap(NULL, 2 * self->hpage, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       self->fd, 0);
+	ASSERT_NE(MAP_FAILED, self->p);
+	EXPECT_EQ(-EOPNOTSUPP, ipcx_mutex_init(&m, self->fd, self->p, 64));
+	fill(self->p, 2 * self->hpage, 17);
+	munmap(self->p, 2 * self->hpage);
+	self->p = MAP_FAILED;
+	ASSERT_EQ(0, ioctl(self->fd, IPCX_IOC_REGION_SEAL, &rs));
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 2 * self->hpage, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, self->fd, 0));
+	EXPECT_EQ(EPERM, errno);
+	q = mmap(NULL, 2 * self->hpage, PROT_READ, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, q);
+	EXPECT_EQ(0, check(q, 2 * self->hpage, 17));
+	munmap(q, 2 * self->hpage);
 }
 
 TEST_HARNESS_MAIN

@@ -174,8 +174,27 @@ enum ipcx_lifetime {
  * shmem_enabled is "deny"); EOPNOTSUPP on a kernel without THP.
  */
 #define IPCX_OPEN_HUGE_THP	(1U << 3)
+/*
+ * IPCX_OPEN_HUGETLB backs a new region with pages of the system's hugetlb
+ * pool, as SHM_HUGETLB and MFD_HUGETLB do: of the default huge page size,
+ * or of the size IPCX_OPEN_HUGE_2MB or IPCX_OPEN_HUGE_1GB names (log2 of
+ * the size in bits 26-31, as MFD_HUGE_*). The size must be a multiple of
+ * the page size (EINVAL). All its pages are taken from the pool at
+ * creation (ENOMEM when the pool has too few free: nothing is kept).
+ * ENODEV when the machine has no pages of that size. Such a region cannot
+ * be resized, nor hold declared locks (EOPNOTSUPP), and its mappings must
+ * start, end and have their offset at multiples of the page size (EINVAL,
+ * as for hugetlbfs). Not with IPCX_OPEN_HUGE_THP.
+ */
+#define IPCX_OPEN_HUGETLB	(1U << 4)
+#define IPCX_OPEN_HUGE_SHIFT	26
+#define IPCX_OPEN_HUGE_MASK	0x3fU
+#define IPCX_OPEN_HUGE_2MB	(21U << IPCX_OPEN_HUGE_SHIFT)
+#define IPCX_OPEN_HUGE_1GB	(30U << IPCX_OPEN_HUGE_SHIFT)
 #define IPCX_OPEN_FLAGS		(IPCX_OPEN_CREATE | IPCX_OPEN_EXCL | \
-				 IPCX_OPEN_RDONLY | IPCX_OPEN_HUGE_THP)
+				 IPCX_OPEN_RDONLY | IPCX_OPEN_HUGE_THP | \
+				 IPCX_OPEN_HUGETLB | \
+				 (IPCX_OPEN_HUGE_MASK << IPCX_OPEN_HUGE_SHIFT))
 
 /**
  * struct ipcx_region_open - argument of IPCX_IOC_REGION_OPEN
@@ -216,7 +235,10 @@ struct ipcx_region_open {
  *   EINVAL        unknown flags, EXCL without CREATE, non-zero
  *                 __pad/__reserved, mode outside 0777, bad lifetime, empty
  *                 name or name with '/', no name without CREATE, size 0 on
- *                 create, size larger than an existing region
+ *                 create, size larger than an existing region; a page size
+ *                 without IPCX_OPEN_HUGETLB, or not 2 MiB or 1 GiB; both
+ *                 HUGE_THP and HUGETLB; a HUGETLB size not a multiple of
+ *                 the page size
  *   ENAMETOOLONG  name longer than IPCX_NAME_MAX
  *   E2BIG         larger struct with non-zero unknown tail
  *   EBUSY         this file is already attached
@@ -228,7 +250,9 @@ struct ipcx_region_open {
  *   EFBIG         size above max_region_bytes
  *   ENOSPC        the namespace's max_regions or max_total_bytes, or the
  *                 caller's max_user_regions or max_user_bytes, reached
- *   ENOMEM        out of memory
+ *   ENOMEM        out of memory; IPCX_OPEN_HUGETLB: too few free pages
+ *                 in the hugetlb pool
+ *   ENODEV        IPCX_OPEN_HUGETLB: no huge pages of that size here
  *   EOPNOTSUPP    IPCX_OPEN_HUGE_THP on a kernel without THP
  */
 #define IPCX_IOC_REGION_OPEN	_IOWR(IPCX_IOC_MAGIC, 0x01, struct ipcx_region_open)
@@ -424,7 +448,7 @@ struct ipcx_region_resize {
  * (max_region_bytes), ENOSPC (the namespace's max_total_bytes, or the
  * caller's max_user_bytes: the caller pays for the whole new size from now
  * on, and whoever paid before is refunded), EBUSY (shrinking would cut off a
- * declared lock block).
+ * declared lock block), EOPNOTSUPP (an IPCX_OPEN_HUGETLB region).
  */
 #define IPCX_IOC_REGION_RESIZE	_IOW(IPCX_IOC_MAGIC, 0x06, struct ipcx_region_resize)
 
@@ -719,7 +743,8 @@ struct ipcx_lock_stat {
  *   EACCES (read-only attachment), EPERM (a new block after
  *   IPCX_SEAL_WRITE), ENOSPC (max_locks_per_region, or the caller's
  *   max_user_locks, or its RLIMIT_MEMLOCK for a lock on a page of the
- *   region no lock pinned yet), EIDRM.
+ *   region no lock pinned yet), EIDRM, EOPNOTSUPP (an IPCX_OPEN_HUGETLB
+ *   region).
  *   A semaphore starts at op.value (at most IPCX_SEM_VALUE_MAX).
  * IPCX_IOC_MUTEX_LOCK - acquire the mutex at op.offset (after the user-space
  *   CAS failed). Returns 0 or EOWNERDEAD (op.died filled); errors:
