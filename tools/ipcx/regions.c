@@ -24,12 +24,18 @@ static void get_name(const void *row, const struct out *o, char *buf, size_t len
 	snprintf(buf, len, "%s", *name || o->json ? name : "(anon)");
 }
 
-static void get_size(const void *row, const struct out *o, char *buf, size_t len)
+/* bytes: the raw count with --bytes or JSON, else human-readable */
+static void put_bytes(uint64_t v, const struct out *o, char *buf, size_t len)
 {
 	if (o->json || o->bytes)
-		snprintf(buf, len, "%" PRIu64, REGION(row)->size);
+		snprintf(buf, len, "%" PRIu64, v);
 	else
-		fmt_size(REGION(row)->size, buf, len);
+		fmt_size(v, buf, len);
+}
+
+static void get_size(const void *row, const struct out *o, char *buf, size_t len)
+{
+	put_bytes(REGION(row)->size, o, buf, len);
 }
 
 static void get_owner(const void *row, const struct out *o, char *buf, size_t len)
@@ -105,15 +111,6 @@ static void get_ctime(const void *row, const struct out *o, char *buf, size_t le
 		snprintf(buf, len, "%" PRIu64, REGION(row)->ctime_ns);
 	else
 		fmt_time(REGION(row)->ctime_ns, buf, len);
-}
-
-/* bytes: the raw count with --bytes or JSON, else human-readable */
-static void put_bytes(uint64_t v, const struct out *o, char *buf, size_t len)
-{
-	if (o->json || o->bytes)
-		snprintf(buf, len, "%" PRIu64, v);
-	else
-		fmt_size(v, buf, len);
 }
 
 static void get_page_size(const void *row, const struct out *o, char *buf, size_t len)

@@ -184,7 +184,9 @@ enum ipcx_lifetime {
  * ENODEV when the machine has no pages of that size. Such a region cannot
  * be resized, nor hold declared locks (EOPNOTSUPP), and its mappings must
  * start, end and have their offset at multiples of the page size (EINVAL,
- * as for hugetlbfs). Not with IPCX_OPEN_HUGE_THP.
+ * as for hugetlbfs). Not with IPCX_OPEN_HUGE_THP. Being taken at creation,
+ * its pages are placed by the creating thread's NUMA policy (numactl
+ * --membind on the creator), not by a later mbind(2) of a mapping.
  */
 #define IPCX_OPEN_HUGETLB	(1U << 4)
 #define IPCX_OPEN_HUGE_SHIFT	26
