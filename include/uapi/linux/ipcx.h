@@ -255,6 +255,8 @@ struct ipcx_region_open {
  *   ENOMEM        out of memory; IPCX_OPEN_HUGETLB: too few free pages
  *                 in the hugetlb pool
  *   ENODEV        IPCX_OPEN_HUGETLB: no huge pages of that size here
+ *   EINTR         IPCX_OPEN_HUGETLB: a signal came while its pages were
+ *                 taken (nothing is kept)
  *   EOPNOTSUPP    IPCX_OPEN_HUGE_THP on a kernel without THP
  */
 #define IPCX_IOC_REGION_OPEN	_IOWR(IPCX_IOC_MAGIC, 0x01, struct ipcx_region_open)
