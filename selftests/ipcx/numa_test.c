@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -93,6 +92,37 @@ static long numa_maps_on(char *p, int nid, char pol[64])
 	return n;
 }
 
+/*
+ * Does node 1 have memory? (/sys/devices/system/node/node1 alone is not
+ * enough: a guest without NUMA may list it as possible, with no memory.)
+ */
+static int node1_has_memory(void)
+{
+	char buf[256] = "", *s;
+	FILE *f = fopen("/sys/devices/system/node/has_memory", "r");
+
+	if (!f)
+		return 0;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	for (s = buf; *s; ) {	/* a list of ranges: "0", "0-1", "0,2-3" */
+		char *end;
+		long a = strtol(s, &end, 10), b = a;
+
+		if (end == s)
+			break;
+		if (*end == '-')
+			b = strtol(end + 1, &end, 10);
+		if (a <= 1 && 1 <= b)
+			return 1;
+		s = *end == ',' ? end + 1 : end;
+		if (*end != ',')
+			break;
+	}
+	return 0;
+}
+
 static void touch(char *p)
 {
 	int i;
@@ -111,12 +141,10 @@ FIXTURE_SETUP(numa)
 	struct ipcx_region_open ro = {
 		.size = NPG * PG, .flags = IPCX_OPEN_CREATE, .mode = 0600,
 	};
-	struct stat st;
-
 	self->fd = -1;
 	self->p = MAP_FAILED;
-	if (stat("/sys/devices/system/node/node1", &st))
-		SKIP(return, "one NUMA node (boot with vm-run.sh --numa x2)");
+	if (!node1_has_memory())
+		SKIP(return, "no memory on NUMA node 1 (boot with vm-run.sh --numa x2)");
 	self->fd = open(IPCX_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	if (self->fd < 0 && errno == ENOENT)
 		SKIP(return, "ipcx module not loaded");
@@ -139,6 +167,8 @@ FIXTURE_TEARDOWN(numa)
 /* mbind(MPOL_BIND, node 1) before the first touch: every page on node 1. */
 TEST_F(numa, mbind_places_pages_on_the_node)
 {
+	if (_metadata->skip)	/* SKIP in the setup still runs the body */
+		return;
 	char pol[64] = "";
 
 	ASSERT_EQ(0, mbind_(self->p, NPG * PG, MPOL_BIND, 1UL << 1, 0));
@@ -155,6 +185,8 @@ TEST_F(numa, mbind_places_pages_on_the_node)
  */
 TEST_F(numa, mbind_policy_applies_through_another_mapping)
 {
+	if (_metadata->skip)	/* SKIP in the setup still runs the body */
+		return;
 	char *q;
 
 	ASSERT_EQ(0, mbind_(self->p, NPG * PG, MPOL_BIND, 1UL << 1, 0));
@@ -169,6 +201,8 @@ TEST_F(numa, mbind_policy_applies_through_another_mapping)
 /* Pages first placed on node 0 move to node 1 with MPOL_MF_MOVE. */
 TEST_F(numa, mbind_move_migrates_pages)
 {
+	if (_metadata->skip)	/* SKIP in the setup still runs the body */
+		return;
 	ASSERT_EQ(0, mbind_(self->p, NPG * PG, MPOL_BIND, 1UL << 0, 0));
 	touch(self->p);
 	ASSERT_EQ(NPG, pages_on(self->p, 0));
@@ -183,6 +217,8 @@ TEST_F(numa, mbind_move_migrates_pages)
  */
 TEST_F(numa, task_policy_places_pages)
 {
+	if (_metadata->skip)	/* SKIP in the setup still runs the body */
+		return;
 	ASSERT_EQ(0, set_mempolicy_(MPOL_BIND, 1UL << 1));
 	touch(self->p);
 	ASSERT_EQ(0, set_mempolicy_(MPOL_DEFAULT, 0));
@@ -191,6 +227,8 @@ TEST_F(numa, task_policy_places_pages)
 
 TEST_F(numa, task_interleave_spreads_pages)
 {
+	if (_metadata->skip)	/* SKIP in the setup still runs the body */
+		return;
 	int on0, on1;
 
 	ASSERT_EQ(0, set_mempolicy_(MPOL_INTERLEAVE, 3));
