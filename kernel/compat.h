@@ -8,6 +8,8 @@
 #ifndef _IPCX_COMPAT_H
 #define _IPCX_COMPAT_H
 
+#include <linux/cred.h>
+#include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <net/genetlink.h>
@@ -68,5 +70,17 @@ static inline struct nlattr **ipcx_genl_dumpit_attrs(struct netlink_callback *cb
 #define IPCX_GET_POLICY_PARAMS (struct vm_area_struct *vma, unsigned long addr)
 #define IPCX_GET_POLICY_ARGS (vma, addr)
 #endif
+
+/* 6.6 renamed vfs_tmpfile_open() kernel_tmpfile_open(), with an idmap. */
+static inline struct file *ipcx_tmpfile_open(const struct path *dir,
+					     umode_t mode, int flags)
+{
+#ifdef IPCX_HAVE_KERNEL_TMPFILE_OPEN
+	return kernel_tmpfile_open(&nop_mnt_idmap, dir, mode, flags,
+				   current_cred());
+#else
+	return vfs_tmpfile_open(&init_user_ns, dir, mode, flags, current_cred());
+#endif
+}
 
 #endif /* _IPCX_COMPAT_H */

@@ -32,7 +32,8 @@ static long ipcx_ioc_version(struct file *file, unsigned long arg,
 		.abi_major = IPCX_ABI_MAJOR,
 		.abi_minor = IPCX_ABI_MINOR,
 		.features = IPCX_FEAT_VERSION | IPCX_FEAT_REGIONS | IPCX_FEAT_LOCKS |
-			    IPCX_FEAT_DEATH_EVENT | IPCX_FEAT_DEATH_CHAIN,
+			    IPCX_FEAT_DEATH_EVENT | IPCX_FEAT_DEATH_CHAIN |
+			    IPCX_FEAT_HUGE,
 	};
 
 	return ipcx_copy_struct_out(arg, usize, &ver, sizeof(ver),

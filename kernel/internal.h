@@ -111,6 +111,8 @@ struct ipcx_region {
 	u64 ctime_ns;			/* immutable; CLOCK_REALTIME at creation */
 	struct pid *cpid;		/* immutable; creator's struct pid (referenced) */
 	u32 lifetime;			/* immutable; enum ipcx_lifetime */
+	u32 page_size;			/* immutable; bytes, PMD_SIZE for HUGE_THP */
+	bool hugetlb;			/* immutable; @shmem is a hugetlbfs file */
 	const char *name;		/* immutable; NULL for anonymous regions */
 	struct vfsmount *ns_mnt;	/* immutable; pinned mqueue mount of the creating ipc ns */
 	struct ipc_namespace *ns;	/* immutable; compared, never dereferenced after creation */
@@ -146,7 +148,8 @@ struct ipcx_attach {
 
 /* region.c: object, lifetime, shmem backing, limits */
 struct ipcx_region *ipcx_region_create(const char *name, u64 size, umode_t mode,
-				       u32 lifetime);
+				       u32 lifetime, u32 flags);
+void ipcx_region_memory(struct ipcx_region *region, u64 *resident, u64 *swapped);
 void ipcx_region_get(struct ipcx_region *region);
 void ipcx_region_put(struct ipcx_region *region);
 int ipcx_region_resize(struct ipcx_region *region, u64 size);
@@ -305,6 +308,7 @@ struct ipcx_region *ipcx_region_find_next(u64 *id);
 struct ipcx_region *ipcx_region_get_live(u64 id);
 bool ipcx_region_id_live(u64 id);
 void ipcx_regions_stats(struct ipcx_stats *st);
+void ipcx_regions_init(void);	/* at load: the huge-page tmpfs */
 void ipcx_regions_exit(void);	/* at rmmod: destroy what is still named */
 
 /* lock/core.c, lock/owner.c: their part of struct ipcx_stats */

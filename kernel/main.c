@@ -42,6 +42,7 @@ static int __init ipcx_init(void)
 	ret = ipcx_owners_init();
 	if (ret)
 		return ret;
+	ipcx_regions_init();
 	ret = ipcx_dev_register(dev_mode);
 	if (ret)
 		goto out_owners_exit;

@@ -137,11 +137,29 @@ static struct mempolicy *ipcx_vm_get_policy IPCX_GET_POLICY_PARAMS
 }
 #endif
 
+/* hugetlb refuses to split a vma inside a huge page (as shm_may_split()) */
+static int ipcx_vm_may_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	const struct vm_operations_struct *ops = ipcx_vma_shmem_ops(vma);
+
+	return ops->may_split ? ops->may_split(vma, addr) : 0;
+}
+
+/* the page size of hugetlb mappings (smaps' KernelPageSize, and mm's own) */
+static unsigned long ipcx_vm_pagesize(struct vm_area_struct *vma)
+{
+	const struct vm_operations_struct *ops = ipcx_vma_shmem_ops(vma);
+
+	return ops->pagesize ? ops->pagesize(vma) : PAGE_SIZE;
+}
+
 static const struct vm_operations_struct ipcx_vm_ops = {
 	.open = ipcx_vm_open,
 	.close = ipcx_vm_close,
 	.fault = ipcx_vm_fault,
 	.map_pages = ipcx_vm_map_pages,
+	.may_split = ipcx_vm_may_split,
+	.pagesize = ipcx_vm_pagesize,
 #ifdef CONFIG_NUMA
 	.set_policy = ipcx_vm_set_policy,
 	.get_policy = ipcx_vm_get_policy,
@@ -197,6 +215,10 @@ static int ipcx_view_mmap(struct file *file, struct vm_area_struct *vma)
 	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 	if (!ipcx_vma_in_region(region, vma))
+		return -EINVAL;
+	/* hugetlb maps whole pages: start, end and offset on their bounds */
+	if (((vma->vm_start | vma->vm_end | (vma->vm_pgoff << PAGE_SHIFT)) &
+	     (region->page_size - 1)) && region->hugetlb)
 		return -EINVAL;
 	ret = ipcx_mm_note_region(vma->vm_mm, region);
 	if (ret)
@@ -299,13 +321,23 @@ struct ipcx_region *ipcx_vma_region(struct vm_area_struct *vma)
  * @pgoff: offset in pages
  * @flags: mmap flags
  *
- * Refuses unattached files early; otherwise the mm's default.
+ * Refuses unattached files early; otherwise the backing file's, as
+ * shm_get_unmapped_area() does: shmem aligns the address to the huge page
+ * size where its superblock may use huge pages (IPCX_OPEN_HUGE_THP), so
+ * that they can be mapped by PMD.
  */
 unsigned long ipcx_get_unmapped_area(struct file *file, unsigned long addr,
 				     unsigned long len, unsigned long pgoff,
 				     unsigned long flags)
 {
-	if (!ipcx_file_attach(file))
+	struct ipcx_region *region = ipcx_file_region(file);
+	struct file *shmem;
+
+	if (!region)
 		return -ENXIO;
+	shmem = region->shmem;
+	if (shmem->f_op->get_unmapped_area)
+		return shmem->f_op->get_unmapped_area(shmem, addr, len, pgoff,
+						      flags);
 	return ipcx_mm_get_unmapped_area(file, addr, len, pgoff, flags);
 }

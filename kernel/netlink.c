@@ -107,8 +107,10 @@ static int ipcx_nl_fill_region(struct sk_buff *skb, struct ipcx_region *region)
 	struct user_namespace *uns = current_user_ns();
 	unsigned int nattach, nmaps;
 	u32 mode, seals, uid, gid;
+	u64 resident, swapped;
 	struct nlattr *nest;
 
+	ipcx_region_memory(region, &resident, &swapped);
 	spin_lock(&region->lock);
 	uid = from_kuid_munged(uns, region->uid);
 	gid = from_kgid_munged(uns, region->gid);
@@ -135,7 +137,13 @@ static int ipcx_nl_fill_region(struct sk_buff *skb, struct ipcx_region *region)
 	    nla_put_u32(skb, IPCX_NL_REGION_A_NATTACH, nattach) ||
 	    nla_put_u32(skb, IPCX_NL_REGION_A_NMAPS, nmaps) ||
 	    nla_put_u32(skb, IPCX_NL_REGION_A_NLOCKS, READ_ONCE(region->locks.nr)) ||
-	    (READ_ONCE(region->linked) && nla_put_flag(skb, IPCX_NL_REGION_A_LINKED))) {
+	    (READ_ONCE(region->linked) && nla_put_flag(skb, IPCX_NL_REGION_A_LINKED)) ||
+	    nla_put_u64_64bit(skb, IPCX_NL_REGION_A_PAGE_SIZE, region->page_size,
+			      IPCX_NL_REGION_A_PAD) ||
+	    nla_put_u64_64bit(skb, IPCX_NL_REGION_A_RESIDENT, resident,
+			      IPCX_NL_REGION_A_PAD) ||
+	    nla_put_u64_64bit(skb, IPCX_NL_REGION_A_SWAPPED, swapped,
+			      IPCX_NL_REGION_A_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

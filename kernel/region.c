@@ -25,6 +25,7 @@
  * The final ipcx_region_put() takes ipcx_names_lock (see names.c).
  */
 #include <linux/atomic.h>
+#include <linux/hugetlb.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -37,6 +38,7 @@
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 
+#include "compat.h"
 #include "internal.h"
 
 static ulong max_region_bytes = 1UL << 30;
@@ -44,6 +46,33 @@ module_param(max_region_bytes, ulong, 0644);
 MODULE_PARM_DESC(max_region_bytes, "largest size of one region in bytes (EFBIG beyond)");
 
 static atomic64_t ipcx_next_id = ATOMIC64_INIT(0);
+/*
+ * IPCX_OPEN_HUGE_THP regions: a private tmpfs mounted huge=within_size at
+ * load (as i915's gemfs), since shmem decides huge pages per superblock
+ * (shmem_is_huge()) and the kernel's own shm_mnt follows the system-wide
+ * shmem_enabled. NULL without THP. Like shm_mnt it has no size or inode
+ * limits (SB_KERNMOUNT): our budgets apply.
+ */
+static struct vfsmount *ipcx_thp_mnt;
+
+/*
+ * IPCX_OPEN_HUGETLB regions: hugetlbfs mounted at load, one per page size
+ * (SysV's hugetlb_file_setup() is not exported; its files live on the
+ * kernel's own internal mounts). Index 0 is the default size, then 2 MiB
+ * and 1 GiB; NULL where the machine has no such pages. The root is 01777
+ * so that any caller may make its unlinked file there (O_TMPFILE); our
+ * budgets and the pool bound what it costs, as memfd's MFD_HUGETLB.
+ */
+static const struct {
+	unsigned int log;	/* IPCX_OPEN_HUGE_* value; 0: the default */
+	const char *opts;
+} ipcx_hugetlb_sizes[] = {
+	{ 0, "mode=01777" },
+	{ 21, "pagesize=2M,mode=01777" },
+	{ 30, "pagesize=1G,mode=01777" },
+};
+
+static struct vfsmount *ipcx_hugetlb_mnt[ARRAY_SIZE(ipcx_hugetlb_sizes)];
 static DEFINE_MUTEX(ipcx_attach_lock);
 static DEFINE_XARRAY(ipcx_regions);	/* see the top */
 
@@ -54,6 +83,48 @@ static int ipcx_size_check(u64 size)
 	if (size > MAX_LFS_FILESIZE || size > READ_ONCE(max_region_bytes))
 		return -EFBIG;
 	return 0;
+}
+
+/* The hugetlbfs mount for IPCX_OPEN_HUGETLB @flags, or an ERR_PTR. */
+static struct vfsmount *ipcx_hugetlb_mount(u32 flags)
+{
+	unsigned int log = (flags >> IPCX_OPEN_HUGE_SHIFT) & IPCX_OPEN_HUGE_MASK;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ipcx_hugetlb_sizes); i++)
+		if (ipcx_hugetlb_sizes[i].log == log)
+			return ipcx_hugetlb_mnt[i] ?: ERR_PTR(-ENODEV);
+	return ERR_PTR(-EINVAL);
+}
+
+/* The size of @mnt's pages. */
+static unsigned long ipcx_hugetlb_page_size(struct vfsmount *mnt)
+{
+	return huge_page_size(hstate_inode(d_inode(mnt->mnt_root)));
+}
+
+/*
+ * A hugetlbfs file of @size bytes on @mnt, all its pages taken from the
+ * pool now, as SHM_HUGETLB reserves them at shmget(): an empty pool fails
+ * the creation (ENOMEM, as shmget), not a later fault (SIGBUS).
+ */
+static struct file *ipcx_hugetlb_file(struct vfsmount *mnt, u64 size)
+{
+	struct path root = { .mnt = mnt, .dentry = mnt->mnt_root };
+	struct file *file;
+	int ret;
+
+	if (size & (ipcx_hugetlb_page_size(mnt) - 1))
+		return ERR_PTR(-EINVAL);
+	file = ipcx_tmpfile_open(&root, 0600, O_RDWR | O_LARGEFILE);
+	if (IS_ERR(file))
+		return file;
+	ret = vfs_fallocate(file, 0, 0, size);
+	if (ret) {
+		fput(file);	/* evicting the inode gives the pages back */
+		return ERR_PTR(ret == -ENOSPC ? -ENOMEM : ret);
+	}
+	return file;
 }
 
 static void ipcx_region_init(struct ipcx_region *region,
@@ -84,15 +155,18 @@ static void ipcx_region_init(struct ipcx_region *region,
  * @size: size in bytes
  * @mode: permission bits (0777 mask)
  * @lifetime: enum ipcx_lifetime
+ * @flags: IPCX_OPEN_* bits; the HUGE ones are used here
  *
  * The caller announces it (ipcx_nl_notify_region()) once it holds no lock:
  * named regions are created under ipcx_names_lock.
  *
- * Return: the region, or ERR_PTR(-EINVAL/-EFBIG/-ENOSPC/-ENOMEM).
+ * Return: the region, or ERR_PTR(-EINVAL/-EFBIG/-ENOSPC/-ENOMEM/-ENODEV/
+ * -EOPNOTSUPP).
  */
 struct ipcx_region *ipcx_region_create(const char *name, u64 size, umode_t mode,
-				       u32 lifetime)
+				       u32 lifetime, u32 flags)
 {
+	struct vfsmount *hugetlb_mnt = NULL;
 	struct ipcx_region *region;
 	struct ipcx_charge charge;
 	int ret;
@@ -100,6 +174,13 @@ struct ipcx_region *ipcx_region_create(const char *name, u64 size, umode_t mode,
 	ret = ipcx_size_check(size);
 	if (ret)
 		return ERR_PTR(ret);
+	if ((flags & IPCX_OPEN_HUGE_THP) && !ipcx_thp_mnt)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (flags & IPCX_OPEN_HUGETLB) {
+		hugetlb_mnt = ipcx_hugetlb_mount(flags);
+		if (IS_ERR(hugetlb_mnt))
+			return ERR_CAST(hugetlb_mnt);
+	}
 	ret = ipcx_limits_charge(&charge, PAGE_ALIGN(size));
 	if (ret)
 		return ERR_PTR(ret);
@@ -114,7 +195,13 @@ struct ipcx_region *ipcx_region_create(const char *name, u64 size, umode_t mode,
 		if (!region->name)
 			goto out_free_region;
 	}
-	region->shmem = shmem_file_setup("ipcx", size, VM_NORESERVE);
+	if (hugetlb_mnt)
+		region->shmem = ipcx_hugetlb_file(hugetlb_mnt, size);
+	else if (flags & IPCX_OPEN_HUGE_THP)
+		region->shmem = shmem_file_setup_with_mnt(ipcx_thp_mnt, "ipcx",
+							  size, VM_NORESERVE);
+	else
+		region->shmem = shmem_file_setup("ipcx", size, VM_NORESERVE);
 	if (IS_ERR(region->shmem)) {
 		/*
 		 * shmem says ENOSPC when it cannot allocate the inode (its
@@ -127,6 +214,11 @@ struct ipcx_region *ipcx_region_create(const char *name, u64 size, umode_t mode,
 		goto out_free_name;
 	}
 	ipcx_region_init(region, &charge, mode, lifetime);
+	region->page_size = flags & IPCX_OPEN_HUGE_THP ? PMD_SIZE : PAGE_SIZE;
+	if (hugetlb_mnt) {
+		region->hugetlb = true;
+		region->page_size = ipcx_hugetlb_page_size(hugetlb_mnt);
+	}
 	ipcx_names_bind_ns(region);
 	ret = xa_err(xa_store(&ipcx_regions, region->id, region,
 			      GFP_KERNEL_ACCOUNT));
@@ -216,7 +308,7 @@ static void ipcx_shmem_set_size(struct ipcx_region *region, loff_t size)
  * @size: the new size in bytes
  *
  * Return: 0, -EINVAL (0), -EFBIG, -ENOSPC, -EPERM (IPCX_SEAL_RESIZE),
- * -EBUSY (a declared lock lies beyond the new size).
+ * -EBUSY (a declared lock lies beyond the new size), -EOPNOTSUPP (hugetlb).
  */
 int ipcx_region_resize(struct ipcx_region *region, u64 size)
 {
@@ -230,6 +322,8 @@ int ipcx_region_resize(struct ipcx_region *region, u64 size)
 	if (region->seals & IPCX_SEAL_RESIZE)
 		ret = -EPERM;
 	spin_unlock(&region->lock);
+	if (!ret && region->hugetlb)
+		ret = -EOPNOTSUPP;	/* its pages were all taken at creation */
 	if (!ret && ipcx_region_locks_beyond(region, size))
 		ret = -EBUSY;	/* a lock's page is pinned: keep it in the region */
 	if (!ret)
@@ -387,11 +481,69 @@ struct ipcx_region *ipcx_region_find_next(u64 *id)
 	return region;
 }
 
+/**
+ * ipcx_region_memory() - a snapshot of where a region's pages are
+ * @region: the region
+ * @resident: out: bytes of its pages in memory (in its page cache)
+ * @swapped: out: bytes of its pages in swap
+ *
+ * Both are read without the inode's locks: a snapshot, as smaps gives.
+ */
+void ipcx_region_memory(struct ipcx_region *region, u64 *resident, u64 *swapped)
+{
+	struct inode *inode = file_inode(region->shmem);
+
+	if (region->hugetlb) {	/* hugetlbfs counts its pages in i_blocks */
+		*resident = (u64)READ_ONCE(inode->i_blocks) << 9;
+		*swapped = 0;
+		return;
+	}
+	*resident = (u64)READ_ONCE(inode->i_mapping->nrpages) << PAGE_SHIFT;
+	*swapped = (u64)READ_ONCE(SHMEM_I(inode)->swapped) << PAGE_SHIFT;
+}
+
 /* For IPCX_NL_CMD_STATS_GET: limits and live counts of the regions. */
 void ipcx_regions_stats(struct ipcx_stats *st)
 {
 	st->max_region_bytes = READ_ONCE(max_region_bytes);
 	ipcx_limits_stats(st);
+}
+
+/**
+ * ipcx_regions_init() - at load: mount the huge-page tmpfs
+ *
+ * Without it (a kernel without THP, or the mount failed) IPCX_OPEN_HUGE_THP
+ * fails with EOPNOTSUPP; nothing else depends on it.
+ */
+void ipcx_regions_init(void)
+{
+	char opts[] = "huge=within_size";	/* parsed in place */
+	struct file_system_type *type;
+	struct vfsmount *mnt;
+	int i;
+
+	/* built in: no module reference to drop (put_filesystem() is not exported) */
+	type = IS_ENABLED(CONFIG_HUGETLBFS) ? get_fs_type("hugetlbfs") : NULL;
+	for (i = 0; type && i < ARRAY_SIZE(ipcx_hugetlb_sizes); i++) {
+		char *o = kstrdup(ipcx_hugetlb_sizes[i].opts, GFP_KERNEL);
+
+		mnt = o ? vfs_kern_mount(type, SB_KERNMOUNT, type->name, o) : NULL;
+		kfree(o);
+		if (!IS_ERR_OR_NULL(mnt))
+			ipcx_hugetlb_mnt[i] = mnt;
+	}
+	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+		return;
+	type = get_fs_type("tmpfs");
+	if (!type)
+		return;
+	mnt = vfs_kern_mount(type, SB_KERNMOUNT, type->name, opts);
+	if (IS_ERR(mnt)) {
+		pr_warn("ipcx: no huge-page tmpfs (%ld): IPCX_OPEN_HUGE_THP fails\n",
+			PTR_ERR(mnt));
+		return;
+	}
+	ipcx_thp_mnt = mnt;
 }
 
 /**
@@ -404,4 +556,8 @@ void ipcx_regions_exit(void)
 {
 	ipcx_names_sweep(true);
 	ipcx_limits_exit();
+	/* files still being released hold the mount: it goes with the last */
+	if (ipcx_thp_mnt)
+		kern_unmount(ipcx_thp_mnt);
+	kern_unmount_array(ipcx_hugetlb_mnt, ARRAY_SIZE(ipcx_hugetlb_mnt));
 }

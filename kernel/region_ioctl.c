@@ -28,12 +28,25 @@ static bool ipcx_zeroed(const void *p, size_t n)
 	return !memchr_inv(p, 0, n);
 }
 
+/* A page size only with HUGETLB, and one of those named; not with THP. */
+static bool ipcx_open_huge_valid(u32 flags)
+{
+	u32 size = flags & (IPCX_OPEN_HUGE_MASK << IPCX_OPEN_HUGE_SHIFT);
+
+	if (!(flags & IPCX_OPEN_HUGETLB))
+		return !size;
+	return !(flags & IPCX_OPEN_HUGE_THP) &&
+	       (!size || size == IPCX_OPEN_HUGE_2MB || size == IPCX_OPEN_HUGE_1GB);
+}
+
 static int ipcx_open_check(const struct ipcx_region_open *req)
 {
 	if (req->flags & ~IPCX_OPEN_FLAGS || req->__pad ||
 	    !ipcx_zeroed(req->__reserved, sizeof(req->__reserved)))
 		return -EINVAL;
 	if ((req->flags & IPCX_OPEN_EXCL) && !(req->flags & IPCX_OPEN_CREATE))
+		return -EINVAL;
+	if (!ipcx_open_huge_valid(req->flags))
 		return -EINVAL;
 	if (req->mode & ~0777 || req->lifetime > IPCX_LIFETIME_LEASE)
 		return -EINVAL;
@@ -80,7 +93,7 @@ static struct ipcx_region *ipcx_open_named(const char *name,
 		ret = -ENOENT;
 	} else {
 		region = ipcx_region_create(name, req->size, req->mode,
-					    req->lifetime);
+					    req->lifetime, req->flags);
 		if (!IS_ERR(region)) {
 			ipcx_names_link(region);
 			*created = true;
@@ -126,7 +139,8 @@ long ipcx_ioc_region_open(struct file *file, unsigned long arg, size_t usize)
 	if (req.name) {
 		region = ipcx_open_named(name, &req, write, &created);
 	} else {
-		region = ipcx_region_create(NULL, req.size, req.mode, req.lifetime);
+		region = ipcx_region_create(NULL, req.size, req.mode, req.lifetime,
+					    req.flags);
 		created = true;
 	}
 	if (IS_ERR(region)) {
@@ -204,6 +218,8 @@ static void ipcx_stat_fill(struct ipcx_region_stat *st, struct ipcx_attach *att)
 		st->flags |= IPCX_STAT_LINKED;
 	if (att->rdonly)
 		st->flags |= IPCX_STAT_RDONLY;
+	st->page_size = region->page_size;
+	ipcx_region_memory(region, &st->resident, &st->swapped);
 	if (region->name)
 		strscpy(st->name, region->name, sizeof(st->name));
 }

@@ -31,6 +31,9 @@ static int ipcx_parse_region(struct nlattr *nest, struct ipcx_nl_region *r)
 	r->nmaps = ipcx_get32(tb, IPCX_NL_REGION_A_NMAPS);
 	r->nlocks = ipcx_get32(tb, IPCX_NL_REGION_A_NLOCKS);
 	r->linked = !!tb[IPCX_NL_REGION_A_LINKED];
+	r->page_size = ipcx_get64(tb, IPCX_NL_REGION_A_PAGE_SIZE);
+	r->resident = ipcx_get64(tb, IPCX_NL_REGION_A_RESIDENT);
+	r->swapped = ipcx_get64(tb, IPCX_NL_REGION_A_SWAPPED);
 	return 0;
 }
 
@@ -65,21 +68,56 @@ int ipcx_nl_list_regions(struct ipcx_nl *nl, ipcx_nl_region_cb cb, void *arg)
 	return ipcx_nl_transact(nl, msg, ipcx_on_region, &w);
 }
 
-int ipcx_nl_get_region(struct ipcx_nl *nl, const char *name, uint64_t id,
-		       struct ipcx_nl_region *region)
+/* REGION_GET of one region into the first @size bytes of *@region. */
+static int ipcx_nl_get_region_sized(struct ipcx_nl *nl, const char *name,
+				    uint64_t id, struct ipcx_nl_region *region,
+				    size_t size)
 {
-	struct ipcx_region_walk w = { .one = region };
+	struct ipcx_nl_region r;
+	struct ipcx_region_walk w = { .one = &r };
 	struct nl_msg *msg;
 	int ret;
 
 	ret = ipcx_nl_sel_msg(nl, IPCX_NL_CMD_REGION_GET, 0, name, id, &msg);
 	if (ret)
 		return ret;
-	memset(region, 0, sizeof(*region));
+	memset(&r, 0, sizeof(r));
 	ret = ipcx_nl_transact(nl, msg, ipcx_on_region, &w);
-	if (!ret && !region->id)
+	if (!ret && !r.id)
 		ret = -EBADMSG;
+	memcpy(region, &r, size);
 	return ret;
+}
+
+/*
+ * struct ipcx_nl_region grew in LIBIPCX_1.9 (page_size, resident,
+ * swapped). Programs linked against ipcx_nl_get_region@LIBIPCX_1.3 pass
+ * the smaller struct, so that version fills only that much; the default
+ * version fills the whole one, and is what a static link gets.
+ */
+#ifdef __PIC__
+int ipcx_nl_get_region_v1_3(struct ipcx_nl *nl, const char *name, uint64_t id,
+			    struct ipcx_nl_region *region);
+int ipcx_nl_get_region_v1_9(struct ipcx_nl *nl, const char *name, uint64_t id,
+			    struct ipcx_nl_region *region);
+__asm__(".symver ipcx_nl_get_region_v1_3, ipcx_nl_get_region@LIBIPCX_1.3");
+__asm__(".symver ipcx_nl_get_region_v1_9, ipcx_nl_get_region@@LIBIPCX_1.9");
+
+int ipcx_nl_get_region_v1_3(struct ipcx_nl *nl, const char *name, uint64_t id,
+			    struct ipcx_nl_region *region)
+{
+	return ipcx_nl_get_region_sized(nl, name, id, region,
+					IPCX_NL_REGION_SIZE_VER0);
+}
+
+int ipcx_nl_get_region_v1_9(struct ipcx_nl *nl, const char *name, uint64_t id,
+			    struct ipcx_nl_region *region)
+#else
+int ipcx_nl_get_region(struct ipcx_nl *nl, const char *name, uint64_t id,
+		       struct ipcx_nl_region *region)
+#endif
+{
+	return ipcx_nl_get_region_sized(nl, name, id, region, sizeof(*region));
 }
 
 struct ipcx_lock_walk {

@@ -62,7 +62,7 @@ int ipcx_region_create(const char *name, uint64_t size, unsigned int mode,
 		if (ret)
 			return ret;
 	}
-	if (!size || flags & ~(IPCX_OPEN_EXCL | IPCX_OPEN_RDONLY) || mode & ~0777u ||
+	if (!size || flags & ~(IPCX_OPEN_FLAGS & ~IPCX_OPEN_CREATE) || mode & ~0777u ||
 	    lifetime > IPCX_LIFETIME_LEASE)
 		return -EINVAL;
 	return ipcx_region_attach(&req);

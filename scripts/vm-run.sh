@@ -5,7 +5,8 @@
 #
 #   vm-run.sh [--kernel BZIMAGE] [--modules DIR] [--image-modules DIR]
 #             [--timeout SECS] [--out DIR] [--memory SIZE] [--append ARGS]
-#             [--env NAME=VALUE] [--boot-time SECS] -- COMMAND...
+#             [--env NAME=VALUE] [--boot-time SECS] [--numa MEM[,cpus=A[-B]]]...
+#             -- COMMAND...
 #
 # --modules: where our .ko files are (default kernel/). --image-modules: the
 # kernel image's own module tree, lib/modules/VERSION (default
@@ -14,6 +15,11 @@
 # export a variable to COMMAND in the guest (repeatable; plain values).
 # --boot-time: how long booting and powering off may take on top of
 # --timeout (default 120; a KASAN kernel on 9p needs ~4 min to boot).
+# --numa: one emulated NUMA node of MEM (repeatable; vng's --numa, qemu's
+# -numa node): the nodes' sizes must add up to --memory, e.g.
+# --memory 2G --numa 1G,cpus=0-1 --numa 1G for numa_test (a node without
+# CPUs: splitting the two vCPUs of qemu's one socket across nodes makes the
+# kernel warn at boot, topology_sane()).
 #
 # The guest is started by virtme-ng (vng), the kernel community's runner: it
 # boots the kernel on the host's own root filesystem (read-only 9p plus
@@ -36,6 +42,7 @@ memory=2G
 append=
 imgmods=
 env=
+numa=()
 boot=120
 verbose=${VM_VERBOSE:+--verbose}
 
@@ -51,6 +58,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift 2 ;;
 	--memory) memory=$2; shift 2 ;;
 	--append) append="$append $2"; shift 2 ;;
+	--numa) numa+=(--numa "$2"); shift 2 ;;
 	--) shift; break ;;
 	*) echo "vm-run: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -89,7 +97,7 @@ start=$(date +%s)
 # (a log), it would lose what was written before, so give it pipes.
 PATH=$vng_root/usr/bin:$PATH PYTHONPATH=$vng_root/usr/lib/python3/dist-packages \
 	setsid timeout -k 20 $((limit + boot)) /usr/bin/python3 "$vng_root/usr/bin/vng" \
-	--run "$kernel" --disable-kvm --force-9p --cpus 2 --memory "$memory" \
+	--run "$kernel" --disable-kvm --force-9p --cpus 2 --memory "$memory" "${numa[@]}" \
 	--overlay-rwdir=/lib/modules --rwdir="$out=$out" $verbose \
 	--append "loglevel=4 $append" \
 	-- "$here/vm-guest.sh $out $moddir $limit" < /dev/null 2> >(cat >&2) | cat

@@ -180,6 +180,8 @@ static struct ipcx_lock *ipcx_lock_alloc(struct ipcx_region *region,
 static int ipcx_lock_may_add(struct ipcx_region *region)
 {
 	lockdep_assert_held(&ipcx_lock_regions_mutex);
+	if (region->hugetlb)	/* its pages are not shmem's (map_block) */
+		return -EOPNOTSUPP;
 	if (ipcx_lock_write_sealed(region))	/* declaring writes the block */
 		return -EPERM;
 	if (region->locks.revoked)

@@ -57,7 +57,9 @@ int ipcx_get_version(int fd, struct ipcx_version *ver);
  * @size: size in bytes (> 0)
  * @mode: permission bits (0777 mask)
  * @lifetime: enum ipcx_lifetime
- * @flags: 0, IPCX_OPEN_EXCL (fail with -EEXIST if present), IPCX_OPEN_RDONLY
+ * @flags: 0, IPCX_OPEN_EXCL (fail with -EEXIST if present), IPCX_OPEN_RDONLY,
+ *	   IPCX_OPEN_HUGE_THP (a new region gets transparent huge pages),
+ *	   IPCX_OPEN_HUGETLB and its page sizes (hugetlb pages: see the uapi header)
  *
  * Returns a file descriptor attached to the region, or -errno (see the
  * uapi header for IPCX_IOC_REGION_OPEN; -ENOENT if the module is not loaded).
@@ -277,7 +279,18 @@ struct ipcx_nl_region {
 	uint32_t nattach, nmaps, nlocks;
 	uint32_t linked;	/* 1 while the name is in place */
 	char name[IPCX_NAME_MAX + 1];	/* empty for anonymous regions */
+	/*
+	 * Appended in LIBIPCX_1.9 (0 from a module without IPCX_FEAT_HUGE);
+	 * programs linked against ipcx_nl_get_region@LIBIPCX_1.3 get the
+	 * struct without them.
+	 */
+	uint64_t page_size;	/* bytes of its pages (huge: 2 MiB on x86-64) */
+	uint64_t resident;	/* bytes in memory */
+	uint64_t swapped;	/* bytes in swap */
 };
+
+/* the size of the struct before page_size */
+#define IPCX_NL_REGION_SIZE_VER0	offsetof(struct ipcx_nl_region, page_size)
 
 /* one declared lock, as IPCX_NL_CMD_LOCK_GET describes it */
 struct ipcx_nl_lock {

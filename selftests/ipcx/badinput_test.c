@@ -321,8 +321,8 @@ static const struct bi_case region_cases[] = {
 	  .a.open = { .size = PG, .flags = ~0U } },
 	{ "open: flags bit 31", IPCX_IOC_REGION_OPEN, F_BARE, EINVAL,
 	  .a.open = { .size = PG, .flags = IPCX_OPEN_CREATE | 0x80000000U } },
-	{ "open: one stray flag bit", IPCX_IOC_REGION_OPEN, F_BARE, EINVAL,
-	  .a.open = { .size = PG, .flags = IPCX_OPEN_CREATE | (1U << 3) } },
+	{ "open: one stray flag bit", IPCX_IOC_REGION_OPEN, F_BARE, EINVAL,	/* next free */
+	  .a.open = { .size = PG, .flags = IPCX_OPEN_CREATE | (IPCX_OPEN_FLAGS + 1) } },
 	{ "open: EXCL without CREATE", IPCX_IOC_REGION_OPEN, F_BARE, EINVAL,
 	  .a.open = { .flags = IPCX_OPEN_EXCL }, .name = NM_EXISTING },
 	/* reserved and padding */

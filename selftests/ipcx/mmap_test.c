@@ -23,6 +23,7 @@
 #include <linux/ipcx.h>
 
 #include "kselftest_harness.h"
+#include "smaps_helpers.h"
 
 #define PG 4096UL
 #define NPG 16
@@ -48,40 +49,6 @@ static int region_at(const char *path)
 		return -errno;
 	}
 	return fd;
-}
-
-/*
- * The /proc/self/smaps entry that starts at @addr: its path into @path and
- * the value in kB of @field (e.g. "Rss:") into *@kb. 0 or -1.
- */
-static int smaps_field(void *addr, const char *field, char *path, size_t len,
-		       long *kb)
-{
-	unsigned long start = (unsigned long)addr, s, e;
-	char line[512];
-	int in = 0, ret = -1;
-	FILE *f = fopen("/proc/self/smaps", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		int n = 0;
-
-		if (sscanf(line, "%lx-%lx %*s %*s %*s %*s %n", &s, &e, &n) == 2 && n) {
-			in = s == start;
-			if (in) {
-				snprintf(path, len, "%s", line + n);
-				path[strcspn(path, "\n")] = 0;
-			}
-			continue;
-		}
-		if (in && !strncmp(line, field, strlen(field))) {
-			ret = sscanf(line + strlen(field), "%ld", kb) == 1 ? 0 : -1;
-			break;
-		}
-	}
-	fclose(f);
-	return ret;
 }
 
 FIXTURE(map) {

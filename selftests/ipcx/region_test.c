@@ -17,7 +17,8 @@ _Static_assert(offsetof(struct ipcx_region_open, id) == 32, "open.id");
 _Static_assert(sizeof(struct ipcx_region_unlink) == IPCX_REGION_UNLINK_SIZE_VER0, "unlink");
 _Static_assert(sizeof(struct ipcx_region_stat) == IPCX_REGION_STAT_SIZE_VER0, "stat size");
 _Static_assert(offsetof(struct ipcx_region_stat, name) == 104, "stat.name");
-_Static_assert(offsetof(struct ipcx_region_stat, __reserved) == 72, "stat.__reserved");
+_Static_assert(offsetof(struct ipcx_region_stat, page_size) == 72, "stat.page_size");
+_Static_assert(offsetof(struct ipcx_region_stat, __reserved) == 96, "stat.__reserved");
 _Static_assert(sizeof(struct ipcx_region_perm) == IPCX_REGION_PERM_SIZE_VER0, "perm");
 _Static_assert(sizeof(struct ipcx_region_seal) == IPCX_REGION_SEAL_SIZE_VER0, "seal");
 _Static_assert(sizeof(struct ipcx_region_resize) == IPCX_REGION_RESIZE_SIZE_VER0, "resize");
@@ -486,7 +487,10 @@ TEST_F(region, stat_fields)
 	EXPECT_EQ(1, st.nmaps);
 	EXPECT_EQ(IPCX_STAT_LINKED, st.flags);
 	EXPECT_EQ(0, st.__pad);
-	EXPECT_EQ(0, st.__reserved[3]);
+	EXPECT_EQ(PG, st.page_size);
+	EXPECT_EQ(0, st.resident);	/* mapped, never touched */
+	EXPECT_EQ(0, st.swapped);
+	EXPECT_EQ(0, st.__reserved[0]);
 	EXPECT_STREQ(self->name, st.name);
 	EXPECT_LE(st.ctime_ns, now.tv_sec * 1000000000ULL + now.tv_nsec);
 	EXPECT_GT(st.ctime_ns + 60 * 1000000000ULL, now.tv_sec * 1000000000ULL);

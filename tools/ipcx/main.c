@@ -40,6 +40,7 @@ static const struct option create_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "mode", required_argument, NULL, 'm' },
 	{ "lifetime", required_argument, NULL, 'l' },
+	{ "huge", no_argument, NULL, 'H' },
 	HELP_OPTION, END_OPTION
 };
 static const struct option top_opts[] = {
@@ -84,6 +85,7 @@ static const struct cmd cmds[] = {
 	  "  -m, --mode MODE       octal permission bits, at most 0777 (default 0600)\n"
 	  "  -l, --lifetime LT     persistent (default: until ipcx rm), auto or lease\n"
 	  "                        (gone as this command exits: for trying limits)\n"
+	  "  -H, --huge            transparent huge pages (2 MiB where the size allows)\n"
 	  "  -j, --json            the new region as a JSON object\n" },
 	{ "rm", cmd_rm, help_opts, "NAME",
 	  "remove a region's name (owner, creator or CAP_SYS_ADMIN)",

@@ -24,12 +24,18 @@ static void get_name(const void *row, const struct out *o, char *buf, size_t len
 	snprintf(buf, len, "%s", *name || o->json ? name : "(anon)");
 }
 
-static void get_size(const void *row, const struct out *o, char *buf, size_t len)
+/* bytes: the raw count with --bytes or JSON, else human-readable */
+static void put_bytes(uint64_t v, const struct out *o, char *buf, size_t len)
 {
 	if (o->json || o->bytes)
-		snprintf(buf, len, "%" PRIu64, REGION(row)->size);
+		snprintf(buf, len, "%" PRIu64, v);
 	else
-		fmt_size(REGION(row)->size, buf, len);
+		fmt_size(v, buf, len);
+}
+
+static void get_size(const void *row, const struct out *o, char *buf, size_t len)
+{
+	put_bytes(REGION(row)->size, o, buf, len);
 }
 
 static void get_owner(const void *row, const struct out *o, char *buf, size_t len)
@@ -107,6 +113,21 @@ static void get_ctime(const void *row, const struct out *o, char *buf, size_t le
 		fmt_time(REGION(row)->ctime_ns, buf, len);
 }
 
+static void get_page_size(const void *row, const struct out *o, char *buf, size_t len)
+{
+	put_bytes(REGION(row)->page_size, o, buf, len);
+}
+
+static void get_resident(const void *row, const struct out *o, char *buf, size_t len)
+{
+	put_bytes(REGION(row)->resident, o, buf, len);
+}
+
+static void get_swapped(const void *row, const struct out *o, char *buf, size_t len)
+{
+	put_bytes(REGION(row)->swapped, o, buf, len);
+}
+
 static void get_linked(const void *row, const struct out *o, char *buf, size_t len)
 {
 	if (o->json)
@@ -135,6 +156,12 @@ static const struct col region_cols[] = {
 	{ "CREATED", "ctime_ns", COL_NUM, false, "creation time (JSON: ns since the epoch)",
 	  get_ctime },
 	{ "LINKED", "linked", COL_BOOL, false, "whether the name is still there", get_linked },
+	{ "PAGESIZE", "page_size", COL_NUM, true, "size of its pages (bytes with --bytes)",
+	  get_page_size },
+	{ "RESIDENT", "resident", COL_NUM, true, "of it in memory (bytes with --bytes)",
+	  get_resident },
+	{ "SWAPPED", "swapped", COL_NUM, true, "of it in swap (bytes with --bytes)",
+	  get_swapped },
 };
 
 #define REGION_TABLE(text) { \
@@ -142,7 +169,7 @@ static const struct col region_cols[] = {
 	.ncols = sizeof(region_cols) / sizeof(region_cols[0]), \
 	.text_default = text, \
 	.json_default = "ID,NAME,SIZE,UID,GID,MODE,LIFETIME,SEALS,CREATED,ATTACH,MAPS," \
-			"LOCKS,LINKED,OWNER,GROUP,SEAL-NAMES", \
+			"LOCKS,LINKED,OWNER,GROUP,SEAL-NAMES,PAGESIZE,RESIDENT,SWAPPED", \
 }
 
 /* Options of ls and stat; returns -1 to go on, or the exit code. */
@@ -167,8 +194,8 @@ static int ls_row(const struct ipcx_nl_region *r, void *arg)
 
 int cmd_ls(const struct cmd *cmd, int argc, char **argv)
 {
-	struct table t = REGION_TABLE("ID,NAME,SIZE,OWNER,GROUP,MODE,LIFETIME,ATTACH,MAPS,"
-				      "LOCKS,SEALS,CREATED");
+	struct table t = REGION_TABLE("ID,NAME,SIZE,PAGESIZE,OWNER,GROUP,MODE,LIFETIME,ATTACH,"
+				      "MAPS,LOCKS,SEALS,CREATED");
 	struct ipcx_nl *nl;
 	struct out o = { 0 };
 	int ret;
@@ -195,8 +222,9 @@ int cmd_ls(const struct cmd *cmd, int argc, char **argv)
 
 int cmd_stat(const struct cmd *cmd, int argc, char **argv)
 {
-	struct table t = REGION_TABLE("NAME,ID,SIZE,OWNER,UID,GROUP,GID,MODE,LIFETIME,LINKED,"
-				      "SEALS,CREATED,ATTACH,MAPS,LOCKS");
+	struct table t = REGION_TABLE("NAME,ID,SIZE,PAGESIZE,RESIDENT,SWAPPED,OWNER,UID,GROUP,"
+				      "GID,MODE,LIFETIME,LINKED,SEALS,CREATED,ATTACH,MAPS,"
+				      "LOCKS");
 	struct ipcx_nl_region r;
 	struct out o = { 0 };
 	struct ipcx_nl *nl;
@@ -247,7 +275,7 @@ static int parse_lifetime(const char *s, unsigned int *lt)
 
 struct create_opts {
 	bool json;
-	unsigned int mode, lifetime;
+	unsigned int mode, lifetime, flags;
 	uint64_t bytes;
 };
 
@@ -267,6 +295,9 @@ static int create_args(const struct cmd *cmd, int argc, char **argv, struct crea
 			if (!*optarg || *end || co->mode & ~0777u)
 				return usage_error(cmd, "invalid --mode '%s': octal permission "
 						   "bits, at most 0777", optarg);
+			break;
+		case 'H':
+			co->flags |= IPCX_OPEN_HUGE_THP;
 			break;
 		case 'l':
 			if (parse_lifetime(optarg, &co->lifetime))
@@ -326,7 +357,8 @@ int cmd_create(const struct cmd *cmd, int argc, char **argv)
 	ret = probe_dev();
 	if (ret)
 		return ret;
-	fd = ipcx_region_create(name, co.bytes, co.mode, co.lifetime, IPCX_OPEN_EXCL);
+	fd = ipcx_region_create(name, co.bytes, co.mode, co.lifetime,
+				IPCX_OPEN_EXCL | co.flags);
 	if (fd < 0)
 		return report(cmd, NULL, name, fd);
 	ret = ipcx_region_stat(fd, &st);

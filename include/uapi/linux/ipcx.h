@@ -41,7 +41,7 @@
 
 /* ABI version: major changes never happen; minor grows with features. */
 #define IPCX_ABI_MAJOR		1
-#define IPCX_ABI_MINOR		4
+#define IPCX_ABI_MINOR		5
 
 /* Feature bits reported in struct ipcx_version.features. */
 #define IPCX_FEAT_VERSION	_BITULL(0)	/* IPCX_IOC_VERSION */
@@ -49,6 +49,7 @@
 #define IPCX_FEAT_LOCKS		_BITULL(2)	/* lock ioctls 0x20-0x2d, UNLINK_REVOKE */
 #define IPCX_FEAT_DEATH_EVENT	_BITULL(3)	/* IPCX_LOCK_F_DEATH_EVENT (ABI 1.3) */
 #define IPCX_FEAT_DEATH_CHAIN	_BITULL(4)	/* ipcx_lock_stat.first_death (ABI 1.4) */
+#define IPCX_FEAT_HUGE		_BITULL(5)	/* IPCX_OPEN_HUGE_*, memory in stat (ABI 1.5) */
 
 #define IPCX_IOC_MAGIC		0xB9
 
@@ -164,8 +165,38 @@ enum ipcx_lifetime {
 #define IPCX_OPEN_CREATE	(1U << 0)	/* create when missing */
 #define IPCX_OPEN_EXCL		(1U << 1)	/* with CREATE: EEXIST if present */
 #define IPCX_OPEN_RDONLY	(1U << 2)	/* attach read-only */
+/*
+ * A new region's pages (ignored when the region exists, as SHM_HUGETLB is
+ * by shmget() of an existing key): IPCX_OPEN_HUGE_THP backs it with
+ * transparent huge pages (PMD size, 2 MiB on x86-64) where its size allows,
+ * like a tmpfs mounted with huge=within_size: any size, best effort (4 KiB
+ * pages for a tail shorter than a huge page, or when the system's
+ * shmem_enabled is "deny"); EOPNOTSUPP on a kernel without THP.
+ */
+#define IPCX_OPEN_HUGE_THP	(1U << 3)
+/*
+ * IPCX_OPEN_HUGETLB backs a new region with pages of the system's hugetlb
+ * pool, as SHM_HUGETLB and MFD_HUGETLB do: of the default huge page size,
+ * or of the size IPCX_OPEN_HUGE_2MB or IPCX_OPEN_HUGE_1GB names (log2 of
+ * the size in bits 26-31, as MFD_HUGE_*). The size must be a multiple of
+ * the page size (EINVAL). All its pages are taken from the pool at
+ * creation (ENOMEM when the pool has too few free: nothing is kept).
+ * ENODEV when the machine has no pages of that size. Such a region cannot
+ * be resized, nor hold declared locks (EOPNOTSUPP), and its mappings must
+ * start, end and have their offset at multiples of the page size (EINVAL,
+ * as for hugetlbfs). Not with IPCX_OPEN_HUGE_THP. Being taken at creation,
+ * its pages are placed by the creating thread's NUMA policy (numactl
+ * --membind on the creator), not by a later mbind(2) of a mapping.
+ */
+#define IPCX_OPEN_HUGETLB	(1U << 4)
+#define IPCX_OPEN_HUGE_SHIFT	26
+#define IPCX_OPEN_HUGE_MASK	0x3fU
+#define IPCX_OPEN_HUGE_2MB	(21U << IPCX_OPEN_HUGE_SHIFT)
+#define IPCX_OPEN_HUGE_1GB	(30U << IPCX_OPEN_HUGE_SHIFT)
 #define IPCX_OPEN_FLAGS		(IPCX_OPEN_CREATE | IPCX_OPEN_EXCL | \
-				 IPCX_OPEN_RDONLY)
+				 IPCX_OPEN_RDONLY | IPCX_OPEN_HUGE_THP | \
+				 IPCX_OPEN_HUGETLB | \
+				 (IPCX_OPEN_HUGE_MASK << IPCX_OPEN_HUGE_SHIFT))
 
 /**
  * struct ipcx_region_open - argument of IPCX_IOC_REGION_OPEN
@@ -206,7 +237,10 @@ struct ipcx_region_open {
  *   EINVAL        unknown flags, EXCL without CREATE, non-zero
  *                 __pad/__reserved, mode outside 0777, bad lifetime, empty
  *                 name or name with '/', no name without CREATE, size 0 on
- *                 create, size larger than an existing region
+ *                 create, size larger than an existing region; a page size
+ *                 without IPCX_OPEN_HUGETLB, or not 2 MiB or 1 GiB; both
+ *                 HUGE_THP and HUGETLB; a HUGETLB size not a multiple of
+ *                 the page size
  *   ENAMETOOLONG  name longer than IPCX_NAME_MAX
  *   E2BIG         larger struct with non-zero unknown tail
  *   EBUSY         this file is already attached
@@ -218,7 +252,12 @@ struct ipcx_region_open {
  *   EFBIG         size above max_region_bytes
  *   ENOSPC        the namespace's max_regions or max_total_bytes, or the
  *                 caller's max_user_regions or max_user_bytes, reached
- *   ENOMEM        out of memory
+ *   ENOMEM        out of memory; IPCX_OPEN_HUGETLB: too few free pages
+ *                 in the hugetlb pool
+ *   ENODEV        IPCX_OPEN_HUGETLB: no huge pages of that size here
+ *   EINTR         IPCX_OPEN_HUGETLB: a signal came while its pages were
+ *                 taken (nothing is kept)
+ *   EOPNOTSUPP    IPCX_OPEN_HUGE_THP on a kernel without THP
  */
 #define IPCX_IOC_REGION_OPEN	_IOWR(IPCX_IOC_MAGIC, 0x01, struct ipcx_region_open)
 
@@ -277,6 +316,10 @@ struct ipcx_region_unlink {
  * @nmaps: number of mappings (vmas)
  * @flags: IPCX_STAT_* bits
  * @__pad: zero
+ * @page_size: bytes of the pages backing it (IPCX_OPEN_HUGE_THP: the huge
+ *	page size, where the size allows); 0 before IPCX_FEAT_HUGE
+ * @resident: bytes of its pages in memory (touched, not swapped)
+ * @swapped: bytes of its pages in swap
  * @__reserved: zero
  * @name: the name, NUL-terminated; empty for anonymous regions
  */
@@ -296,7 +339,10 @@ struct ipcx_region_stat {
 	__u32 nmaps;
 	__u32 flags;
 	__u32 __pad;
-	__u64 __reserved[4];
+	__u64 page_size;
+	__u64 resident;
+	__u64 swapped;
+	__u64 __reserved[1];
 	char name[IPCX_NAME_MAX + 1];
 };
 
@@ -406,7 +452,7 @@ struct ipcx_region_resize {
  * (max_region_bytes), ENOSPC (the namespace's max_total_bytes, or the
  * caller's max_user_bytes: the caller pays for the whole new size from now
  * on, and whoever paid before is refunded), EBUSY (shrinking would cut off a
- * declared lock block).
+ * declared lock block), EOPNOTSUPP (an IPCX_OPEN_HUGETLB region).
  */
 #define IPCX_IOC_REGION_RESIZE	_IOW(IPCX_IOC_MAGIC, 0x06, struct ipcx_region_resize)
 
@@ -701,7 +747,8 @@ struct ipcx_lock_stat {
  *   EACCES (read-only attachment), EPERM (a new block after
  *   IPCX_SEAL_WRITE), ENOSPC (max_locks_per_region, or the caller's
  *   max_user_locks, or its RLIMIT_MEMLOCK for a lock on a page of the
- *   region no lock pinned yet), EIDRM.
+ *   region no lock pinned yet), EIDRM, EOPNOTSUPP (an IPCX_OPEN_HUGETLB
+ *   region).
  *   A semaphore starts at op.value (at most IPCX_SEM_VALUE_MAX).
  * IPCX_IOC_MUTEX_LOCK - acquire the mutex at op.offset (after the user-space
  *   CAS failed). Returns 0 or EOWNERDEAD (op.died filled); errors:
@@ -905,6 +952,9 @@ enum ipcx_nl_region_attr {
 	IPCX_NL_REGION_A_NMAPS,		/* u32, mappings */
 	IPCX_NL_REGION_A_NLOCKS,	/* u32, declared locks */
 	IPCX_NL_REGION_A_LINKED,	/* flag: the name is in place */
+	IPCX_NL_REGION_A_PAGE_SIZE,	/* u64, bytes (IPCX_FEAT_HUGE) */
+	IPCX_NL_REGION_A_RESIDENT,	/* u64, bytes in memory */
+	IPCX_NL_REGION_A_SWAPPED,	/* u64, bytes in swap */
 
 	__IPCX_NL_REGION_A_CNT,
 	IPCX_NL_REGION_A_MAX = __IPCX_NL_REGION_A_CNT - 1
