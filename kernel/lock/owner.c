@@ -6,8 +6,12 @@
  * other live owner has; ids are allocated cyclically so that a retired id is
  * not handed out again soon. One user (real uid) may have at most
  * max_user_owners ids registered (EAGAIN beyond), so that no user can use
- * up the id space or the memory behind it. When the thread exits, the
- * sched_process_exit tracepoint marks its owner dead; at an exec, from the
+ * up the id space or the memory behind it. A thread killed by a SIGKILL
+ * is marked dead at the signal_deliver tracepoint, when it dequeues the
+ * SIGKILL on its way back to user mode and turns to do_group_exit(): that
+ * is before do_exit() tears its address space down, which can take
+ * milliseconds. Any other exit is marked at the sched_process_exit
+ * tracepoint, after that teardown; at an exec, from the
  * leader or from any other thread, sched_process_exec marks dead every
  * owner of the process (after de_thread() the exec'ing thread carries the
  * old leader's struct pid and its own is gone, but the process keeps its
@@ -79,9 +83,16 @@ static DEFINE_HASHTABLE(ipcx_owner_tgid_hash, 8);	/* by tgid struct pid */
 static DEFINE_HASHTABLE(ipcx_owner_users, 6);	/* by uid */
 
 static struct workqueue_struct *ipcx_death_wq;
-static struct tracepoint *ipcx_tp_exit, *ipcx_tp_exec;
+static struct tracepoint *ipcx_tp_exit, *ipcx_tp_exec, *ipcx_tp_signal;
 
 static void ipcx_death_workfn(struct work_struct *work);
+
+/* threads get_signal() lets exit on their own, not by do_group_exit() */
+#ifdef PF_USER_WORKER
+#define IPCX_PF_OWN_EXIT	(PF_IO_WORKER | PF_USER_WORKER)
+#else
+#define IPCX_PF_OWN_EXIT	PF_IO_WORKER
+#endif
 
 /* ---- the users ---- */
 
@@ -364,6 +375,37 @@ static void ipcx_probe_exit(void *data, struct task_struct *task)
 }
 
 /*
+ * Every signal delivery on the system comes here: anything but SIGKILL
+ * leaves at once. get_signal() reports SIGKILL only right before it takes
+ * the thread to do_group_exit() (no handler, no ignoring, no signal stop
+ * applies to it): the thread never returns to user mode, and it is in no
+ * ioctl of ours (get_signal() runs on the way back to user mode), so its
+ * locks are as good as released by a dead holder from here on. Only a
+ * group exit the SIGKILL started (complete_signal() sets
+ * SIGNAL_GROUP_EXIT when it is sent) is taken; an exec's zapping of the
+ * other threads is left to sched_process_exec, and an io_uring or vhost
+ * worker, which leaves get_signal() to exit on its own (never an owner), to
+ * sched_process_exit.
+ * Called under the siglock with interrupts off.
+ */
+static void ipcx_probe_signal(void *data, int sig, struct kernel_siginfo *info,
+			      struct k_sigaction *ka)
+{
+	struct ipcx_owner *owner;
+
+	if (likely(sig != SIGKILL))
+		return;
+	if (!(READ_ONCE(current->signal->flags) & SIGNAL_GROUP_EXIT) ||
+	    (current->flags & IPCX_PF_OWN_EXIT))
+		return;
+	rcu_read_lock();
+	owner = ipcx_owner_lookup_pid(task_pid(current));
+	if (owner)
+		ipcx_owner_mark_dead(owner);
+	rcu_read_unlock();
+}
+
+/*
  * After de_thread() every other thread of the process is gone, and the
  * exec'ing thread's own owner sits under a struct pid it no longer has: the
  * owners of the old image are those of the process's tgid.
@@ -497,13 +539,14 @@ int ipcx_owners_init(void)
 	struct ipcx_tp_wanted wanted[] = {
 		{ "sched_process_exit", &ipcx_tp_exit },
 		{ "sched_process_exec", &ipcx_tp_exec },
+		{ "signal_deliver", &ipcx_tp_signal },
 		{ NULL, NULL },
 	};
 	int ret;
 
 	for_each_kernel_tracepoint(ipcx_tp_match, wanted);
-	if (!ipcx_tp_exit || !ipcx_tp_exec) {
-		pr_err("ipcx: sched_process_exit/exec tracepoints not found\n");
+	if (!ipcx_tp_exit || !ipcx_tp_exec || !ipcx_tp_signal) {
+		pr_err("ipcx: sched_process_exit/exec or signal_deliver tracepoints not found\n");
 		return -ENOENT;
 	}
 	/* unbound, not ordered: one user's deaths must not wait for another's */
@@ -516,8 +559,14 @@ int ipcx_owners_init(void)
 	ret = tracepoint_probe_register(ipcx_tp_exec, ipcx_probe_exec, NULL);
 	if (ret)
 		goto out_unregister_exit;
+	ret = tracepoint_probe_register(ipcx_tp_signal, ipcx_probe_signal,
+					NULL);
+	if (ret)
+		goto out_unregister_exec;
 	return 0;
 
+out_unregister_exec:
+	tracepoint_probe_unregister(ipcx_tp_exec, ipcx_probe_exec, NULL);
 out_unregister_exit:
 	tracepoint_probe_unregister(ipcx_tp_exit, ipcx_probe_exit, NULL);
 	tracepoint_synchronize_unregister();
@@ -531,6 +580,7 @@ void ipcx_owners_exit(void)
 	struct ipcx_owner *owner;
 	int id;
 
+	tracepoint_probe_unregister(ipcx_tp_signal, ipcx_probe_signal, NULL);
 	tracepoint_probe_unregister(ipcx_tp_exec, ipcx_probe_exec, NULL);
 	tracepoint_probe_unregister(ipcx_tp_exit, ipcx_probe_exit, NULL);
 	tracepoint_synchronize_unregister();

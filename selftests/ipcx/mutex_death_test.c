@@ -6,7 +6,66 @@
  * does not release, and an fd passed over SCM_RIGHTS counts its holder's
  * death the same.
  */
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+
 #include "mutex_helpers.h"
+
+/*
+ * A SIGKILLed holder is dead from the moment it takes the SIGKILL, before
+ * its exit runs: with the holder held at its PTRACE_EVENT_EXIT stop (made
+ * early in do_exit(), before the thread is even PF_EXITING or its
+ * address space torn down), a waiter still gets the lock, EOWNERDEAD. The
+ * waiter's 5 s deadline only keeps a broken module from hanging the test.
+ */
+TEST_F(mx, sigkill_holder_dead_before_its_exit_runs)
+{
+	struct { int ret; struct ipcx_owner_info died; } r;
+	int ready, p[2], st;
+	pid_t holder, waiter;
+
+	holder = hold_in_child(&self->m, &ready);
+	ASSERT_GT(holder, 0);
+	ASSERT_TRUE(lh_took(ready));
+	ASSERT_EQ(0, ptrace(PTRACE_SEIZE, holder, NULL,
+			    (void *)PTRACE_O_TRACEEXIT));
+
+	ASSERT_EQ(0, pipe(p));
+	waiter = fork();
+	ASSERT_GE(waiter, 0);
+	if (waiter == 0) {
+		struct timespec dl;
+
+		clock_gettime(CLOCK_MONOTONIC, &dl);
+		dl.tv_sec += 5;
+		memset(&r, 0, sizeof(r));
+		r.ret = ipcx_mutex_lock_full(&self->m, 0, &dl, CLOCK_MONOTONIC,
+					     &r.died);
+		_exit(write(p[1], &r, sizeof(r)) == sizeof(r) ? 0 : 1);
+	}
+	close(p[1]);
+	ASSERT_EQ(0, lh_wait_waiters(self->fd, MUTEX_OFF, 1, 5000));
+	ASSERT_EQ(0, kill(holder, SIGKILL));
+	/* the holder stops at the exit event: its exit has not begun */
+	ASSERT_EQ(holder, waitpid(holder, &st, __WALL));
+	ASSERT_TRUE(WIFSTOPPED(st)) {
+		TH_LOG("holder not stopped at its exit: status %#x", st);
+	}
+	ASSERT_EQ(SIGTRAP | (PTRACE_EVENT_EXIT << 8), st >> 8);
+
+	ASSERT_EQ(sizeof(r), read(p[0], &r, sizeof(r)));
+	EXPECT_EQ(-EOWNERDEAD, r.ret) {
+		TH_LOG("waiter got %d while the holder sat at its exit stop",
+		       r.ret);
+	}
+	EXPECT_EQ(holder, r.died.pid);
+
+	ASSERT_EQ(0, ptrace(PTRACE_DETACH, holder, NULL, NULL));
+	ASSERT_EQ(holder, waitpid(holder, &st, __WALL));
+	EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	EXPECT_EQ(0, lh_exit_code(lh_wait_child(waiter, 5000)));
+	close(p[0]);
+}
 
 /* A waiter asleep when the holder is SIGKILLed gets the lock, EOWNERDEAD. */
 TEST_F(mx, sigkill_holder_next_locker_owner_dead_within_100ms)
