@@ -306,6 +306,101 @@ void ipcx_nl_notify_owner(u8 cmd, const struct ipcx_lock *l,
 	ipcx_death_clear(&who);
 }
 
+/* One IPCX_NL_CMD_DEADLOCK_NTF: @sub's view, or everything for NULL. */
+static struct sk_buff *ipcx_nl_deadlock_msg(const struct ipcx_nl_event *evs,
+					    unsigned int n,
+					    struct pid_namespace *pid_ns,
+					    const struct ipcx_nl_sub *sub)
+{
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	unsigned int i;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	hdr = genlmsg_put(msg, 0, 0, &ipcx_nl_family, 0, IPCX_NL_CMD_DEADLOCK_NTF);
+	if (!hdr)
+		goto out_free;
+	for (i = 0; i < n; i++) {
+		nest = nla_nest_start(msg, IPCX_NL_A_EVENT);
+		if (!nest)
+			goto out_free;
+		if ((!sub || ipcx_nl_sub_may_hear(sub, &evs[i])) &&
+		    (ipcx_nl_fill_event(msg, &evs[i], pid_ns,
+					!sub || ipcx_nl_sub_may_see(sub, &evs[i])) ||
+		     nla_put_u32(msg, IPCX_NL_EVENT_A_KIND, evs[i].lock->kind)))
+			goto out_free;
+		nla_nest_end(msg, nest);
+	}
+	genlmsg_end(msg, hdr);
+	return msg;
+
+out_free:
+	nlmsg_free(msg);
+	return NULL;
+}
+
+/* Does @sub hear of a cycle: its namespace, and a member's region it may read? */
+static bool ipcx_nl_sub_hears_cycle(const struct ipcx_nl_sub *sub,
+				    const struct ipcx_nl_event *evs,
+				    unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (sub->ns_mnt == evs[i].region->ns_mnt &&
+		    ipcx_nl_sub_may_hear(sub, &evs[i]))
+			return true;
+	return false;
+}
+
+/**
+ * ipcx_nl_notify_deadlock() - notify a cycle refused with EDEADLK
+ * @n: its members, at most IPCX_DEADLOCK_MAX_DEPTH
+ * @locks: the lock each member sleeps on (the first: asked for); the
+ *         caller holds a reference to each lock's region
+ * @who: each member's thread
+ *
+ * May sleep (deadlock.c calls it from a work item).
+ */
+void ipcx_nl_notify_deadlock(unsigned int n, struct ipcx_lock *const *locks,
+			     const struct ipcx_death *who)
+{
+	struct ipcx_nl_event evs[IPCX_DEADLOCK_MAX_DEPTH];
+	struct ipcx_nl_sub *sub, *next;
+	struct sk_buff *msg;
+	unsigned int i;
+
+	might_sleep();
+	if (WARN_ON_ONCE(!n || n > IPCX_DEADLOCK_MAX_DEPTH))
+		return;
+	for (i = 0; i < n; i++)
+		evs[i] = (struct ipcx_nl_event){ .region = locks[i]->region,
+						 .lock = locks[i], .who = &who[i] };
+	down_read(&ipcx_nl_sem);
+	if (!ipcx_nl_live)
+		goto out_unlock;
+	msg = ipcx_nl_deadlock_msg(evs, n, &init_pid_ns, NULL);
+	if (msg)	/* as in ipcx_nl_notify() */
+		genlmsg_multicast_netns(&ipcx_nl_family, &init_net, msg, 0,
+					IPCX_NL_MCGRP_EVENTS_IDX, GFP_KERNEL);
+	mutex_lock(&ipcx_nl_subs_lock);
+	list_for_each_entry_safe(sub, next, &ipcx_nl_subs, node) {
+		if (!ipcx_nl_sub_hears_cycle(sub, evs, n))
+			continue;
+		msg = ipcx_nl_deadlock_msg(evs, n, sub->pid_ns, sub);
+		if (!msg)
+			break;
+		if (genlmsg_unicast(sub->net, msg, sub->portid) == -ECONNREFUSED)
+			ipcx_nl_sub_free(sub);
+	}
+	mutex_unlock(&ipcx_nl_subs_lock);
+out_unlock:
+	up_read(&ipcx_nl_sem);
+}
+
 static unsigned int ipcx_nl_user_subs(kuid_t uid)
 {
 	struct ipcx_nl_sub *sub;

@@ -21,8 +21,11 @@
  *    reader-writer lock: the writer named in the word; for a sleeper that is
  *    itself that writer (it took the word and waits for the readers to
  *    leave), each reader in the block's slots.
- * Semaphores and events have no holders (a count names nobody), so a walk
- * ends at them; their sleepers record no edge.
+ * Semaphores and events have no holders: their waits end with anybody's
+ * post or signal, so no single thread's sleep keeps them waiting (a cycle
+ * through one would need every possible poster asleep, which the kernel
+ * cannot know: undo records say who took units, not who will post). A walk
+ * never enters them and their sleepers record no edge.
  *
  * Consistency. The walk holds ipcx_dl_lock from its first step to the
  * verdict, so the sleep edges it follows form one snapshot: every owner it
@@ -58,17 +61,68 @@
  *    edge is set: its sleeper holds a reference to the lock's region and
  *    clears the edge before returning from the ioctl.
  *  - Owners are looked up under RCU without a reference: only
- *    dl_blocked_on and the dead bit are read.
+ *    dl_blocked_on and the dead bit are read, and, for a report, what
+ *    ipcx_death_of() copies (every member is a thread asleep in a lock
+ *    ioctl, which holds a reference to its own owner).
+ *
+ * Reports. A refused cycle is sent as IPCX_NL_CMD_DEADLOCK_NTF, which may
+ * sleep, so it cannot go out under ipcx_lock.lock: the walk copies the
+ * members (a region reference and a death record each, atomic context)
+ * into a report that ipcx_dl_work sends. At most IPCX_DL_MAX_PENDING
+ * reports wait; more are dropped, so a user closing cycles in a loop
+ * cannot make the kernel queue memory without bound.
  */
+#include <linux/llist.h>
 #include <linux/rcupdate.h>
+#include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 #include "lock.h"
 
 /* Holders looked at by one walk, over all branches of reader slots. */
 #define IPCX_DL_MAX_LOOKS	(4 * IPCX_DEADLOCK_MAX_DEPTH)
+#define IPCX_DL_MAX_PENDING	64
 
 static DEFINE_SPINLOCK(ipcx_dl_lock);	/* see Locking above */
+
+/**
+ * struct ipcx_dl_report - a refused cycle, waiting for ipcx_dl_work
+ * @node: on ipcx_dl_reports
+ * @n: members
+ * @locks: what each member sleeps on (the first: asked for)
+ * @regions: @locks' regions, a reference each (the locks live as long)
+ * @who: each member's thread
+ */
+struct ipcx_dl_report {
+	struct llist_node node;
+	unsigned int n;
+	struct ipcx_lock *locks[IPCX_DEADLOCK_MAX_DEPTH];
+	struct ipcx_region *regions[IPCX_DEADLOCK_MAX_DEPTH];
+	struct ipcx_death who[IPCX_DEADLOCK_MAX_DEPTH];
+};
+
+static LLIST_HEAD(ipcx_dl_reports);
+static atomic_t ipcx_dl_pending = ATOMIC_INIT(0);
+
+static void ipcx_dl_send(struct work_struct *work)
+{
+	struct llist_node *list = llist_reverse_order(llist_del_all(&ipcx_dl_reports));
+	struct ipcx_dl_report *r, *tmp;
+	unsigned int i;
+
+	llist_for_each_entry_safe(r, tmp, list, node) {
+		ipcx_nl_notify_deadlock(r->n, r->locks, r->who);
+		for (i = 0; i < r->n; i++) {
+			ipcx_death_clear(&r->who[i]);
+			ipcx_region_put(r->regions[i]);	/* may free locks[i] */
+		}
+		kfree(r);
+		atomic_dec(&ipcx_dl_pending);
+	}
+}
+
+static DECLARE_WORK(ipcx_dl_work, ipcx_dl_send);
 
 /* One step of the path: @sleeper sleeps on @lock, held by @holder. */
 struct ipcx_dl_frame {
@@ -169,6 +223,37 @@ static bool ipcx_dl_verify(const struct ipcx_dl_frame *path, unsigned int n)
 	return true;
 }
 
+/* Queue path[0..n-1] for IPCX_NL_CMD_DEADLOCK_NTF (see Reports above). */
+static void ipcx_dl_report(const struct ipcx_dl_frame *path, unsigned int n)
+{
+	struct ipcx_dl_report *r = NULL;
+	struct ipcx_owner *o;
+	unsigned int i;
+
+	lockdep_assert_held(&ipcx_dl_lock);
+	if (atomic_inc_return(&ipcx_dl_pending) <= IPCX_DL_MAX_PENDING)
+		r = kzalloc(sizeof(*r), GFP_ATOMIC | __GFP_ACCOUNT | __GFP_NOWARN);
+	if (!r) {
+		atomic_dec(&ipcx_dl_pending);
+		return;
+	}
+	r->n = n;
+	rcu_read_lock();
+	for (i = 0; i < n; i++) {
+		r->locks[i] = path[i].lock;
+		r->regions[i] = path[i].lock->region;
+		ipcx_region_get(r->regions[i]);
+		o = ipcx_owner_lookup_rcu(path[i].sleeper);
+		if (o)
+			ipcx_death_of(&r->who[i], r->regions[i], o);
+		else
+			r->who[i].owner = path[i].sleeper;
+	}
+	rcu_read_unlock();
+	llist_add(&r->node, &ipcx_dl_reports);
+	queue_work(system_wq, &ipcx_dl_work);
+}
+
 /*
  * Depth-first search from @l (which @me is about to sleep on) for a chain
  * back to @me. Returns the cycle's length (path[0..n-1]), or 0.
@@ -194,8 +279,12 @@ static unsigned int ipcx_dl_walk(struct ipcx_lock *l, u32 me,
 		}
 		looks++;
 		f->holder = h;
-		if (h == me)
-			return ipcx_dl_verify(path, depth + 1) ? depth + 1 : 0;
+		if (h == me) {
+			if (!ipcx_dl_verify(path, depth + 1))
+				return 0;
+			ipcx_dl_report(path, depth + 1);
+			return depth + 1;
+		}
 		if (depth + 1 >= IPCX_DEADLOCK_MAX_DEPTH ||
 		    ipcx_dl_on_path(path, depth, h))
 			continue;
@@ -257,4 +346,10 @@ void ipcx_deadlock_leave(struct ipcx_owner *me)
 	spin_lock(&ipcx_dl_lock);
 	WRITE_ONCE(me->dl_blocked_on, NULL);
 	spin_unlock(&ipcx_dl_lock);
+}
+
+/* At module exit: send (and free) the reports still queued. */
+void ipcx_deadlock_exit(void)
+{
+	flush_work(&ipcx_dl_work);
 }

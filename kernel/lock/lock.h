@@ -203,6 +203,7 @@ void ipcx_owner_mm_release_locks(struct ipcx_owner_mm *om,
 int ipcx_deadlock_enter(struct ipcx_lock *l, struct ipcx_waiter *w,
 			struct ipcx_owner **me);
 void ipcx_deadlock_leave(struct ipcx_owner *me);
+void ipcx_deadlock_exit(void);
 
 /* death.c */
 void ipcx_death_record(struct ipcx_death *d, const struct ipcx_region *region,
@@ -358,6 +359,8 @@ void ipcx_nl_notify_lock(u8 cmd, const struct ipcx_lock *l,
 			 const struct ipcx_death *who);
 void ipcx_nl_notify_owner(u8 cmd, const struct ipcx_lock *l,
 			  struct ipcx_owner *owner);
+void ipcx_nl_notify_deadlock(unsigned int n, struct ipcx_lock *const *locks,
+			     const struct ipcx_death *who);
 
 /* fd.c */
 int ipcx_lock_fd(struct ipcx_region *region, struct ipcx_lock *l);

@@ -13,8 +13,11 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/param.h>
+#include <sys/syscall.h>
 
 #include "lock_helpers.h"
+#include "nl_raw.h"
 #include "kselftest_harness.h"
 
 #define REGION_SIZE	(64 * 1024)
@@ -181,10 +184,13 @@ static void cycle_member(FIXTURE_DATA(dl) *self, int i, int n, int read_first)
  */
 static void run_cycle(struct __test_metadata *_metadata,
 		      FIXTURE_DATA(dl) *self, int n, const int *kinds,
-		      int read_first)
+		      int read_first, pid_t *pids)
 {
-	pid_t pids[NLOCK];
+	pid_t own[NLOCK];
 	int i, status;
+
+	if (!pids)
+		pids = own;
 
 	for (i = 0; i < n; i++)
 		ASSERT_EQ(0, lk_init(self, i, kinds[i], 0));
@@ -230,27 +236,120 @@ static const int mixed[NLOCK] = { K_MUTEX, K_RWLOCK, K_MUTEX, K_RWLOCK,
 
 TEST_F(dl, mutex_2_cycle)
 {
-	run_cycle(_metadata, self, 2, all_mutex, 0);
+	run_cycle(_metadata, self, 2, all_mutex, 0, NULL);
 }
 
 TEST_F(dl, mutex_3_cycle)
 {
-	run_cycle(_metadata, self, 3, all_mutex, 0);
+	run_cycle(_metadata, self, 3, all_mutex, 0, NULL);
 }
 
 TEST_F(dl, mutex_8_cycle)
 {
-	run_cycle(_metadata, self, 8, all_mutex, 0);
+	run_cycle(_metadata, self, 8, all_mutex, 0, NULL);
 }
 
 TEST_F(dl, mutex_rwlock_2_cycle)
 {
-	run_cycle(_metadata, self, 2, mixed, 0);
+	run_cycle(_metadata, self, 2, mixed, 0, NULL);
 }
 
 TEST_F(dl, mutex_rwlock_8_cycle)
 {
-	run_cycle(_metadata, self, 8, mixed, 0);
+	run_cycle(_metadata, self, 8, mixed, 0, NULL);
+}
+
+/* One member of an IPCX_NL_CMD_DEADLOCK_NTF. */
+struct member {
+	uint64_t offset;
+	uint32_t pid, kind;
+};
+
+/*
+ * Read notifications on @n until a deadlock one: its members (up to
+ * @max) into @m; their number, or -1 after 5 s without one.
+ */
+static int recv_deadlock(struct nlr *n, struct member *m, int max)
+{
+	static char buf[16384] __attribute__((aligned(4)));
+	int len, count = 0;
+
+	while ((len = recv(n->fd, buf, sizeof(buf), 0)) > 0) {
+		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+		struct genlmsghdr *g = NLMSG_DATA(h);
+		const struct nlattr *a;
+		int alen;
+
+		if (!NLMSG_OK(h, len) || h->nlmsg_type != n->family ||
+		    g->cmd != IPCX_NL_CMD_DEADLOCK_NTF)
+			continue;
+		a = (const struct nlattr *)((char *)g + GENL_HDRLEN);
+		alen = (int)h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+		while (alen >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+		       a->nla_len <= alen && count < max) {
+			const struct nlattr *in = nlr_data(a), *f;
+			int ilen = a->nla_len - NLA_HDRLEN;
+
+			memset(&m[count], 0, sizeof(m[count]));
+			f = nlr_find(in, ilen, IPCX_NL_EVENT_A_OFFSET);
+			if (f)
+				memcpy(&m[count].offset, nlr_data(f), 8);
+			f = nlr_find(in, ilen, IPCX_NL_EVENT_A_PID);
+			if (f)
+				m[count].pid = *(const uint32_t *)nlr_data(f);
+			f = nlr_find(in, ilen, IPCX_NL_EVENT_A_KIND);
+			if (f)
+				m[count].kind = *(const uint32_t *)nlr_data(f);
+			count++;
+			alen -= NLA_ALIGN(a->nla_len);
+			a = (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len));
+		}
+		return count;
+	}
+	return -1;
+}
+
+/*
+ * A 3-cycle (mutex, rwlock, mutex) refused: a subscriber of the namespace
+ * gets IPCX_NL_CMD_DEADLOCK_NTF naming the refused thread and the lock it
+ * asked for first, then each sleeper and the lock it sleeps on, in cycle
+ * order; libipcx reports the first member.
+ */
+TEST_F(dl, event_names_the_cycle)
+{
+	struct ipcx_nl_event ev;
+	struct member m[NLOCK];
+	struct ipcx_nl *nl;
+	pid_t pids[NLOCK];
+	struct nlr n;
+	int i, got, ret;
+
+	ASSERT_EQ(0, nlr_open(&n));
+	ASSERT_EQ(0, nlr_call(&n, 0, IPCX_NL_CMD_EVENTS_SUBSCRIBE, NULL, 0,
+			      NULL, NULL).err);
+	ASSERT_EQ(0, ipcx_nl_open(&nl));
+	ASSERT_EQ(0, ipcx_nl_subscribe(nl));
+	run_cycle(_metadata, self, 3, mixed, 0, pids);
+	got = recv_deadlock(&n, m, NLOCK);
+	ASSERT_EQ(3, got);
+	/* the refused one (member 2) asked for lock 0 */
+	EXPECT_EQ(pids[2], m[0].pid);
+	EXPECT_EQ(self->lk[0].off, m[0].offset);
+	EXPECT_EQ(IPCX_LOCK_MUTEX, m[0].kind);
+	for (i = 1; i < 3; i++) {	/* member i - 1 sleeps on lock i */
+		EXPECT_EQ(pids[i - 1], m[i].pid);
+		EXPECT_EQ(self->lk[i].off, m[i].offset);
+		EXPECT_EQ(mixed[i] == K_MUTEX ? IPCX_LOCK_MUTEX : IPCX_LOCK_RWLOCK,
+			  m[i].kind);
+	}
+	do {
+		ret = ipcx_nl_recv_event(nl, &ev, 5000);
+	} while (ret == 1 && ev.type != IPCX_NL_CMD_DEADLOCK_NTF);
+	ASSERT_EQ(1, ret);
+	EXPECT_EQ(pids[2], ev.pid);
+	EXPECT_EQ(self->lk[0].off, ev.offset);
+	ipcx_nl_close(nl);
+	nlr_close(&n);
 }
 
 /*
@@ -592,6 +691,79 @@ TEST_F_TIMEOUT(dl, depth_bound, 120)
 		kill(pids[i], SIGKILL);
 	for (i = 0; i < n - 1; i++)
 		lh_wait_child(pids[i], 10000);
+}
+
+static uint64_t ns_per_call(int (*fn)(void *), void *arg, int n)
+{
+	uint64_t t0 = lh_now_ns(CLOCK_MONOTONIC);
+	int i;
+
+	for (i = 0; i < n; i++)
+		fn(arg);
+	return (lh_now_ns(CLOCK_MONOTONIC) - t0) / n;
+}
+
+static int bare_syscall(void *arg)
+{
+	(void)arg;
+	return (int)syscall(SYS_getppid);
+}
+
+/* A timed lock whose deadline has passed: the kernel walks, then returns. */
+static int expired_lock(void *arg)
+{
+	struct lk *l = arg;
+	struct timespec past = { 0, 1 };
+
+	return ipcx_mutex_timedlock(&l->m, &past, CLOCK_MONOTONIC);
+}
+
+/*
+ * The walk's cost by depth, as ratios to a bare system call: child k
+ * (1..8) holds lock k - 1 and sleeps on lock k, which a paused child holds
+ * (lock 8). Asking (with an expired deadline) for lock 8 - d walks d
+ * sleepers before it ends at the paused holder; lock 8 itself (d = 0) is
+ * the cost of the same call without a walk worth the name. The best of 9
+ * interleaved rounds of each. Printed, not asserted (timing); asserted:
+ * every call gave ETIMEDOUT, never EDEADLK.
+ */
+TEST_F_TIMEOUT(dl, walk_cost_by_depth, 120)
+{
+	static const int depths[] = { 0, 1, 2, 4, 8 };
+	const int iters = 200, rounds = 9;
+	uint64_t sys, t[5];
+	pid_t pids[9];
+	int i, k, r;
+
+	for (i = 0; i <= 8; i++)
+		ASSERT_EQ(0, lk_init(self, i, K_MUTEX, 0));
+	pids[0] = sleeper(self, 9, 8, -1);	/* holds lock 8, sleeps on nothing */
+	ASSERT_EQ(0, wait_flag(&self->sh->held[9], 10000));
+	for (k = 8; k >= 1; k--) {
+		pids[k] = sleeper(self, k, k - 1, k);
+		ASSERT_EQ(0, lh_wait_waiters(self->lk[k].fd, self->lk[k].off, 1, 10000));
+	}
+	sys = ~0ull;
+	for (i = 0; i < 5; i++)
+		t[i] = ~0ull;
+	for (r = 0; r < rounds; r++) {	/* interleaved; the best round of each */
+		for (i = 0; i < 5; i++) {
+			struct lk *l = &self->lk[8 - depths[i]];
+
+			ASSERT_EQ(-ETIMEDOUT, expired_lock(l));
+			t[i] = MIN(t[i], ns_per_call(expired_lock, l, iters));
+			ASSERT_EQ(-ETIMEDOUT, expired_lock(l));
+		}
+		sys = MIN(sys, ns_per_call(bare_syscall, NULL, iters));
+	}
+	for (i = 0; i < 5; i++)
+		TH_LOG("depth %d: %llu ns per refused sleep = %.1fx a bare syscall (%llu ns); walk %+.1fx",
+		       depths[i], (unsigned long long)t[i], (double)t[i] / sys,
+		       (unsigned long long)sys, ((double)t[i] - t[0]) / sys);
+	for (k = 0; k <= 8; k++)
+		kill(pids[k], SIGKILL);
+	for (k = 0; k <= 8; k++)
+		lh_wait_child(pids[k], 10000);
 }
 
 TEST_HARNESS_MAIN

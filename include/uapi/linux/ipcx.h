@@ -670,7 +670,9 @@ struct ipcx_lock_op {
  * (a word scribbled to name a thread that does not sleep makes no cycle).
  * Holders: a mutex's word; a reader-writer lock's writer, and, for a writer
  * that waits for readers to leave, the readers in its slots. Not covered:
- * semaphores (a count names no holder, even with IPCX_LOCK_F_UNDO), events,
+ * semaphores (a wait ends with anybody's post, so no one thread's sleep
+ * blocks it; IPCX_LOCK_F_UNDO records say who took units, not who will
+ * post), events,
  * waits outside the kernel (a spinning user, a poll on a lock fd), and
  * chains longer than IPCX_DEADLOCK_MAX_DEPTH threads (not followed: such a
  * cycle is missed, never invented). One walk looks at no more than
@@ -895,6 +897,15 @@ struct ipcx_lock_stat {
  *   IPCX_NL_CMD_HOLDER_DIED_NTF (region id, lock offset, pid, tgid, comm),
  *   IPCX_NL_CMD_LOCK_DEAD_NTF (a lock became unrecoverable: region id,
  *   offset, and the pid/comm of the thread that made it so).
+ *   IPCX_NL_CMD_DEADLOCK_NTF (a lock call got EDEADLK: the cycle it would
+ *   have closed): one IPCX_NL_A_EVENT nest per member, in cycle order, the
+ *   first the thread that got EDEADLK; each member sleeps on (or, the
+ *   first, asked for) the lock its nest names (region id, name, offset,
+ *   IPCX_NL_EVENT_A_KIND) and is held by the next member (the last by the
+ *   first). A subscriber gets it when it may read one member's region;
+ *   a member of a region it may not read is an empty nest. Sent from a
+ *   work item after the call returned; at most 64 wait to be sent, more
+ *   are dropped.
  *   A subscriber gets a lock event's pid, tgid and comm only if it may see
  *   that thread, by the rule of IPCX_IOC_LOCK_STAT's last_death (the thread
  *   is in its pid namespace, and is of its user or had the region
@@ -949,6 +960,7 @@ enum ipcx_nl_cmd {
 	IPCX_NL_CMD_EVENTS_SUBSCRIBE,
 	IPCX_NL_CMD_EVENTS_UNSUBSCRIBE,
 	IPCX_NL_CMD_WAITS_GET,		/* 11: the wait-for graph, see below */
+	IPCX_NL_CMD_DEADLOCK_NTF,	/* 12: a refused cycle, see above */
 
 	__IPCX_NL_CMD_CNT,
 	IPCX_NL_CMD_MAX = __IPCX_NL_CMD_CNT - 1
@@ -1065,6 +1077,7 @@ enum ipcx_nl_event_attr {
 	IPCX_NL_EVENT_A_PID,		/* u32, lock events */
 	IPCX_NL_EVENT_A_TGID,		/* u32, lock events */
 	IPCX_NL_EVENT_A_COMM,		/* string, lock events */
+	IPCX_NL_EVENT_A_KIND,		/* u32, enum ipcx_lock_kind, deadlocks */
 
 	__IPCX_NL_EVENT_A_CNT,
 	IPCX_NL_EVENT_A_MAX = __IPCX_NL_EVENT_A_CNT - 1
