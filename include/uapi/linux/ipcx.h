@@ -896,7 +896,8 @@ struct ipcx_lock_stat {
  *   IPCX_NL_CMD_REGION_NEW_NTF, IPCX_NL_CMD_REGION_DEL_NTF (region id, name),
  *   IPCX_NL_CMD_HOLDER_DIED_NTF (region id, lock offset, pid, tgid, comm),
  *   IPCX_NL_CMD_LOCK_DEAD_NTF (a lock became unrecoverable: region id,
- *   offset, and the pid/comm of the thread that made it so).
+ *   offset, and the pid/comm of the thread that made it so). Lock events
+ *   carry the lock's IPCX_NL_EVENT_A_KIND too (ABI 1.5).
  *   IPCX_NL_CMD_DEADLOCK_NTF (a lock call got EDEADLK: the cycle it would
  *   have closed): one IPCX_NL_A_EVENT nest per member, in cycle order, the
  *   first the thread that got EDEADLK; each member sleeps on (or, the
@@ -1077,7 +1078,7 @@ enum ipcx_nl_event_attr {
 	IPCX_NL_EVENT_A_PID,		/* u32, lock events */
 	IPCX_NL_EVENT_A_TGID,		/* u32, lock events */
 	IPCX_NL_EVENT_A_COMM,		/* string, lock events */
-	IPCX_NL_EVENT_A_KIND,		/* u32, enum ipcx_lock_kind, deadlocks */
+	IPCX_NL_EVENT_A_KIND,		/* u32, enum ipcx_lock_kind, lock events */
 
 	__IPCX_NL_EVENT_A_CNT,
 	IPCX_NL_EVENT_A_MAX = __IPCX_NL_EVENT_A_CNT - 1
