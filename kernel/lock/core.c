@@ -354,15 +354,12 @@ void ipcx_waiter_grant(struct ipcx_lock *l, struct ipcx_waiter *w, int result)
  * @clock: @deadline's clock
  *
  * Return: 0 when granted (then w->result holds the outcome) or woken without
- * a grant, -ETIMEDOUT, -ERESTARTSYS on a signal, or -EDEADLK without
- * sleeping (and without queueing @w): sleeping would close a cycle of
- * sleepers (deadlock.c).
+ * a grant, -ETIMEDOUT, or -ERESTARTSYS on a signal.
  */
 int ipcx_lock_sleep(struct ipcx_lock *l, struct ipcx_waiter *w, bool head,
 		    ktime_t *deadline, clockid_t clock)
 	__must_hold(&l->lock)
 {
-	struct ipcx_owner *dl;
 	int ret = 0;
 
 	lockdep_assert_held(&l->lock);
@@ -370,9 +367,6 @@ int ipcx_lock_sleep(struct ipcx_lock *l, struct ipcx_waiter *w, bool head,
 	w->granted = false;
 	if (!w->since_ns)
 		w->since_ns = ktime_get_ns();
-	ret = ipcx_deadlock_enter(l, w, &dl);	/* deadlock.c */
-	if (ret)
-		return ret;
 	if (head)
 		list_add(&w->node, &l->waiters);
 	else
@@ -391,7 +385,6 @@ int ipcx_lock_sleep(struct ipcx_lock *l, struct ipcx_waiter *w, bool head,
 
 	spin_lock(&l->lock);
 	__set_current_state(TASK_RUNNING);
-	ipcx_deadlock_leave(dl);
 	if (w->granted)
 		return 0;
 	list_del_init(&w->node);

@@ -11,6 +11,10 @@
  * that closes the cycle is told; the others keep waiting (their own
  * timeouts and signals still end their waits).
  *
+ * Hooks: ipcx_deadlock_enter() at the acquisition skeleton's before-sleep
+ * point (acquire.c: WAITERS published, waiter not yet queued, l->lock
+ * held), ipcx_deadlock_leave() as soon as the sleep returns.
+ *
  * The graph has two kinds of edges:
  *  - "O sleeps on L": ipcx_owner.dl_blocked_on, set just before O sleeps
  *    (after the walk found no cycle) and cleared as soon as it wakes, both
@@ -297,51 +301,43 @@ static unsigned int ipcx_dl_walk(struct ipcx_lock *l, u32 me,
 }
 
 /**
- * ipcx_deadlock_enter() - check for a cycle, then record that the caller
- * sleeps on @l
- * @l: the lock the caller is about to sleep on, its ->lock held
- * @w: the caller's waiter (@w->owner: its owner id; 0 for events)
- * @me: out: the owner whose edge was recorded, for ipcx_deadlock_leave(),
- *      or NULL when none was
+ * ipcx_deadlock_enter() - check for a cycle, then record that @me sleeps
+ * on @l
+ * @l: the lock @me is about to sleep on, its ->lock held
+ * @me: the caller's owner (a reference held), or NULL (events)
+ *
+ * Called from the acquisition skeleton's before-sleep point (acquire.c).
  *
  * Return: 0 (sleep, then call ipcx_deadlock_leave()) or -EDEADLK (do not
  * sleep: sleeping would close a cycle).
  */
-int ipcx_deadlock_enter(struct ipcx_lock *l, struct ipcx_waiter *w,
-			struct ipcx_owner **me)
+int ipcx_deadlock_enter(struct ipcx_lock *l, struct ipcx_owner *me)
 {
 	struct ipcx_dl_frame path[IPCX_DEADLOCK_MAX_DEPTH];
-	unsigned int n = 0;
+	unsigned int n;
 
 	lockdep_assert_held(&l->lock);
-	*me = NULL;
-	if (!w->owner || READ_ONCE(l->no_deadlock) ||
+	if (!me || READ_ONCE(l->no_deadlock) ||
 	    (l->kind != IPCX_LOCK_MUTEX && l->kind != IPCX_LOCK_RWLOCK))
 		return 0;
 	spin_lock(&ipcx_dl_lock);
-	n = ipcx_dl_walk(l, w->owner, path);
-	if (!n) {
-		/* the caller's own entry: it is running, so it is registered */
-		rcu_read_lock();
-		*me = ipcx_owner_lookup_rcu(w->owner);
-		if (*me && (*me)->pid != task_pid(current))
-			*me = NULL;	/* retired and reused: not ours */
-		if (*me)
-			WRITE_ONCE((*me)->dl_blocked_on, l);
-		rcu_read_unlock();
-	}
+	n = ipcx_dl_walk(l, me->id, path);
+	if (!n)
+		WRITE_ONCE(me->dl_blocked_on, l);
 	spin_unlock(&ipcx_dl_lock);
 	return n ? -EDEADLK : 0;
 }
 
 /**
- * ipcx_deadlock_leave() - the caller no longer sleeps
- * @me: what ipcx_deadlock_enter() returned in its @me (NULL: nothing to do);
- *      the caller holds a reference to it
+ * ipcx_deadlock_leave() - @me no longer sleeps
+ * @me: as given to ipcx_deadlock_enter(), or NULL
+ *
+ * Only @me's own thread sets its edge, so a lockless look tells whether
+ * there is one to clear.
  */
 void ipcx_deadlock_leave(struct ipcx_owner *me)
 {
-	if (!me)
+	if (!me || !READ_ONCE(me->dl_blocked_on))
 		return;
 	spin_lock(&ipcx_dl_lock);
 	WRITE_ONCE(me->dl_blocked_on, NULL);

@@ -200,8 +200,7 @@ void ipcx_owner_mm_release_locks(struct ipcx_owner_mm *om,
 				 struct ipcx_owner *owner);
 
 /* deadlock.c */
-int ipcx_deadlock_enter(struct ipcx_lock *l, struct ipcx_waiter *w,
-			struct ipcx_owner **me);
+int ipcx_deadlock_enter(struct ipcx_lock *l, struct ipcx_owner *me);
 void ipcx_deadlock_leave(struct ipcx_owner *me);
 void ipcx_deadlock_exit(void);
 
