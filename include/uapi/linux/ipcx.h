@@ -897,7 +897,7 @@ struct ipcx_lock_stat {
  *   IPCX_NL_CMD_HOLDER_DIED_NTF (region id, lock offset, pid, tgid, comm),
  *   IPCX_NL_CMD_LOCK_DEAD_NTF (a lock became unrecoverable: region id,
  *   offset, and the pid/comm of the thread that made it so). Lock events
- *   carry the lock's IPCX_NL_EVENT_A_KIND too (ABI 1.5).
+ *   carry the lock's IPCX_NL_EVENT_A_KIND too (ABI 1.6).
  *   IPCX_NL_CMD_DEADLOCK_NTF (a lock call got EDEADLK: the cycle it would
  *   have closed): one IPCX_NL_A_EVENT nest per member, in cycle order, the
  *   first the thread that got EDEADLK; each member sleeps on (or, the
