@@ -33,7 +33,7 @@ static long ipcx_ioc_version(struct file *file, unsigned long arg,
 		.abi_minor = IPCX_ABI_MINOR,
 		.features = IPCX_FEAT_VERSION | IPCX_FEAT_REGIONS | IPCX_FEAT_LOCKS |
 			    IPCX_FEAT_DEATH_EVENT | IPCX_FEAT_DEATH_CHAIN |
-			    IPCX_FEAT_HUGE,
+			    IPCX_FEAT_HUGE | IPCX_FEAT_DEADLOCK,
 	};
 
 	return ipcx_copy_struct_out(arg, usize, &ver, sizeof(ver),

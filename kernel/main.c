@@ -63,6 +63,7 @@ out_owners_exit:
 
 static void __exit ipcx_exit(void)
 {
+	ipcx_deadlock_exit();	/* its reports hold regions and use netlink */
 	ipcx_nl_unregister();
 	ipcx_dev_unregister();
 	ipcx_regions_exit();

@@ -129,7 +129,8 @@ static int ipcx_nl_fill_event(struct sk_buff *skb, const struct ipcx_nl_event *e
 	if (!ev->lock)
 		return 0;
 	if (nla_put_u64_64bit(skb, IPCX_NL_EVENT_A_OFFSET, ev->lock->offset,
-			      IPCX_NL_EVENT_A_PAD))
+			      IPCX_NL_EVENT_A_PAD) ||
+	    nla_put_u32(skb, IPCX_NL_EVENT_A_KIND, ev->lock->kind))
 		return -EMSGSIZE;
 	if (!who)
 		return 0;
@@ -167,10 +168,17 @@ static bool ipcx_nl_sub_may_see(const struct ipcx_nl_sub *sub,
 	       ipcx_death_visible(ev->who, sub->pid_ns, sub->opener);
 }
 
-/* One notification for a receiver whose pids are in @pid_ns, or NULL. */
-static struct sk_buff *ipcx_nl_event_msg(u8 cmd, const struct ipcx_nl_event *ev,
-					 struct pid_namespace *pid_ns, bool who)
+/*
+ * One notification, a nest per event of @evs (one, or a deadlock's
+ * members), for a receiver whose pids are in @pid_ns: @sub's view, or the
+ * whole of it for NULL (the multicast group). A member of a region @sub
+ * may not read is an empty nest. NULL when out of memory.
+ */
+static struct sk_buff *ipcx_nl_event_msg(u8 cmd, const struct ipcx_nl_event *evs,
+					 unsigned int n, struct pid_namespace *pid_ns,
+					 const struct ipcx_nl_sub *sub)
 {
+	const struct ipcx_nl_event *ev;
 	struct sk_buff *msg;
 	struct nlattr *nest;
 	void *hdr;
@@ -181,10 +189,16 @@ static struct sk_buff *ipcx_nl_event_msg(u8 cmd, const struct ipcx_nl_event *ev,
 	hdr = genlmsg_put(msg, 0, 0, &ipcx_nl_family, 0, cmd);
 	if (!hdr)
 		goto out_free;
-	nest = nla_nest_start(msg, IPCX_NL_A_EVENT);
-	if (!nest || ipcx_nl_fill_event(msg, ev, pid_ns, who))
-		goto out_free;
-	nla_nest_end(msg, nest);
+	for (ev = evs; ev < evs + n; ev++) {
+		nest = nla_nest_start(msg, IPCX_NL_A_EVENT);
+		if (!nest)
+			goto out_free;
+		if ((!sub || ipcx_nl_sub_may_hear(sub, ev)) &&
+		    ipcx_nl_fill_event(msg, ev, pid_ns,
+				       !sub || !ev->lock || ipcx_nl_sub_may_see(sub, ev)))
+			goto out_free;
+		nla_nest_end(msg, nest);
+	}
 	genlmsg_end(msg, hdr);
 	return msg;
 
@@ -218,8 +232,21 @@ static struct ipcx_nl_sub *ipcx_nl_sub_find(const struct net *net, u32 portid)
 	return NULL;
 }
 
-/* Send @ev to the multicast group and to the subscribers of its namespace. */
-static void ipcx_nl_notify(u8 cmd, const struct ipcx_nl_event *ev)
+/* Does @sub hear of @evs: one in its namespace that it may hear of? */
+static bool ipcx_nl_sub_hears(const struct ipcx_nl_sub *sub,
+			      const struct ipcx_nl_event *evs, unsigned int n)
+{
+	const struct ipcx_nl_event *ev;
+
+	for (ev = evs; ev < evs + n; ev++)
+		if (sub->ns_mnt == ev->region->ns_mnt && ipcx_nl_sub_may_hear(sub, ev))
+			return true;
+	return false;
+}
+
+/* Send @evs to the multicast group and to the subscribers who hear of them. */
+static void ipcx_nl_notify(u8 cmd, const struct ipcx_nl_event *evs,
+			   unsigned int n)
 {
 	struct ipcx_nl_sub *sub, *next;
 	struct sk_buff *msg;
@@ -230,17 +257,16 @@ static void ipcx_nl_notify(u8 cmd, const struct ipcx_nl_event *ev)
 	down_read(&ipcx_nl_sem);
 	if (!ipcx_nl_live)
 		goto out_unlock;
-	msg = ipcx_nl_event_msg(cmd, ev, &init_pid_ns, true);
+	msg = ipcx_nl_event_msg(cmd, evs, n, &init_pid_ns, NULL);
 	/* init_net only (see top); -ESRCH (nobody listening) is normal; consumes @msg */
 	if (msg)
 		genlmsg_multicast_netns(&ipcx_nl_family, &init_net, msg, 0,
 					IPCX_NL_MCGRP_EVENTS_IDX, GFP_KERNEL);
 	mutex_lock(&ipcx_nl_subs_lock);
 	list_for_each_entry_safe(sub, next, &ipcx_nl_subs, node) {
-		if (sub->ns_mnt != ev->region->ns_mnt || !ipcx_nl_sub_may_hear(sub, ev))
+		if (!ipcx_nl_sub_hears(sub, evs, n))
 			continue;
-		msg = ipcx_nl_event_msg(cmd, ev, sub->pid_ns,
-					!ev->lock || ipcx_nl_sub_may_see(sub, ev));
+		msg = ipcx_nl_event_msg(cmd, evs, n, sub->pid_ns, sub);
 		if (!msg)
 			break;	/* out of memory: the rest miss this one */
 		/* a full receiver gets ENOBUFS (netlink_overrun), as on multicast */
@@ -265,7 +291,7 @@ void ipcx_nl_notify_region(const struct ipcx_region *region, bool created)
 	struct ipcx_nl_event ev = { .region = region };
 
 	ipcx_nl_notify(created ? IPCX_NL_CMD_REGION_NEW_NTF : IPCX_NL_CMD_REGION_DEL_NTF,
-		       &ev);
+		       &ev, 1);
 }
 
 /**
@@ -287,7 +313,7 @@ void ipcx_nl_notify_lock(u8 cmd, const struct ipcx_lock *l,
 		.who = who,
 	};
 
-	ipcx_nl_notify(cmd, &ev);
+	ipcx_nl_notify(cmd, &ev, 1);
 }
 
 /**
@@ -304,6 +330,29 @@ void ipcx_nl_notify_owner(u8 cmd, const struct ipcx_lock *l,
 	ipcx_death_of(&who, l->region, owner);
 	ipcx_nl_notify_lock(cmd, l, &who);
 	ipcx_death_clear(&who);
+}
+
+/**
+ * ipcx_nl_notify_deadlock() - notify a cycle refused with EDEADLK
+ * @n: its members, at most IPCX_DEADLOCK_MAX_DEPTH
+ * @locks: the lock each member sleeps on (the first: asked for); the
+ *         caller holds a reference to each lock's region
+ * @who: each member's thread
+ *
+ * May sleep (deadlock.c calls it from a work item).
+ */
+void ipcx_nl_notify_deadlock(unsigned int n, struct ipcx_lock *const *locks,
+			     const struct ipcx_death *who)
+{
+	struct ipcx_nl_event evs[IPCX_DEADLOCK_MAX_DEPTH];
+	unsigned int i;
+
+	if (WARN_ON_ONCE(!n || n > IPCX_DEADLOCK_MAX_DEPTH))
+		return;
+	for (i = 0; i < n; i++)
+		evs[i] = (struct ipcx_nl_event){ .region = locks[i]->region,
+						 .lock = locks[i], .who = &who[i] };
+	ipcx_nl_notify(IPCX_NL_CMD_DEADLOCK_NTF, evs, n);
 }
 
 static unsigned int ipcx_nl_user_subs(kuid_t uid)

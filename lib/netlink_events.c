@@ -79,16 +79,19 @@ struct ipcx_ev_ctx {
 
 static int ipcx_on_event(struct nl_msg *msg, void *arg)
 {
-	struct nlattr *tb[IPCX_NL_A_MAX + 1], *et[IPCX_NL_EVENT_A_MAX + 1];
+	struct nlattr *tb[IPCX_NL_A_MAX + 1], *et[IPCX_NL_EVENT_A_MAX + 1], *first;
 	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
 	struct ipcx_ev_ctx *c = arg;
 	struct ipcx_nl_event *ev = c->ev;
 
 	if (c->got)
 		return NL_STOP;
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, IPCX_NL_A_MAX, NULL) < 0 ||
-	    !tb[IPCX_NL_A_EVENT] ||
-	    nla_parse_nested(et, IPCX_NL_EVENT_A_MAX, tb[IPCX_NL_A_EVENT], NULL))
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, IPCX_NL_A_MAX, NULL) < 0)
+		return NL_SKIP;
+	/* a deadlock has a nest per member: the first is the refused caller */
+	first = nla_find(genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0),
+			 IPCX_NL_A_EVENT);
+	if (!first || nla_parse_nested(et, IPCX_NL_EVENT_A_MAX, first, NULL))
 		return NL_SKIP;
 	memset(ev, 0, sizeof(*ev));
 	ev->type = gh->cmd;

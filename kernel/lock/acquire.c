@@ -50,7 +50,7 @@ int ipcx_acquire_publish(struct ipcx_acquire *a)
 static int ipcx_acquire_before_sleep(struct ipcx_acquire *a)
 {
 	lockdep_assert_held(&a->l->lock);
-	return 0;
+	return ipcx_deadlock_enter(a->l, a->me);	/* -EDEADLK: a cycle */
 }
 
 /*
@@ -88,6 +88,7 @@ static int ipcx_acquire_loop(struct ipcx_acquire *a)
 		a->slept = true;
 		ret = ipcx_lock_sleep(l, &a->waiter, a->head, a->deadline,
 				      a->clock);
+		ipcx_deadlock_leave(a->me);
 		if (a->waiter.granted)
 			return a->waiter.result;
 		if (ret)

@@ -138,9 +138,13 @@ long ipcx_ioc_lock_declare(struct file *file, unsigned long arg, size_t usize)
 	int ret;
 
 	ret = ipcx_lock_call_begin_flags(&c, file, arg, usize, 0, true,
-					 IPCX_LOCK_F_DEATH_EVENT);
+					 IPCX_LOCK_F_DEATH_EVENT |
+					 IPCX_LOCK_F_NO_DEADLOCK);
 	if (ret)
 		return ret;
+	if ((c.op.flags & IPCX_LOCK_F_NO_DEADLOCK) &&
+	    c.op.kind != IPCX_LOCK_MUTEX && c.op.kind != IPCX_LOCK_RWLOCK)
+		return -EINVAL;
 	if (c.op.flags & IPCX_LOCK_F_DEATH_EVENT) {
 		/* value: the event's offset; the lock starts free */
 		if (c.op.kind != IPCX_LOCK_MUTEX)
@@ -154,7 +158,11 @@ long ipcx_ioc_lock_declare(struct file *file, unsigned long arg, size_t usize)
 		return -EINVAL;
 	l = ipcx_lock_declare(c.region, c.op.offset, c.op.kind, c.op.value,
 			      death_event);
-	return PTR_ERR_OR_ZERO(l);
+	if (IS_ERR(l))
+		return PTR_ERR(l);
+	if (c.op.flags & IPCX_LOCK_F_NO_DEADLOCK)	/* off for good */
+		WRITE_ONCE(l->no_deadlock, true);
+	return 0;
 }
 
 /* MUTEX_LOCK, RW_RDLOCK, RW_WRLOCK: acquire a lock the caller will own. */

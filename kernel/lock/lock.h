@@ -68,6 +68,7 @@ struct ipcx_owner {
 	struct ipcx_owner_user *user;
 	struct ipcx_owner_mm *mm;
 	struct rcu_head rcu;
+	struct ipcx_lock *dl_blocked_on;	/* deadlock.c: ipcx_dl_lock */
 };
 
 /**
@@ -174,6 +175,7 @@ struct ipcx_lock {
 	u64 chain_deaths;
 	struct list_head undos;
 	struct ipcx_lock *death_event;
+	bool no_deadlock;	/* IPCX_LOCK_F_NO_DEADLOCK (deadlock.c) */
 };
 
 /* owner.c */
@@ -181,6 +183,7 @@ int ipcx_owners_init(void);
 void ipcx_owners_exit(void);
 struct ipcx_owner *ipcx_owner_current(bool create);
 struct ipcx_owner *ipcx_owner_find(u32 id);
+struct ipcx_owner *ipcx_owner_lookup_rcu(u32 id);
 void ipcx_owner_put(struct ipcx_owner *owner);
 bool ipcx_owner_id_alive(u32 id);
 void ipcx_death_of(struct ipcx_death *d, const struct ipcx_region *region,
@@ -195,6 +198,11 @@ bool ipcx_owner_mm_has(struct ipcx_owner_mm *om, u64 id);
 int ipcx_owner_note_region(struct ipcx_owner *me, struct ipcx_region *region);
 void ipcx_owner_mm_release_locks(struct ipcx_owner_mm *om,
 				 struct ipcx_owner *owner);
+
+/* deadlock.c */
+int ipcx_deadlock_enter(struct ipcx_lock *l, struct ipcx_owner *me);
+void ipcx_deadlock_leave(struct ipcx_owner *me);
+void ipcx_deadlock_exit(void);
 
 /* death.c */
 void ipcx_death_record(struct ipcx_death *d, const struct ipcx_region *region,
@@ -350,6 +358,8 @@ void ipcx_nl_notify_lock(u8 cmd, const struct ipcx_lock *l,
 			 const struct ipcx_death *who);
 void ipcx_nl_notify_owner(u8 cmd, const struct ipcx_lock *l,
 			  struct ipcx_owner *owner);
+void ipcx_nl_notify_deadlock(unsigned int n, struct ipcx_lock *const *locks,
+			     const struct ipcx_death *who);
 
 /* fd.c */
 int ipcx_lock_fd(struct ipcx_region *region, struct ipcx_lock *l);

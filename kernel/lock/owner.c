@@ -317,6 +317,13 @@ struct ipcx_owner *ipcx_owner_find(u32 id)
 	return owner;
 }
 
+/* The owner registered under @id, or NULL; no reference: under RCU only. */
+struct ipcx_owner *ipcx_owner_lookup_rcu(u32 id)
+{
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "owner lookup outside RCU");
+	return idr_find(&ipcx_owner_idr, id);
+}
+
 /*
  * Mark @owner dead once and queue it for its user's death work. Atomic
  * context. @owner is registered (not retired: retiring needs the dead bit

@@ -372,6 +372,11 @@ struct ipcx_nl_waits {
 #define IPCX_NL_STATS_SIZE_VER0	offsetof(struct ipcx_nl_stats, present)
 
 /* one notification; type is IPCX_NL_CMD_*_NTF */
+/*
+ * A notification (IPCX_NL_CMD_*_NTF). For IPCX_NL_CMD_DEADLOCK_NTF: the
+ * thread that got EDEADLK and the lock it asked for (the other members of
+ * the cycle are in the message, see the uapi header).
+ */
 struct ipcx_nl_event {
 	uint32_t type;
 	uint32_t pid, tgid;	/* lock events; see ipcx_nl_subscribe() */

@@ -26,13 +26,15 @@ static const char *event_name(uint32_t type)
 	case IPCX_NL_CMD_REGION_DEL_NTF: return "region-destroyed";
 	case IPCX_NL_CMD_HOLDER_DIED_NTF: return "holder-died";
 	case IPCX_NL_CMD_LOCK_DEAD_NTF: return "lock-unrecoverable";
+	case IPCX_NL_CMD_DEADLOCK_NTF: return "deadlock-refused";
 	default: return "unknown";
 	}
 }
 
 static bool is_lock_event(uint32_t type)
 {
-	return type == IPCX_NL_CMD_HOLDER_DIED_NTF || type == IPCX_NL_CMD_LOCK_DEAD_NTF;
+	return type == IPCX_NL_CMD_HOLDER_DIED_NTF || type == IPCX_NL_CMD_LOCK_DEAD_NTF ||
+	       type == IPCX_NL_CMD_DEADLOCK_NTF;
 }
 
 struct monitor_opts {

@@ -41,7 +41,7 @@
 
 /* ABI version: major changes never happen; minor grows with features. */
 #define IPCX_ABI_MAJOR		1
-#define IPCX_ABI_MINOR		5
+#define IPCX_ABI_MINOR		6
 
 /* Feature bits reported in struct ipcx_version.features. */
 #define IPCX_FEAT_VERSION	_BITULL(0)	/* IPCX_IOC_VERSION */
@@ -50,6 +50,7 @@
 #define IPCX_FEAT_DEATH_EVENT	_BITULL(3)	/* IPCX_LOCK_F_DEATH_EVENT (ABI 1.3) */
 #define IPCX_FEAT_DEATH_CHAIN	_BITULL(4)	/* ipcx_lock_stat.first_death (ABI 1.4) */
 #define IPCX_FEAT_HUGE		_BITULL(5)	/* IPCX_OPEN_HUGE_*, memory in stat (ABI 1.5) */
+#define IPCX_FEAT_DEADLOCK	_BITULL(6)	/* EDEADLK on cycles, IPCX_LOCK_F_NO_DEADLOCK (ABI 1.6) */
 
 #define IPCX_IOC_MAGIC		0xB9
 
@@ -656,6 +657,39 @@ struct ipcx_lock_op {
  */
 #define IPCX_LOCK_F_DEATH_EVENT	_BITUL(4)
 
+/*
+ * Deadlock detection (IPCX_FEAT_DEADLOCK). Before a thread sleeps in
+ * MUTEX_LOCK, RW_WRLOCK or RW_RDLOCK, the kernel follows the wait-for chain:
+ * the lock's holder, the lock that holder sleeps on in the kernel, its
+ * holder, and so on; if the chain comes back to the caller, the call fails
+ * with EDEADLK at once instead of sleeping. Only the thread that would close
+ * the cycle gets EDEADLK (it still holds what it held); the others keep
+ * waiting until a member gives up (timeout, signal, EDEADLK handling) or
+ * dies. A cycle is reported only if, when the kernel reports it, every
+ * member sleeps in the kernel on a lock whose word names the next member
+ * (a word scribbled to name a thread that does not sleep makes no cycle).
+ * Holders: a mutex's word; a reader-writer lock's writer, and, for a writer
+ * that waits for readers to leave, the readers in its slots. Not covered:
+ * semaphores (a wait ends with anybody's post, so no one thread's sleep
+ * blocks it; IPCX_LOCK_F_UNDO records say who took units, not who will
+ * post), events,
+ * waits outside the kernel (a spinning user, a poll on a lock fd), and
+ * chains longer than IPCX_DEADLOCK_MAX_DEPTH threads (not followed: such a
+ * cycle is missed, never invented). One walk looks at no more than
+ * 4 * IPCX_DEADLOCK_MAX_DEPTH holders. Detection costs nothing where the
+ * thread would not have slept (the uncontended paths stay in user space).
+ *
+ * DECLARE of a mutex or a reader-writer lock with IPCX_LOCK_F_NO_DEADLOCK
+ * turns detection off for that lock, for good (also when the lock was
+ * declared before): its sleepers neither look for cycles nor take part in
+ * others' chains. For locks a program deliberately waits on in a cycle that
+ * something outside the locks breaks (a timeout it relies on, a watchdog
+ * that signals one member): detection would turn those waits into EDEADLK.
+ * Other kinds: EINVAL. Not in IPCX_LOCK_F_ALL.
+ */
+#define IPCX_LOCK_F_NO_DEADLOCK	_BITUL(5)
+#define IPCX_DEADLOCK_MAX_DEPTH	16	/* longest cycle detected, in threads */
+
 /**
  * struct ipcx_lock_stat - what the kernel knows of one lock
  * @offset: in: the lock block's offset
@@ -727,6 +761,7 @@ struct ipcx_lock_stat {
  * write-protects its own argument meanwhile gets there).
  * IPCX_LOCK_F_DEATH_EVENT is a DECLARE flag (see its definition); DECLARE
  * with it can also give ENOENT / EINVAL for op.value (no event there).
+ * IPCX_LOCK_F_NO_DEADLOCK is a DECLARE flag too (see its definition).
  *
  * IPCX_IOC_OWNER_REGISTER - give the calling thread an owner id (op.owner).
  *   Registering again returns the same id. The id ends when the thread
@@ -753,7 +788,8 @@ struct ipcx_lock_stat {
  * IPCX_IOC_MUTEX_LOCK - acquire the mutex at op.offset (after the user-space
  *   CAS failed). Returns 0 or EOWNERDEAD (op.died filled); errors:
  *   ENOENT (no lock declared there), EINVAL (bad flags/time/word), EDEADLK
- *   (caller holds it), EBUSY (TRYLOCK), ETIMEDOUT, EINTR, ENOTRECOVERABLE,
+ *   (caller holds it, or sleeping would close a cycle of sleepers: see
+ *   IPCX_LOCK_F_NO_DEADLOCK), EBUSY (TRYLOCK), ETIMEDOUT, EINTR, ENOTRECOVERABLE,
  *   EIDRM (region destroyed), ESRCH (caller has no owner id).
  * IPCX_IOC_MUTEX_UNLOCK - release it and wake or hand over to a waiter.
  *   Errors: EPERM (caller does not hold it), ENOENT, EINVAL.
@@ -860,7 +896,17 @@ struct ipcx_lock_stat {
  *   IPCX_NL_CMD_REGION_NEW_NTF, IPCX_NL_CMD_REGION_DEL_NTF (region id, name),
  *   IPCX_NL_CMD_HOLDER_DIED_NTF (region id, lock offset, pid, tgid, comm),
  *   IPCX_NL_CMD_LOCK_DEAD_NTF (a lock became unrecoverable: region id,
- *   offset, and the pid/comm of the thread that made it so).
+ *   offset, and the pid/comm of the thread that made it so). Lock events
+ *   carry the lock's IPCX_NL_EVENT_A_KIND too (ABI 1.6).
+ *   IPCX_NL_CMD_DEADLOCK_NTF (a lock call got EDEADLK: the cycle it would
+ *   have closed): one IPCX_NL_A_EVENT nest per member, in cycle order, the
+ *   first the thread that got EDEADLK; each member sleeps on (or, the
+ *   first, asked for) the lock its nest names (region id, name, offset,
+ *   IPCX_NL_EVENT_A_KIND) and is held by the next member (the last by the
+ *   first). A subscriber gets it when it may read one member's region;
+ *   a member of a region it may not read is an empty nest. Sent from a
+ *   work item after the call returned; at most 64 wait to be sent, more
+ *   are dropped.
  *   A subscriber gets a lock event's pid, tgid and comm only if it may see
  *   that thread, by the rule of IPCX_IOC_LOCK_STAT's last_death (the thread
  *   is in its pid namespace, and is of its user or had the region
@@ -915,6 +961,7 @@ enum ipcx_nl_cmd {
 	IPCX_NL_CMD_EVENTS_SUBSCRIBE,
 	IPCX_NL_CMD_EVENTS_UNSUBSCRIBE,
 	IPCX_NL_CMD_WAITS_GET,		/* 11: the wait-for graph, see below */
+	IPCX_NL_CMD_DEADLOCK_NTF,	/* 12: a refused cycle, see above */
 
 	__IPCX_NL_CMD_CNT,
 	IPCX_NL_CMD_MAX = __IPCX_NL_CMD_CNT - 1
@@ -1031,6 +1078,7 @@ enum ipcx_nl_event_attr {
 	IPCX_NL_EVENT_A_PID,		/* u32, lock events */
 	IPCX_NL_EVENT_A_TGID,		/* u32, lock events */
 	IPCX_NL_EVENT_A_COMM,		/* string, lock events */
+	IPCX_NL_EVENT_A_KIND,		/* u32, enum ipcx_lock_kind, lock events */
 
 	__IPCX_NL_EVENT_A_CNT,
 	IPCX_NL_EVENT_A_MAX = __IPCX_NL_EVENT_A_CNT - 1
