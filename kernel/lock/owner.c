@@ -338,8 +338,12 @@ static void ipcx_owner_mark_dead(struct ipcx_owner *owner)
 	WRITE_ONCE(owner->death_ns, ktime_get_real_ns());
 	if (!refcount_inc_not_zero(&owner->ref))
 		return;
-	llist_add(&owner->dead_node, &u->dead);
+	/*
+	 * The run's reference first: once @owner is on the list, a run
+	 * already under way may retire it and put its user's last reference.
+	 */
 	refcount_inc(&u->ref);		/* the run's, dropped by the work */
+	llist_add(&owner->dead_node, &u->dead);
 	if (!queue_work(ipcx_death_wq, &u->work))
 		ipcx_owner_user_put(u);	/* a run is pending already */
 }
