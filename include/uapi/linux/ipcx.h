@@ -50,7 +50,7 @@
 #define IPCX_FEAT_DEATH_EVENT	_BITULL(3)	/* IPCX_LOCK_F_DEATH_EVENT (ABI 1.3) */
 #define IPCX_FEAT_DEATH_CHAIN	_BITULL(4)	/* ipcx_lock_stat.first_death (ABI 1.4) */
 #define IPCX_FEAT_HUGE		_BITULL(5)	/* IPCX_OPEN_HUGE_*, memory in stat (ABI 1.5) */
-#define IPCX_FEAT_DEADLOCK	_BITULL(6)	/* EDEADLK on cycles, IPCX_LOCK_F_NO_DEADLOCK (ABI 1.6) */
+#define IPCX_FEAT_DEADLOCK	_BITULL(6)	/* EDEADLK on cycles (ABI 1.6) */
 
 #define IPCX_IOC_MAGIC		0xB9
 
