@@ -61,12 +61,15 @@ struct ipcx_region_locks {
  * @creator: pays for the region
  * @payer: pays for @bytes: whoever set the size last
  * @bytes: the size rounded up to pages
+ * @pinned: pages counted against the creator's RLIMIT_MEMLOCK (a hugetlb
+ *          region's, taken from the pool at creation), else 0
  */
 struct ipcx_charge {
 	struct ipcx_ns_usage *ns;
 	struct ipcx_user *creator;
 	struct ipcx_user *payer;
 	u64 bytes;
+	unsigned long pinned;
 };
 
 /**
@@ -239,7 +242,7 @@ struct ipcx_lock_cost {
 	bool page;
 };
 
-int ipcx_limits_charge(struct ipcx_charge *c, u64 bytes);
+int ipcx_limits_charge(struct ipcx_charge *c, u64 bytes, bool pinned);
 void ipcx_limits_uncharge(struct ipcx_charge *c);
 int ipcx_limits_resize(struct ipcx_region *region, u64 bytes);
 int ipcx_limits_charge_lock(struct ipcx_region *region, u64 offset,

@@ -28,6 +28,11 @@
  *    Per user and not per address space, so that the pages stay counted
  *    after the declaring process is gone. CAP_IPC_LOCK passes the limit
  *    (the page is still counted).
+ *  - hugetlb regions: their pages are taken from the pool at creation and
+ *    cannot be swapped, and a named region outlives its creator, so the
+ *    creator pays for them too against its RLIMIT_MEMLOCK, as SysV's
+ *    SHM_HUGETLB does without CAP_IPC_LOCK (user_shm_lock(); EPERM), in
+ *    the same per-user count as the lock pages.
  *
  * Who pays:
  *  - a region: its creator (euid), in the namespace it was created in, for
@@ -233,14 +238,18 @@ static bool ipcx_user_unlimited(void)
  * @c: filled on success; give it to ipcx_limits_uncharge() when the region
  *     goes
  * @bytes: its page-rounded size
+ * @pinned: its pages are pinned from creation (hugetlb): the caller also
+ *          pays for them against its RLIMIT_MEMLOCK
  *
  * The caller's IPC namespace pays for the region and its bytes; the caller
  * (euid) pays for both as creator and first payer.
  *
- * Return: 0, -ENOSPC (a limit of the namespace or the user), -ENOMEM.
+ * Return: 0, -ENOSPC (a limit of the namespace or the user), -EPERM
+ * (@pinned past RLIMIT_MEMLOCK without CAP_IPC_LOCK), -ENOMEM.
  */
-int ipcx_limits_charge(struct ipcx_charge *c, u64 bytes)
+int ipcx_limits_charge(struct ipcx_charge *c, u64 bytes, bool pinned)
 {
+	unsigned long pages = pinned ? bytes >> PAGE_SHIFT : 0;
 	const struct vfsmount *mnt = current->nsproxy->ipc_ns->mq_mnt;
 	struct ipcx_user *u;
 	int ret = -ENOMEM;
@@ -259,6 +268,12 @@ int ipcx_limits_charge(struct ipcx_charge *c, u64 bytes)
 	     ipcx_over(u->bytes, bytes, READ_ONCE(max_user_bytes))) &&
 	    !ipcx_user_unlimited())
 		goto out_put;
+	ret = -EPERM;
+	if (pages && ipcx_over(u->pinned, pages, rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT) &&
+	    !capable(CAP_IPC_LOCK))
+		goto out_put;
+	u->pinned += pages;
+	c->pinned = pages;
 	c->ns->regions++;
 	c->ns->bytes += bytes;
 	u->regions++;
@@ -288,6 +303,7 @@ void ipcx_limits_uncharge(struct ipcx_charge *c)
 	c->ns->regions--;
 	c->ns->bytes -= c->bytes;
 	c->creator->regions--;
+	c->creator->pinned -= c->pinned;
 	c->payer->bytes -= c->bytes;
 	ipcx_nr_regions--;
 	ipcx_nr_bytes -= c->bytes;

@@ -161,7 +161,7 @@ static void ipcx_region_init(struct ipcx_region *region,
  * named regions are created under ipcx_names_lock.
  *
  * Return: the region, or ERR_PTR(-EINVAL/-EFBIG/-ENOSPC/-ENOMEM/-ENODEV/
- * -EOPNOTSUPP).
+ * -EOPNOTSUPP/-EPERM).
  */
 struct ipcx_region *ipcx_region_create(const char *name, u64 size, umode_t mode,
 				       u32 lifetime, u32 flags)
@@ -181,7 +181,7 @@ struct ipcx_region *ipcx_region_create(const char *name, u64 size, umode_t mode,
 		if (IS_ERR(hugetlb_mnt))
 			return ERR_CAST(hugetlb_mnt);
 	}
-	ret = ipcx_limits_charge(&charge, PAGE_ALIGN(size));
+	ret = ipcx_limits_charge(&charge, PAGE_ALIGN(size), hugetlb_mnt);
 	if (ret)
 		return ERR_PTR(ret);
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -527,23 +528,44 @@ TEST_F(hugetlb, bad_sizes_and_flags)
 	EXPECT_EQ(regions, live_regions());
 }
 
-/* Any user may make one (as with MFD_HUGETLB): the mount's root is 01777. */
-TEST_F(hugetlb, unprivileged_user)
+/*
+ * Any user may make one within its RLIMIT_MEMLOCK, as SysV's SHM_HUGETLB
+ * without CAP_IPC_LOCK: pool pages cannot be swapped and a named region
+ * outlives its creator. Over the limit: EPERM, as shmget() says.
+ */
+static int hugetlb_as_nobody(unsigned long hpage, rlim_t memlock, unsigned int n)
+{
+	struct rlimit rl = { memlock, memlock };
+	pid_t pid = fork();
+	int status, fd = -1;
+	unsigned int i;
+
+	if (pid == 0) {
+		if (setrlimit(RLIMIT_MEMLOCK, &rl) ||
+		    setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(100);
+		for (i = 0; i < n; i++) {
+			fd = region_new(hpage, IPCX_OPEN_HUGETLB);
+			if (fd < 0)
+				_exit(-fd);
+			if (rstat(fd).page_size != hpage)
+				_exit(101);
+		}
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+TEST_F(hugetlb, unprivileged_user_within_rlimit_memlock)
 {
 	if (_metadata->skip)	/* SKIP in the setup still runs the body */
 		return;
-	pid_t pid = fork();
-	int status, fd;
-
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
-			_exit(2);
-		fd = region_new(self->hpage, IPCX_OPEN_HUGETLB);
-		_exit(fd >= 0 && rstat(fd).page_size == self->hpage ? 0 : 1);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, hugetlb_as_nobody(self->hpage, 2 * self->hpage, 2));
+	/* the first fits, the second would pass the limit */
+	EXPECT_EQ(EPERM, hugetlb_as_nobody(self->hpage, self->hpage, 2));
+	EXPECT_EQ(EPERM, hugetlb_as_nobody(self->hpage, self->hpage - 1, 1));
 }
 
 /* More than the pool has free: ENOMEM, and the pool and regions as before. */

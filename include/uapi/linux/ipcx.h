@@ -181,8 +181,11 @@ enum ipcx_lifetime {
  * or of the size IPCX_OPEN_HUGE_2MB or IPCX_OPEN_HUGE_1GB names (log2 of
  * the size in bits 26-31, as MFD_HUGE_*). The size must be a multiple of
  * the page size (EINVAL). All its pages are taken from the pool at
- * creation (ENOMEM when the pool has too few free: nothing is kept).
- * ENODEV when the machine has no pages of that size. Such a region cannot
+ * creation (ENOMEM when the pool has too few free: nothing is kept), and
+ * counted against the creator's RLIMIT_MEMLOCK until the region goes, as
+ * SHM_HUGETLB does without CAP_IPC_LOCK (EPERM past it: the pool is the
+ * machine's, its pages cannot be swapped, and a named region outlives its
+ * creator). ENODEV when the machine has no pages of that size. Such a region cannot
  * be resized, nor hold declared locks (EOPNOTSUPP), and its mappings must
  * start, end and have their offset at multiples of the page size (EINVAL,
  * as for hugetlbfs). Not with IPCX_OPEN_HUGE_THP. Being taken at creation,
@@ -249,7 +252,9 @@ struct ipcx_region_open {
  *   EEXIST        region exists (CREATE|EXCL)
  *   EACCES        mode denies the access; or read-write attach on a file
  *                 opened without write access
- *   EPERM         read-write attach of an IPCX_SEAL_WRITE region
+ *   EPERM         read-write attach of an IPCX_SEAL_WRITE region;
+ *                 IPCX_OPEN_HUGETLB: the creator's pinned pages would pass
+ *                 its RLIMIT_MEMLOCK and it lacks CAP_IPC_LOCK
  *   EFBIG         size above max_region_bytes
  *   ENOSPC        the namespace's max_regions or max_total_bytes, or the
  *                 caller's max_user_regions or max_user_bytes, reached
