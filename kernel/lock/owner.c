@@ -33,7 +33,10 @@
  *    ipcx_owner_users and each struct ipcx_owner_user's @owners; readers of
  *    the idr and the owner hashes use RCU and refcount_inc_not_zero().
  *    It may be taken under an ipcx_lock.lock (a last owner put) and never
- *    the other way round (as owner_mm.c's ipcx_owner_mms_lock).
+ *    the other way round (as owner_mm.c's ipcx_owner_mms_lock). It is
+ *    irq-safe: the signal_deliver probe runs under the siglock with
+ *    interrupts off and may put a user's last reference, and the siglock
+ *    is taken from hard interrupts (posix timers).
  *  - The tracepoint probes run with preemption disabled: they only look up,
  *    set the dead bit, take references and queue work (no sleeping).
  *  - The death work runs in process context and holds no lock of ours
@@ -98,15 +101,18 @@ static void ipcx_death_workfn(struct work_struct *work);
 
 static void ipcx_owner_user_put(struct ipcx_owner_user *u)
 {
+	unsigned long flags;
+
 	if (refcount_dec_not_one(&u->ref))
 		return;
-	spin_lock(&ipcx_owners_lock);	/* as refcount_dec_and_lock() */
+	/* as refcount_dec_and_lock_irqsave(): the signal probe's put */
+	spin_lock_irqsave(&ipcx_owners_lock, flags);
 	if (!refcount_dec_and_test(&u->ref)) {
-		spin_unlock(&ipcx_owners_lock);
+		spin_unlock_irqrestore(&ipcx_owners_lock, flags);
 		return;
 	}
 	hash_del(&u->hnode);
-	spin_unlock(&ipcx_owners_lock);
+	spin_unlock_irqrestore(&ipcx_owners_lock, flags);
 	kfree(u);	/* also from its own work function, which is allowed */
 }
 
@@ -167,14 +173,14 @@ static unsigned int ipcx_owner_user_count(kuid_t uid)
 	struct ipcx_owner_user *u;
 	unsigned int n = 0;
 
-	spin_lock(&ipcx_owners_lock);
+	spin_lock_irq(&ipcx_owners_lock);
 	hash_for_each_possible(ipcx_owner_users, u, hnode, __kuid_val(uid)) {
 		if (uid_eq(u->uid, uid)) {
 			n = u->owners;
 			break;
 		}
 	}
-	spin_unlock(&ipcx_owners_lock);
+	spin_unlock_irq(&ipcx_owners_lock);
 	return n;
 }
 
@@ -241,7 +247,7 @@ static int ipcx_owner_publish(struct ipcx_owner *owner)
 	if (!spare)
 		return -ENOMEM;
 	idr_preload(GFP_KERNEL);
-	spin_lock(&ipcx_owners_lock);
+	spin_lock_irq(&ipcx_owners_lock);
 	u = ipcx_owner_user_charge(owner->uid, &spare);
 	if (IS_ERR(u)) {
 		id = PTR_ERR(u);
@@ -264,7 +270,7 @@ static int ipcx_owner_publish(struct ipcx_owner *owner)
 	hash_add_rcu(ipcx_owner_tgid_hash, &owner->tnode,
 		     (unsigned long)owner->tgid);
 out_unlock:
-	spin_unlock(&ipcx_owners_lock);
+	spin_unlock_irq(&ipcx_owners_lock);
 	idr_preload_end();
 	kfree(spare);
 	return id < 0 ? id : 0;
@@ -440,12 +446,12 @@ static void ipcx_owner_retire(struct ipcx_owner *owner)
 {
 	struct ipcx_owner_user *u = owner->user;
 
-	spin_lock(&ipcx_owners_lock);
+	spin_lock_irq(&ipcx_owners_lock);
 	idr_remove(&ipcx_owner_idr, owner->id);
 	hash_del_rcu(&owner->hnode);
 	hash_del_rcu(&owner->tnode);
 	u->owners--;
-	spin_unlock(&ipcx_owners_lock);
+	spin_unlock_irq(&ipcx_owners_lock);
 	ipcx_owner_user_put(u);		/* the owner's */
 	ipcx_owner_put(owner);		/* the registry's */
 }
