@@ -113,6 +113,12 @@ struct ipcx_nl_event {
 	const struct ipcx_death *who;	/* lock events: the thread */
 };
 
+/* The most one event's nest takes: the attributes ipcx_nl_fill_event() puts. */
+#define IPCX_NL_EVENT_MAX_SIZE						\
+	(nla_total_size(0) + 2 * nla_total_size_64bit(sizeof(u64)) +	\
+	 nla_total_size(IPCX_NAME_MAX + 1) + 3 * nla_total_size(sizeof(u32)) + \
+	 nla_total_size(TASK_COMM_LEN))
+
 /*
  * @who: name the thread (pid, tgid, comm) of a lock event; receivers who
  * may not see it get the region and the offset only.
@@ -152,10 +158,16 @@ static bool ipcx_nl_cred_may_read(const struct ipcx_nl_event *ev, const struct c
 	return ok;
 }
 
-/* Region events go to every subscriber, lock events to readers (see top). */
+/*
+ * Region events go to every subscriber of the region's IPC namespace, lock
+ * events to its readers (see top). Checked per event: a deadlock's members
+ * may be regions of several namespaces.
+ */
 static bool ipcx_nl_sub_may_hear(const struct ipcx_nl_sub *sub,
 				 const struct ipcx_nl_event *ev)
 {
+	if (sub->ns_mnt != ev->region->ns_mnt)
+		return false;
 	return !ev->lock || (ipcx_nl_cred_may_read(ev, sub->cred, sub->uns) &&
 			     ipcx_nl_cred_may_read(ev, sub->opener, sub->uns));
 }
@@ -183,7 +195,9 @@ static struct sk_buff *ipcx_nl_event_msg(u8 cmd, const struct ipcx_nl_event *evs
 	struct nlattr *nest;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	/* a deadlock of IPCX_DEADLOCK_MAX_DEPTH members with long names */
+	msg = genlmsg_new(max_t(size_t, NLMSG_GOODSIZE,
+				n * IPCX_NL_EVENT_MAX_SIZE), GFP_KERNEL);
 	if (!msg)
 		return NULL;
 	hdr = genlmsg_put(msg, 0, 0, &ipcx_nl_family, 0, cmd);
@@ -239,7 +253,7 @@ static bool ipcx_nl_sub_hears(const struct ipcx_nl_sub *sub,
 	const struct ipcx_nl_event *ev;
 
 	for (ev = evs; ev < evs + n; ev++)
-		if (sub->ns_mnt == ev->region->ns_mnt && ipcx_nl_sub_may_hear(sub, ev))
+		if (ipcx_nl_sub_may_hear(sub, ev))
 			return true;
 	return false;
 }
