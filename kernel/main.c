@@ -45,7 +45,7 @@ static int __init ipcx_init(void)
 	ipcx_regions_init();
 	ret = ipcx_dev_register(dev_mode);
 	if (ret)
-		goto out_owners_exit;
+		goto out_regions_exit;
 	ret = ipcx_nl_register();
 	if (ret)
 		goto out_dev_unregister;
@@ -56,7 +56,8 @@ static int __init ipcx_init(void)
 
 out_dev_unregister:
 	ipcx_dev_unregister();
-out_owners_exit:
+out_regions_exit:
+	ipcx_regions_exit();	/* the huge-page mounts */
 	ipcx_owners_exit();
 	return ret;
 }
