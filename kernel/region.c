@@ -127,6 +127,29 @@ static struct file *ipcx_hugetlb_file(struct vfsmount *mnt, u64 size)
 	return file;
 }
 
+/* The file behind a new region: hugetlbfs on @hugetlb_mnt, THP or plain shmem. */
+static struct file *ipcx_region_backing(u64 size, u32 flags,
+					struct vfsmount *hugetlb_mnt)
+{
+	struct file *file;
+
+	if (hugetlb_mnt)
+		return ipcx_hugetlb_file(hugetlb_mnt, size);
+	if (flags & IPCX_OPEN_HUGE_THP)
+		file = shmem_file_setup_with_mnt(ipcx_thp_mnt, "ipcx", size,
+						 VM_NORESERVE);
+	else
+		file = shmem_file_setup("ipcx", size, VM_NORESERVE);
+	/*
+	 * shmem says ENOSPC when it cannot allocate the inode (its internal
+	 * mount has no limits): out of memory, not the budgets' ENOSPC of
+	 * our ABI.
+	 */
+	if (IS_ERR(file) && PTR_ERR(file) == -ENOSPC)
+		return ERR_PTR(-ENOMEM);
+	return file;
+}
+
 static void ipcx_region_init(struct ipcx_region *region,
 			     const struct ipcx_charge *charge, umode_t mode,
 			     u32 lifetime)
@@ -195,22 +218,9 @@ struct ipcx_region *ipcx_region_create(const char *name, u64 size, umode_t mode,
 		if (!region->name)
 			goto out_free_region;
 	}
-	if (hugetlb_mnt)
-		region->shmem = ipcx_hugetlb_file(hugetlb_mnt, size);
-	else if (flags & IPCX_OPEN_HUGE_THP)
-		region->shmem = shmem_file_setup_with_mnt(ipcx_thp_mnt, "ipcx",
-							  size, VM_NORESERVE);
-	else
-		region->shmem = shmem_file_setup("ipcx", size, VM_NORESERVE);
+	region->shmem = ipcx_region_backing(size, flags, hugetlb_mnt);
 	if (IS_ERR(region->shmem)) {
-		/*
-		 * shmem says ENOSPC when it cannot allocate the inode (its
-		 * internal mount has no limits): out of memory, not the
-		 * budgets' ENOSPC of our ABI.
-		 */
 		ret = PTR_ERR(region->shmem);
-		if (ret == -ENOSPC)
-			ret = -ENOMEM;
 		goto out_free_name;
 	}
 	ipcx_region_init(region, &charge, mode, lifetime);
