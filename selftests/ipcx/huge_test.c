@@ -389,35 +389,7 @@ TEST(cli_stat_shows_page_size_and_resident)
 /* A number from /proc/meminfo ("HugePages_Free:", "Hugepagesize:"), or -1. */
 static long meminfo(const char *key)
 {
-	char line[256];
-	long v = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key))) {
-			v = strtol(line + strlen(key), NULL, 10);
-			break;
-		}
-	fclose(f);
-	return v;
-}
-
-static long nr_hugepages(long set)
-{
-	long v = -1;
-	FILE *f = fopen("/proc/sys/vm/nr_hugepages", set < 0 ? "r" : "w");
-
-	if (!f)
-		return -1;
-	if (set < 0)
-		v = fscanf(f, "%ld", &v) == 1 ? v : -1;
-	else
-		v = fprintf(f, "%ld\n", set) > 0 ? set : -1;
-	if (fclose(f))
-		v = -1;
-	return v;
+	return proc_field("/proc/meminfo", key);
 }
 
 static uint32_t live_regions(void)

@@ -29,6 +29,7 @@
 #include <linux/ipcx.h>
 
 #include "kselftest_harness.h"
+#include "smaps_helpers.h"
 
 #define MB (1UL << 20)
 #define STRIDE (2 * MB)
@@ -46,35 +47,7 @@ static unsigned long env_ul(const char *name, unsigned long def)
 
 static long status_kb(const char *key)
 {
-	char line[256];
-	long v = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key))) {
-			v = strtol(line + strlen(key), NULL, 10);
-			break;
-		}
-	fclose(f);
-	return v;
-}
-
-static long nr_hugepages(long set)
-{
-	long v = -1;
-	FILE *f = fopen("/proc/sys/vm/nr_hugepages", set < 0 ? "r" : "w");
-
-	if (!f)
-		return -1;
-	if (set < 0)
-		v = fscanf(f, "%ld", &v) == 1 ? v : -1;
-	else
-		v = fprintf(f, "%ld\n", set) > 0 ? set : -1;
-	if (fclose(f))
-		v = -1;
-	return v;
+	return proc_field("/proc/self/status", key);
 }
 
 /* a new anonymous ipcx region of @size with @flags: fd, or -errno */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Reading /proc/self/smaps: what core mm says of a mapping. */
+/* Reading /proc: what core mm says of a mapping, of memory, of the pool. */
 #ifndef IPCX_SMAPS_HELPERS_H
 #define IPCX_SMAPS_HELPERS_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -47,6 +48,41 @@ static inline long smaps_kb(void *addr, const char *field)
 	long kb;
 
 	return smaps_field(addr, field, NULL, 0, &kb) ? -1 : kb;
+}
+
+/* The number after @key ("HugePages_Free:", "VmPTE:") in the file @path, or -1. */
+static inline long proc_field(const char *path, const char *key)
+{
+	char line[256];
+	long v = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key))) {
+			v = strtol(line + strlen(key), NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/* The hugetlb pool's size (@set < 0), or set it to @set: the value, or -1. */
+static inline long nr_hugepages(long set)
+{
+	long v = -1;
+	FILE *f = fopen("/proc/sys/vm/nr_hugepages", set < 0 ? "r" : "w");
+
+	if (!f)
+		return -1;
+	if (set < 0)
+		v = fscanf(f, "%ld", &v) == 1 ? v : -1;
+	else
+		v = fprintf(f, "%ld\n", set) > 0 ? set : -1;
+	if (fclose(f))
+		v = -1;
+	return v;
 }
 
 #endif /* IPCX_SMAPS_HELPERS_H */

@@ -507,13 +507,11 @@ static pid_t hold_then_wait(struct ipcx_mutex *first, struct ipcx_mutex *second,
 }
 
 /*
- * A cycle must stand for ipcx waits to show it. With deadlock detection
- * (IPCX_LOCK_F_NO_DEADLOCK defined), the thread closing a cycle gets
- * EDEADLK instead of sleeping, unless its locks opted out: declare them so.
+ * A cycle must stand for ipcx waits to show it: the thread closing a cycle
+ * gets EDEADLK instead of sleeping, unless its locks opted out.
  */
 static int allow_cycles(int fd, uint64_t offset)
 {
-#ifdef IPCX_LOCK_F_NO_DEADLOCK
 	struct ipcx_lock_op op;
 
 	memset(&op, 0, sizeof(op));
@@ -521,11 +519,6 @@ static int allow_cycles(int fd, uint64_t offset)
 	op.kind = IPCX_LOCK_MUTEX;
 	op.flags = IPCX_LOCK_F_NO_DEADLOCK;
 	return ioctl(fd, IPCX_IOC_LOCK_DECLARE, &op) ? -errno : 0;
-#else
-	(void)fd;
-	(void)offset;
-	return 0;
-#endif
 }
 
 /* one edge line of `ipcx waits --json`: from_pid, to_pid (0: null), cycle (-1: null) */
